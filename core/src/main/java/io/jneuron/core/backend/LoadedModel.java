@@ -1,0 +1,20 @@
+package io.jneuron.core.backend;
+
+import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.shape.ShapeSpec;
+
+/**
+ * An immutable loaded model: weights only, shared by its sessions. Must be closed after its sessions.
+ * Thread-safe; each {@link DecodeSession} is used by one thread at a time.
+ */
+public interface LoadedModel extends AutoCloseable {
+    ShapeSpec shape();
+
+    ModelConfig config();
+
+    /** A session with its own KV cache and buffers, pre-allocated for the compiled shapes. */
+    DecodeSession newSession();
+
+    @Override
+    void close();
+}
