@@ -1,5 +1,6 @@
 package io.jneuron.core;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,14 +9,29 @@ import java.util.Map;
  * {@code NEURON_KERNEL_*} environment variables (properties win).
  *
  * @param backend explicit backend name, or null to pick the best available
- * @param threads worker threads for CPU kernels (default: available processors)
+ * @param threads     worker threads for CPU kernels (default: available processors)
+ * @param exportCache where checkpoints given to {@code generate} are exported on the fly
+ *                    ({@code neuron.kernel.export_cache}, default {@code ~/.cache/jneuron/exports})
  */
-public record Settings(String backend, int threads) {
+public record Settings(String backend, int threads, Path exportCache) {
 
     public Settings {
         if (threads <= 0) {
             throw new NeuronKernelException("threads must be positive, got " + threads);
         }
+        if (exportCache == null) {
+            exportCache = defaultExportCache();
+        }
+    }
+
+    public Settings(String backend, int threads) {
+        this(backend, threads, null);
+    }
+
+    private static Path defaultExportCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("jneuron").resolve("exports");
     }
 
     public static Settings fromEnvironment() {
@@ -35,7 +51,9 @@ public record Settings(String backend, int threads) {
                         + threads + "'");
             }
         }
-        return new Settings(backend == null || backend.isBlank() ? null : backend.trim(), n);
+        String cache = read(props, env, "export_cache");
+        return new Settings(backend == null || backend.isBlank() ? null : backend.trim(), n,
+                cache == null || cache.isBlank() ? null : Path.of(cache));
     }
 
     private static String read(Map<String, String> props, Map<String, String> env, String key) {
@@ -44,10 +62,10 @@ public record Settings(String backend, int threads) {
     }
 
     public Settings withBackend(String name) {
-        return new Settings(name, threads);
+        return new Settings(name, threads, exportCache);
     }
 
     public Settings withThreads(int n) {
-        return new Settings(backend, n);
+        return new Settings(backend, n, exportCache);
     }
 }

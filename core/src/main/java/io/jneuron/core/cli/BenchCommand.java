@@ -1,12 +1,147 @@
 package io.jneuron.core.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.Settings;
+import io.jneuron.core.export.ExportedModel;
+import io.jneuron.core.export.ModelOpener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code jneuron bench}: see DESIGN.md §3. */
-@Command(name = "bench", description = "Measure load, prefill and decode speed.")
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code jneuron bench}: load time, prefill and decode speed over several fresh JVMs (min / median /
+ * max), and each JVM's peak RSS. Each run loads the exported model, generates once to warm the JIT,
+ * then measures a second generation; the parent only exports (once) and aggregates.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure load time, prefill and decode tokens/s (fresh JVM per run) and peak RSS.")
 final class BenchCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Option(names = "--prompt-length", defaultValue = "128", description = "Prompt tokens (default ${DEFAULT-VALUE}).")
+    int promptLength;
+
+    @Option(names = "--new-tokens", defaultValue = "64", description = "Generated tokens (default ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs to run (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--in-process", description = "Run one measurement in this JVM (what each fresh JVM does).")
+    boolean inProcess;
+
+    @Mixin
+    ShapeOptions shape;
+
+    @Mixin
+    CommonOptions common;
+
+    static final String[] METRICS = {"load_ms", "prefill_tok_s", "decode_tok_s", "ttft_ms", "peak_rss_mb"};
+
     @Override
     public void run() {
-        throw new UnsupportedOperationException("bench is being built (issue 2)");
+        if (promptLength < 1 || newTokens < 1 || runs < 1) {
+            throw new NeuronKernelException("--prompt-length, --new-tokens and --runs must be at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Settings settings = common.settings();
+        if (inProcess) {
+            out.println(BenchRun.measure(model, shape.request(), settings, promptLength, newTokens));
+            return;
+        }
+        ExportedModel exported = ModelOpener.prepare(model, shape.request(), settings,
+                common.json() ? (s, f) -> { } : CommonOptions.stderrProgress(spec.commandLine().getErr()));
+        List<JsonNode> results = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            results.add(child(exported, settings));
+        }
+        ObjectNode report = CommonOptions.JSON.createObjectNode();
+        report.put("model", model);
+        report.put("export", exported.folder().toString());
+        report.put("backend", exported.backend());
+        report.put("shape", exported.shape().toString());
+        report.put("threads", settings.threads());
+        report.put("prompt_length", promptLength);
+        report.put("new_tokens", newTokens);
+        try {
+            report.put("artifact_mb", Files.size(exported.artifactPath()) / 1e6);
+        } catch (IOException e) {
+            throw new NeuronKernelException("cannot stat " + exported.artifactPath() + ": " + e.getMessage(), e);
+        }
+        ArrayNode runsNode = report.putArray("runs");
+        results.forEach(runsNode::add);
+        ObjectNode summary = report.putObject("summary");
+        for (String metric : METRICS) {
+            double[] v = results.stream().mapToDouble(r -> r.path(metric).asDouble()).sorted().toArray();
+            summary.putObject(metric).put("min", v[0]).put("median", median(v)).put("max", v[v.length - 1]);
+        }
+        if (common.json()) {
+            out.println(report);
+        } else {
+            printText(out, report);
+        }
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Runs {@code bench --in-process} in a fresh JVM with this JVM's flags and class path. */
+    private JsonNode child(ExportedModel exported, Settings settings) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
+                exported.folder().toString(), "--in-process", "--format", "json",
+                "--prompt-length", Integer.toString(promptLength), "--new-tokens", Integer.toString(newTokens),
+                "--threads", Integer.toString(settings.threads()), "--backend", exported.backend()));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            byte[] stdout = p.getInputStream().readAllBytes();
+            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new NeuronKernelException("benchmark run failed (exit " + code + "): " + stderr.strip());
+            }
+            return CommonOptions.JSON.readTree(stdout);
+        } catch (IOException e) {
+            throw new NeuronKernelException("cannot start a benchmark JVM: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NeuronKernelException("benchmark interrupted");
+        }
+    }
+
+    private static void printText(PrintWriter out, JsonNode r) {
+        out.printf(Locale.ROOT, "model %s (%s, %s), %d threads, %d-token prompt, %d new tokens, artifact %.1f MB%n",
+                r.get("model").asText(), r.get("backend").asText(), r.get("shape").asText(), r.get("threads").asInt(),
+                r.get("prompt_length").asInt(), r.get("new_tokens").asInt(), r.get("artifact_mb").asDouble());
+        out.printf(Locale.ROOT, "%-14s %10s %10s %10s%n", "metric", "min", "median", "max");
+        for (String m : METRICS) {
+            JsonNode s = r.get("summary").get(m);
+            out.printf(Locale.ROOT, "%-14s %10.1f %10.1f %10.1f%n", m, s.get("min").asDouble(),
+                    s.get("median").asDouble(), s.get("max").asDouble());
+        }
     }
 }

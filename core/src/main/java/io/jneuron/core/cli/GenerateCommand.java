@@ -1,12 +1,230 @@
 package io.jneuron.core.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.Settings;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.generate.GenerationRequest;
+import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.generate.Generator;
+import io.jneuron.core.generate.SamplingParams;
+import io.jneuron.core.generate.TokenListener;
+import io.jneuron.core.model.SpecialTokens;
+import io.jneuron.core.model.SpecialTokensReader;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code jneuron generate}: see DESIGN.md §3. */
-@Command(name = "generate", description = "Generate text with a compiled model.")
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code jneuron generate}: DESIGN.md §3. Text mode streams tokens; JSON mode prints one document. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text with a model: an exported folder, a checkpoint folder (exported on the fly) "
+                + "or a Hub id already in the local Hugging Face cache.")
 final class GenerateCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Prompts prompts;
+
+    static final class Prompts {
+        @Option(names = "--prompt", description = "Prompt text (repeat for a batch).")
+        List<String> text;
+
+        @Option(names = "--prompt-ids", description = "Prompt token ids used verbatim, e.g. 1,2,3 (repeat for a batch).")
+        List<String> ids;
+    }
+
+    @Option(names = "--max_new_tokens", defaultValue = "20", description = "Tokens to generate (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--greedy", description = "Greedy decoding (the default unless --temperature is given).")
+    boolean greedy;
+
+    @Option(names = "--temperature", description = "Sampling temperature.")
+    Double temperature;
+
+    @Option(names = "--top_k", defaultValue = "0", description = "Keep the k most likely tokens (0: off).")
+    int topK;
+
+    @Option(names = "--top_p", defaultValue = "1.0", description = "Nucleus sampling threshold (1: off).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed.")
+    long seed;
+
+    @Option(names = "--top-logits", defaultValue = "0", description = "Report the K largest prefill logits per row.")
+    int topLogits;
+
+    @Option(names = "--split-batches", description = "Run more prompts than the compiled batch size in several runs.")
+    boolean splitBatches;
+
+    @Mixin
+    ShapeOptions shape;
+
+    @Mixin
+    CommonOptions common;
+
     @Override
     public void run() {
-        throw new UnsupportedOperationException("generate is being built (issue 2)");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Settings settings = common.settings();
+        boolean json = common.json();
+        ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(err);
+        try (ModelOpener.Opened opened = ModelOpener.open(model, shape.request(), settings, progress)) {
+            List<int[]> rows = new ArrayList<>();
+            if (prompts.ids != null) {
+                for (String s : prompts.ids) {
+                    rows.add(parseIds(s));
+                }
+            } else {
+                if (opened.tokenizer() == null) {
+                    throw new NeuronKernelException(model + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
+                }
+                for (String t : prompts.text) {
+                    rows.add(opened.tokenizer().encode(t, true));
+                }
+            }
+            SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
+                    : SpecialTokensReader.read(opened.exported().folder());
+            GenerationRequest.Builder b = GenerationRequest.builder(rows).maxNewTokens(maxNewTokens)
+                    .sampling(sampling()).eosIds(special.eosIds()).splitBatches(splitBatches).topLogits(topLogits);
+            if (special.padId() != null) {
+                b.padId(special.padId());
+            }
+            boolean stream = !json && rows.size() == 1 && opened.tokenizer() != null;
+            if (stream) {
+                b.listener(streamTo(out));
+            }
+            GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
+                    .withLoadMs(opened.loadMs());
+            if (json) {
+                out.println(toJson(opened.backend().name(), result));
+            } else {
+                printText(out, stream, opened, result);
+            }
+        }
+    }
+
+    private SamplingParams sampling() {
+        if (temperature == null) {
+            if (topK != 0 || topP != 1.0) {
+                throw new NeuronKernelException("--top_k and --top_p need --temperature (sampling); without it decoding is greedy");
+            }
+            return SamplingParams.GREEDY;
+        }
+        if (greedy) {
+            throw new NeuronKernelException("--greedy and --temperature exclude each other; choose one");
+        }
+        return SamplingParams.sample(temperature, topK, topP, seed);
+    }
+
+    static int[] parseIds(String s) {
+        String[] parts = s.split(",");
+        int[] ids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new NeuronKernelException("--prompt-ids '" + s + "': '" + parts[i] + "' is not an integer; "
+                        + "give comma-separated token ids like 1,2,3");
+            }
+        }
+        return ids;
+    }
+
+    private static TokenListener streamTo(PrintWriter out) {
+        return (row, id, delta) -> {
+            if (delta != null && !delta.isEmpty()) {
+                out.print(delta);
+                out.flush();
+            }
+        };
+    }
+
+    private static void printText(PrintWriter out, boolean streamed, ModelOpener.Opened opened, GenerationResult r) {
+        if (streamed) {
+            out.println();
+        } else {
+            for (GenerationResult.Row row : r.rows()) {
+                out.println(r.rows().size() > 1 ? "[" + row.index() + "] " + display(row) : display(row));
+            }
+        }
+        GenerationResult.Timings t = r.timings();
+        out.println(String.format(Locale.ROOT,
+                "-- %s batch=%d seq=%d bucket=%d | load %.0f ms | prefill %d tok %.1f ms (%.1f tok/s) | decode %d tok %.1f ms (%.1f tok/s)",
+                opened.backend().name(), r.batchSize(), r.sequenceLength(), r.bucket(), t.loadMs(), t.promptTokens(),
+                t.prefillMs(), t.prefillTokS(), t.decodeTokens(), t.decodeMs(), t.decodeTokS()));
+    }
+
+    private static String display(GenerationResult.Row row) {
+        if (row.text() != null) {
+            return row.text();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int id : row.generatedIds()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(id);
+        }
+        return sb.toString();
+    }
+
+    static String toJson(String backend, GenerationResult r) {
+        ObjectMapper m = CommonOptions.JSON;
+        ObjectNode root = m.createObjectNode();
+        root.put("backend", backend);
+        root.put("batch_size", r.batchSize());
+        root.put("sequence_length", r.sequenceLength());
+        root.put("bucket", r.bucket());
+        ArrayNode prompts = root.putArray("prompt_ids");
+        ArrayNode generated = root.putArray("generated_ids");
+        ArrayNode texts = root.putArray("text");
+        ArrayNode finish = root.putArray("finish_reason");
+        boolean tops = r.rows().stream().anyMatch(row -> row.prefillTopLogits() != null && !row.prefillTopLogits().isEmpty());
+        ArrayNode topArr = tops ? root.putArray("prefill_top_logits") : null;
+        for (GenerationResult.Row row : r.rows()) {
+            ArrayNode p = prompts.addArray();
+            for (int id : row.promptIds()) {
+                p.add(id);
+            }
+            ArrayNode g = generated.addArray();
+            for (int id : row.generatedIds()) {
+                g.add(id);
+            }
+            if (row.text() != null) {
+                texts.add(row.text());
+            } else {
+                texts.addNull();
+            }
+            finish.add(row.finishReason().toString());
+            if (topArr != null) {
+                ArrayNode list = topArr.addArray();
+                for (GenerationResult.TokenLogit tl : row.prefillTopLogits()) {
+                    list.addObject().put("id", tl.id()).put("logit", tl.logit());
+                }
+            }
+        }
+        GenerationResult.Timings t = r.timings();
+        ObjectNode tim = root.putObject("timings");
+        tim.put("load_ms", t.loadMs());
+        tim.put("ttft_ms", t.ttftMs());
+        tim.put("prefill_ms", t.prefillMs());
+        tim.put("decode_ms", t.decodeMs());
+        tim.put("prefill_tok_s", t.prefillTokS());
+        tim.put("decode_tok_s", t.decodeTokS());
+        return root.toString();
     }
 }

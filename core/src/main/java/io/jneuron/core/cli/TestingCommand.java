@@ -1,12 +1,204 @@
 package io.jneuron.core.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.testing.TinyModel;
+import io.jneuron.core.testing.TinyModelSpec;
+import io.jneuron.core.testing.TinyModels;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code jneuron testing}: see DESIGN.md §3. */
-@Command(name = "testing", description = "Tools for tests and tutorials.")
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code jneuron testing}: tools for tests and tutorials (DESIGN.md §6). */
+@Command(name = "testing", description = "Tools for tests and tutorials.",
+        subcommands = {TestingCommand.TinyModelCommand.class})
 final class TestingCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new UnsupportedOperationException("testing is being built (issue 2)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
+    }
+
+    /** {@code jneuron testing tiny-model ARCH DIR}: a random-weight checkpoint in Hugging Face format. */
+    @Command(name = "tiny-model", mixinStandardHelpOptions = true,
+            description = "Write a random-weight GPT-2 or Llama checkpoint in Hugging Face format (config.json,"
+                    + " safetensors, tokenizer.json trained on a built-in corpus).")
+    static final class TinyModelCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ARCH", description = "gpt2 or llama")
+        String architecture;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
+        Path dir;
+
+        @Option(names = "--preset", defaultValue = "tiny", description = "tiny (~1M parameters) or 110m")
+        String preset;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Weight seed (the tokenizer never changes)")
+        long seed;
+
+        @Option(names = "--dtype", defaultValue = "F32", description = "Checkpoint dtype: F32, F16 or BF16")
+        String dtype;
+
+        @Option(names = "--kv-heads", description = "Key/value heads (Llama; fewer than heads = GQA)")
+        Integer kvHeads;
+
+        @Option(names = "--untied", description = "Write a separate lm_head.weight")
+        boolean untied;
+
+        @Option(names = "--rope-scaling", defaultValue = "none", description = "none, linear or llama3 (Llama)")
+        String ropeScaling;
+
+        @Option(names = "--shards", defaultValue = "1", description = "Number of safetensors shards")
+        int shards;
+
+        @Option(names = "--hidden", description = "Override the hidden size")
+        Integer hidden;
+
+        @Option(names = "--layers", description = "Override the number of layers")
+        Integer layers;
+
+        @Option(names = "--heads", description = "Override the number of attention heads")
+        Integer heads;
+
+        @Option(names = "--head-dim", description = "Override head_dim (Llama)")
+        Integer headDim;
+
+        @Option(names = "--intermediate", description = "Override the MLP width")
+        Integer intermediate;
+
+        @Option(names = "--vocab", description = "Override the vocabulary size")
+        Integer vocab;
+
+        @Option(names = "--max-positions", description = "Override the maximum positions")
+        Integer maxPositions;
+
+        @Option(names = "--force", description = "Replace a checkpoint already in DIR")
+        boolean force;
+
+        @Option(names = "--format", defaultValue = "text", description = "text or json")
+        String format;
+
+        @Override
+        public void run() {
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new NeuronKernelException("unknown --format '" + format + "'; use text or json");
+            }
+            TinyModel model = TinyModels.generate(buildSpec(), dir, force);
+            PrintWriter out = spec.commandLine().getOut();
+            if (format.equals("json")) {
+                out.println(json(model));
+            } else {
+                out.println(text(model));
+            }
+            out.flush();
+        }
+
+        private TinyModelSpec buildSpec() {
+            TinyModelSpec s = TinyModelSpec.preset(architecture(), preset)
+                    .withSeed(seed).withDtype(dtype).withTied(!untied).withShards(shards)
+                    .withRopeScaling(rope());
+            if (hidden != null) {
+                s = s.withHiddenSize(hidden);
+            }
+            if (layers != null) {
+                s = s.withNumLayers(layers);
+            }
+            if (heads != null) {
+                s = s.withNumHeads(heads);
+            }
+            if (kvHeads != null) {
+                s = s.withNumKvHeads(kvHeads);
+            }
+            if (headDim != null) {
+                s = s.withHeadDim(headDim);
+            }
+            if (intermediate != null) {
+                s = s.withIntermediateSize(intermediate);
+            }
+            if (vocab != null) {
+                s = s.withVocabSize(vocab);
+            }
+            if (maxPositions != null) {
+                s = s.withMaxPositions(maxPositions);
+            }
+            return s;
+        }
+
+        private Architecture architecture() {
+            for (Architecture a : Architecture.values()) {
+                if (a.modelType().equalsIgnoreCase(architecture)) {
+                    return a;
+                }
+            }
+            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use gpt2 or llama");
+        }
+
+        private TinyModelSpec.RopeScalingType rope() {
+            try {
+                return TinyModelSpec.RopeScalingType.valueOf(ropeScaling.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new NeuronKernelException("unknown --rope-scaling '" + ropeScaling
+                        + "'; use none, linear or llama3");
+            }
+        }
+
+        private static String text(TinyModel m) {
+            TinyModelSpec s = m.spec();
+            return String.format(Locale.ROOT, "wrote %s %s checkpoint to %s%n"
+                            + "  parameters  %,d (%s embeddings), %s, %d shard(s), %,d bytes%n"
+                            + "  sizes       hidden %d, layers %d, heads %d, kv heads %d, head dim %d,"
+                            + " intermediate %d, vocab %d, positions %d%n"
+                            + "  rope        %s, seed %d",
+                    s.architecture().modelType(), s.preset(), m.directory(), m.parameterCount(),
+                    s.tied() ? "tied" : "untied", s.dtype(), s.shards(), m.bytes(), s.hiddenSize(), s.numLayers(),
+                    s.numHeads(), s.numKvHeads(), s.effectiveHeadDim(), s.intermediateSize(), s.vocabSize(),
+                    s.maxPositions(), s.ropeScaling().name().toLowerCase(Locale.ROOT), s.seed());
+        }
+
+        private static String json(TinyModel m) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            TinyModelSpec s = m.spec();
+            ModelConfig c = s.toModelConfig();
+            ObjectNode root = mapper.createObjectNode();
+            root.put("path", m.directory().toString());
+            root.put("architecture", s.architecture().modelType());
+            root.put("preset", s.preset());
+            root.put("parameters", m.parameterCount());
+            root.put("bytes", m.bytes());
+            m.files().forEach(root.putArray("files")::add);
+            ObjectNode cfg = root.putObject("config");
+            cfg.put("vocab_size", c.vocabSize());
+            cfg.put("hidden_size", c.hiddenSize());
+            cfg.put("num_layers", c.numLayers());
+            cfg.put("num_heads", c.numHeads());
+            cfg.put("num_kv_heads", c.numKvHeads());
+            cfg.put("head_dim", c.headDim());
+            cfg.put("intermediate_size", c.intermediateSize());
+            cfg.put("max_position_embeddings", c.maxPositionEmbeddings());
+            cfg.put("tie_word_embeddings", c.tieWordEmbeddings());
+            cfg.put("torch_dtype", c.torchDtype());
+            cfg.put("rope_scaling", s.ropeScaling().name().toLowerCase(Locale.ROOT));
+            cfg.put("shards", s.shards());
+            cfg.put("seed", s.seed());
+            try {
+                return mapper.writeValueAsString(root);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialise the summary", e);
+            }
+        }
     }
 }

@@ -56,14 +56,17 @@ public final class Checkpoint {
             throw new ModelFormatException(index + ": missing or empty \"weight_map\"");
         }
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+        // Compared absolute: a relative "." has no parent, which made the check below throw an NPE.
+        Path home = directory.toAbsolutePath().normalize();
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String shardName = e.getValue().asText("");
-            Path shard = directory.resolve(shardName).normalize();
-            if (shardName.isEmpty() || !shard.getParent().equals(directory.normalize())) {
+            Path resolved = home.resolve(shardName).normalize();
+            if (shardName.isEmpty() || !home.equals(resolved.getParent())) {
                 throw new ModelFormatException(index + ": tensor '" + e.getKey() + "' names shard '" + shardName
                         + "', which is not a file in " + directory);
             }
+            Path shard = directory.resolve(resolved.getFileName());
             SafetensorsFile file = shards.computeIfAbsent(shardName, n -> SafetensorsFile.open(shard));
             TensorInfo t = file.tensors().get(e.getKey());
             if (t == null) {

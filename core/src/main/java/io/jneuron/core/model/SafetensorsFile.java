@@ -98,23 +98,31 @@ public final class SafetensorsFile {
             }
             long[] shape = new long[shapeNode.size()];
             long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeNode.get(i).asLong(-1);
-                if (shape[i] < 0) {
-                    throw new ModelFormatException(file + ": tensor '" + name + "' has a bad shape " + shapeNode);
+            long bytes;
+            try {
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asLong(-1);
+                    if (shape[i] < 0) {
+                        throw new ModelFormatException(file + ": tensor '" + name + "' has a bad shape " + shapeNode);
+                    }
+                    count = Math.multiplyExact(count, shape[i]);
                 }
-                count = Math.multiplyExact(count, shape[i]);
+                bytes = Math.multiplyExact(count, (long) elemSize);
+            } catch (ArithmeticException overflow) {
+                // A hostile or corrupt header; without this the overflow escapes as an unexplained crash.
+                throw new ModelFormatException(file + ": tensor '" + name + "' has a shape " + shapeNode
+                        + " too large to address");
             }
             long begin = offs.get(0).asLong(-1);
             long end = offs.get(1).asLong(-1);
             if (begin < 0 || end < begin) {
                 throw new ModelFormatException(file + ": tensor '" + name + "' has bad data_offsets " + offs);
             }
-            if (end - begin != count * elemSize) {
+            if (end - begin != bytes) {
                 throw new ModelFormatException(file + ": tensor '" + name + "' shape " + shapeNode + " " + dtype
-                        + " needs " + count * elemSize + " bytes but data_offsets " + offs + " hold " + (end - begin));
+                        + " needs " + bytes + " bytes but data_offsets " + offs + " hold " + (end - begin));
             }
-            if (dataStart + end > size) {
+            if (end > size - dataStart) { // not dataStart + end, which a huge offset could overflow
                 throw new ModelFormatException(file + ": truncated: tensor '" + name + "' ends at byte "
                         + (dataStart + end) + " but the file has " + size + " bytes");
             }

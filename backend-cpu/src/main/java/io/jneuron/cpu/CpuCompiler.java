@@ -1,0 +1,44 @@
+package io.jneuron.cpu;
+
+import io.jneuron.core.backend.CompiledArtifact;
+import io.jneuron.core.backend.Compiler;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.model.Checkpoint;
+import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.shape.ShapeException;
+import io.jneuron.core.shape.ShapeSpec;
+import io.jneuron.cpu.artifact.ArtifactWriter;
+import io.jneuron.cpu.decoder.WeightMapping;
+import io.jneuron.cpu.gpt2.Gpt2Mapping;
+import io.jneuron.cpu.llama.LlamaMapping;
+
+import java.nio.file.Path;
+
+/**
+ * The CPU "compiler": specialises a checkpoint for static shapes and a precision by casting and
+ * packing its weights into the kernels' layout, in one artifact file.
+ */
+final class CpuCompiler implements Compiler {
+    @Override
+    public String version() {
+        return CpuBackendProvider.VERSION;
+    }
+
+    @Override
+    public CompiledArtifact compile(Checkpoint checkpoint, ShapeSpec shape, Path artifact, ProgressListener progress) {
+        ModelConfig c = checkpoint.config();
+        if (c.architecture() == io.jneuron.core.model.Architecture.GPT2
+                && shape.sequenceLength() > c.maxPositionEmbeddings()) {
+            throw new ShapeException("sequence_length " + shape.sequenceLength() + " exceeds the model's n_positions "
+                    + c.maxPositionEmbeddings() + " (GPT-2 has learned positions); export with --sequence_length "
+                    + c.maxPositionEmbeddings() + " or less");
+        }
+        WeightMapping mapping = switch (c.architecture()) {
+            case GPT2 -> new Gpt2Mapping(checkpoint, shape.dtype());
+            case LLAMA -> new LlamaMapping(checkpoint, shape.dtype());
+        };
+        long bytes = ArtifactWriter.write(artifact, version(), checkpoint.directory().toAbsolutePath().toString(), c,
+                shape.toString(), mapping.sources(), progress);
+        return new CompiledArtifact(CpuBackendProvider.NAME, artifact, shape, bytes);
+    }
+}

@@ -1,0 +1,175 @@
+package io.jneuron.cpu.artifact;
+
+import io.jneuron.core.model.ModelFormatException;
+import io.jneuron.core.shape.DType;
+import io.jneuron.cpu.tensor.PackedMatrix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Opens an artifact: checks magic, version and that every tensor lies inside the file, then copies
+ * tensors straight into kernel-ready arrays (bulk little-endian copies, no conversion). Reads go
+ * through a small direct buffer rather than a mapping so the page cache is not charged to the
+ * process twice.
+ */
+public final class ArtifactReader implements AutoCloseable {
+    private final Path file;
+    private final FileChannel ch;
+    private final Manifest manifest;
+    private final Map<String, TensorEntry> byName = new HashMap<>();
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20).order(ByteOrder.LITTLE_ENDIAN);
+
+    private ArtifactReader(Path file, FileChannel ch, Manifest manifest) {
+        this.file = file;
+        this.ch = ch;
+        this.manifest = manifest;
+        manifest.tensors().forEach(t -> byName.put(t.name(), t));
+    }
+
+    public static ArtifactReader open(Path file) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            if (size < 16 || ch.read(head, 0) != 16) {
+                throw new ModelFormatException(file + ": not a jneuron CPU artifact (too short)");
+            }
+            head.flip();
+            byte[] magic = new byte[8];
+            head.get(magic);
+            if (!Arrays.equals(magic, ArtifactFormat.MAGIC)) {
+                throw new ModelFormatException(file + ": not a jneuron CPU artifact (bad magic); re-export the model");
+            }
+            long headerLen = head.getLong();
+            if (headerLen <= 0 || headerLen > ArtifactFormat.MAX_HEADER_BYTES || 16 + headerLen > size) {
+                throw new ModelFormatException(file + ": corrupt artifact header length " + headerLen);
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLen);
+            while (header.hasRemaining()) {
+                if (ch.read(header, 16 + header.position()) < 0) {
+                    throw new ModelFormatException(file + ": truncated artifact header");
+                }
+            }
+            Manifest m = ArtifactFormat.JSON.readValue(header.array(), Manifest.class);
+            if (m.formatVersion() != ArtifactFormat.FORMAT_VERSION) {
+                throw new ModelFormatException(file + ": artifact format " + m.formatVersion() + ", this jneuron reads "
+                        + ArtifactFormat.FORMAT_VERSION + "; re-export the model");
+            }
+            for (TensorEntry t : m.tensors()) {
+                long expected = TensorEntry.MATRIX.equals(t.kind())
+                        ? PackedMatrix.storageLength(t.dtype(), t.rows(), t.cols()) * 4 : 4L * t.rows() * t.cols();
+                if (t.length() != expected || t.offset() < 16 + headerLen || t.offset() + t.length() > size) {
+                    throw new ModelFormatException(file + ": tensor '" + t.name() + "' lies outside the file or has a "
+                            + "wrong size (truncated or corrupt artifact); re-export the model");
+                }
+            }
+            return new ArtifactReader(file, ch, m);
+        } catch (NoSuchFileException e) {
+            close(ch);
+            throw new ModelFormatException(file + ": artifact not found");
+        } catch (IOException e) {
+            close(ch);
+            throw new ModelFormatException(file + ": cannot read artifact: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(ch);
+            throw e;
+        }
+    }
+
+    private static void close(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing with a better message
+            }
+        }
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
+    public PackedMatrix matrix(String name) {
+        TensorEntry t = entry(name, TensorEntry.MATRIX);
+        if (t.dtype() == DType.FP32) {
+            float[] f = new float[Math.toIntExact(t.length() / 4)];
+            readFloats(t, f);
+            return PackedMatrix.wrapF32(t.rows(), t.cols(), f);
+        }
+        int[] a = new int[Math.toIntExact(t.length() / 4)];
+        readInts(t, a);
+        return PackedMatrix.wrapPacked16(t.dtype(), t.rows(), t.cols(), a);
+    }
+
+    public float[] vector(String name) {
+        TensorEntry t = entry(name, TensorEntry.VECTOR);
+        float[] f = new float[Math.toIntExact(t.length() / 4)];
+        readFloats(t, f);
+        return f;
+    }
+
+    private TensorEntry entry(String name, String kind) {
+        TensorEntry t = byName.get(name);
+        if (t == null || !t.kind().equals(kind)) {
+            throw new ModelFormatException(file + ": artifact lacks " + kind + " '" + name + "'; re-export the model");
+        }
+        return t;
+    }
+
+    private void readFloats(TensorEntry t, float[] dst) {
+        int done = 0;
+        long pos = t.offset();
+        while (done < dst.length) {
+            int n = fill(pos, Math.min(dst.length - done, buf.capacity() / 4));
+            buf.asFloatBuffer().get(dst, done, n);
+            done += n;
+            pos += n * 4L;
+        }
+    }
+
+    private void readInts(TensorEntry t, int[] dst) {
+        int done = 0;
+        long pos = t.offset();
+        while (done < dst.length) {
+            int n = fill(pos, Math.min(dst.length - done, buf.capacity() / 4));
+            buf.asIntBuffer().get(dst, done, n);
+            done += n;
+            pos += n * 4L;
+        }
+    }
+
+    private int fill(long pos, int elements) {
+        buf.clear().limit(elements * 4);
+        try {
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, pos + buf.position()) < 0) {
+                    throw new ModelFormatException(file + ": truncated artifact");
+                }
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read artifact: " + e.getMessage(), e);
+        }
+        buf.flip();
+        return elements;
+    }
+
+    @Override
+    public void close() {
+        close(ch);
+    }
+}

@@ -1,0 +1,383 @@
+package io.jneuron.cpu.decoder;
+
+import io.jneuron.core.backend.DecodeSession;
+import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.shape.ShapeException;
+import io.jneuron.cpu.tensor.Kernels;
+import io.jneuron.cpu.tensor.PackedMatrix;
+import io.jneuron.cpu.tensor.Parallel;
+
+import java.util.Arrays;
+
+/**
+ * One generation's state over shared {@link DecoderWeights}: the static KV cache
+ * ({@code [layer][batch][sequence_length][kvHeads * headDim]}, allocated once) and work buffers sized
+ * for the largest bucket. Prefill and decode share one forward pass over "slots" (row, position,
+ * token): prefill runs {@code batch x bucket} slots, decode {@code batch} slots. Not thread-safe.
+ */
+public final class DecoderSession implements DecodeSession {
+    private final DecoderWeights w;
+    private final ModelConfig c;
+    private final Parallel par;
+    private final int batch;
+    private final int seqLen;
+    private final int hidden;
+    private final int hs; // padded hidden stride
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final int qDim;
+    private final int kvDim;
+    private final int qkvDim;
+    private final int upRows;
+    private final int inter;
+    private final int attStride;
+    private final int actStride;
+    private final float[][] keys;
+    private final float[][] values;
+    private final float[] ropeCos;
+    private final float[] ropeSin;
+    private final int[] positions;
+    // work buffers, indexed by slot
+    private final float[] x;
+    private final float[] xn;
+    private final float[] qkv;
+    private final float[] att;
+    private final float[] proj;
+    private final float[] mlp;
+    private final float[] act;
+    private final float[] lastHidden;
+    private int[] slotRow = new int[0];
+    private int[] slotPos = new int[0];
+    private boolean prefilled;
+    private boolean closed;
+
+    public DecoderSession(DecoderWeights weights, Parallel par) {
+        this.w = weights;
+        this.c = weights.config();
+        this.par = par;
+        this.batch = weights.shape().batchSize();
+        this.seqLen = weights.shape().sequenceLength();
+        this.hidden = c.hiddenSize();
+        this.hs = PackedMatrix.strideFor(hidden);
+        this.heads = c.numHeads();
+        this.kvHeads = c.numKvHeads();
+        this.headDim = c.headDim();
+        this.qDim = heads * headDim;
+        this.kvDim = kvHeads * headDim;
+        this.qkvDim = qDim + 2 * kvDim;
+        this.inter = c.intermediateSize();
+        this.upRows = weights.layers().get(0).up().rows();
+        this.attStride = PackedMatrix.strideFor(qDim);
+        this.actStride = PackedMatrix.strideFor(inter);
+        int layers = weights.layers().size();
+        this.keys = new float[layers][batch * seqLen * kvDim];
+        this.values = new float[layers][batch * seqLen * kvDim];
+        if (weights.rotary()) {
+            float[][] t = weights.ropeTables();
+            ropeCos = t[0];
+            ropeSin = t[1];
+        } else {
+            ropeCos = null;
+            ropeSin = null;
+        }
+        this.positions = new int[batch];
+        int maxSlots = batch * weights.shape().buckets().largest();
+        x = new float[maxSlots * hs];
+        xn = new float[maxSlots * hs];
+        qkv = new float[maxSlots * qkvDim];
+        att = new float[maxSlots * attStride];
+        proj = new float[maxSlots * hs];
+        mlp = new float[maxSlots * upRows];
+        act = new float[maxSlots * actStride];
+        lastHidden = new float[batch * hs];
+    }
+
+    @Override
+    public float[][] prefill(int[][] tokens, int[] lengths) {
+        ensureOpen();
+        if (tokens.length != batch || lengths.length != batch) {
+            throw new ShapeException("prefill needs exactly batch_size " + batch + " rows, got " + tokens.length);
+        }
+        int bucket = tokens[0].length;
+        if (!w.shape().buckets().sizes().contains(bucket)) {
+            throw new ShapeException("prefill length " + bucket + " is not a compiled bucket " + w.shape().buckets());
+        }
+        int slots = batch * bucket;
+        int[] ids = new int[slots];
+        resizeSlots(slots);
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b].length != bucket) {
+                throw new ShapeException("row " + b + " has " + tokens[b].length + " tokens; every row must be padded to the bucket " + bucket);
+            }
+            if (lengths[b] < 1 || lengths[b] > bucket) {
+                throw new ShapeException("row " + b + " length " + lengths[b] + " is outside 1.." + bucket);
+            }
+            for (int p = 0; p < bucket; p++) {
+                int s = b * bucket + p;
+                ids[s] = tokens[b][p];
+                slotRow[s] = b;
+                slotPos[s] = p;
+            }
+        }
+        forward(ids, slots);
+        int[] last = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            last[b] = b * bucket + lengths[b] - 1;
+            positions[b] = lengths[b];
+        }
+        prefilled = true;
+        return logits(last);
+    }
+
+    @Override
+    public float[][] decode(int[] tokens) {
+        ensureOpen();
+        if (!prefilled) {
+            throw new IllegalStateException("decode before prefill");
+        }
+        if (tokens.length != batch) {
+            throw new ShapeException("decode needs exactly batch_size " + batch + " tokens, got " + tokens.length);
+        }
+        resizeSlots(batch);
+        for (int b = 0; b < batch; b++) {
+            if (positions[b] >= seqLen) {
+                throw new ShapeException("row " + b + " reached the compiled sequence_length " + seqLen
+                        + "; export with a larger --sequence_length");
+            }
+            slotRow[b] = b;
+            slotPos[b] = positions[b];
+        }
+        forward(tokens, batch);
+        for (int b = 0; b < batch; b++) {
+            positions[b]++;
+        }
+        int[] all = new int[batch];
+        Arrays.setAll(all, i -> i);
+        return logits(all);
+    }
+
+    private void resizeSlots(int slots) {
+        if (slotRow.length != slots) {
+            slotRow = new int[slots];
+            slotPos = new int[slots];
+        }
+    }
+
+    /** Runs every layer over {@code slots} slots, leaving the final residual stream in {@code x}. */
+    private void forward(int[] ids, int slots) {
+        embed(ids, slots);
+        for (int l = 0; l < w.layers().size(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            norm(x, xn, slots, lw.norm1Weight(), lw.norm1Bias());
+            Kernels.matmul(lw.qkv(), xn, hs, slots, qkv, qkvDim, par);
+            addBias(qkv, qkvDim, slots, lw.qkvBias());
+            int layer = l;
+            par.forRange(slots, 1, (long) qkvDim * 4, (s0, s1) -> storeKv(layer, s0, s1));
+            par.forRange(slots * heads, 1, (long) headDim * 64, (i0, i1) -> attend(layer, i0, i1));
+            Kernels.matmul(lw.out(), att, attStride, slots, proj, hs, par);
+            addBias(proj, hs, slots, lw.outBias());
+            addInto(x, proj, slots);
+            norm(x, xn, slots, lw.norm2Weight(), lw.norm2Bias());
+            Kernels.matmul(lw.up(), xn, hs, slots, mlp, upRows, par);
+            addBias(mlp, upRows, slots, lw.upBias());
+            activate(slots);
+            Kernels.matmul(lw.down(), act, actStride, slots, proj, hs, par);
+            addBias(proj, hs, slots, lw.downBias());
+            addInto(x, proj, slots);
+        }
+    }
+
+    private void embed(int[] ids, int slots) {
+        int vocab = w.tokenEmbedding().rows();
+        for (int s = 0; s < slots; s++) {
+            int id = ids[s];
+            if (id < 0 || id >= vocab) {
+                throw new ShapeException("token id " + id + " is outside the vocabulary 0.." + (vocab - 1));
+            }
+            w.tokenEmbedding().row(id, x, s * hs);
+            if (w.positionEmbedding() != null) {
+                int po = slotPos[s] * hidden;
+                for (int i = 0; i < hidden; i++) {
+                    x[s * hs + i] += w.positionEmbedding()[po + i];
+                }
+            }
+        }
+    }
+
+    /** LayerNorm when a bias is given (GPT-2), RMSNorm otherwise (Llama); statistics in double. */
+    private void norm(float[] in, float[] out, int slots, float[] weight, float[] bias) {
+        double eps = c.normEps();
+        par.forRange(slots, 1, hidden * 4L, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                int o = s * hs;
+                if (bias != null) {
+                    double mean = 0;
+                    for (int i = 0; i < hidden; i++) {
+                        mean += in[o + i];
+                    }
+                    mean /= hidden;
+                    double var = 0;
+                    for (int i = 0; i < hidden; i++) {
+                        double d = in[o + i] - mean;
+                        var += d * d;
+                    }
+                    double inv = 1.0 / Math.sqrt(var / hidden + eps);
+                    for (int i = 0; i < hidden; i++) {
+                        out[o + i] = (float) ((in[o + i] - mean) * inv) * weight[i] + bias[i];
+                    }
+                } else {
+                    double ss = 0;
+                    for (int i = 0; i < hidden; i++) {
+                        ss += (double) in[o + i] * in[o + i];
+                    }
+                    float inv = (float) (1.0 / Math.sqrt(ss / hidden + eps));
+                    for (int i = 0; i < hidden; i++) {
+                        out[o + i] = weight[i] * (in[o + i] * inv);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Applies rotary embeddings to this slot's q and k, then writes k and v into the cache. */
+    private void storeKv(int layer, int s0, int s1) {
+        float[] kc = keys[layer];
+        float[] vc = values[layer];
+        for (int s = s0; s < s1; s++) {
+            int base = s * qkvDim;
+            if (ropeCos != null) {
+                int pos = slotPos[s];
+                for (int h = 0; h < heads; h++) {
+                    rotate(qkv, base + h * headDim, pos);
+                }
+                for (int h = 0; h < kvHeads; h++) {
+                    rotate(qkv, base + qDim + h * headDim, pos);
+                }
+            }
+            int cacheAt = (slotRow[s] * seqLen + slotPos[s]) * kvDim;
+            System.arraycopy(qkv, base + qDim, kc, cacheAt, kvDim);
+            System.arraycopy(qkv, base + qDim + kvDim, vc, cacheAt, kvDim);
+        }
+    }
+
+    /** HF's rotate_half convention: element i pairs with i + headDim/2. */
+    private void rotate(float[] v, int at, int pos) {
+        int half = headDim / 2;
+        int t = pos * half;
+        for (int i = 0; i < half; i++) {
+            float a = v[at + i];
+            float b = v[at + i + half];
+            float cos = ropeCos[t + i];
+            float sin = ropeSin[t + i];
+            v[at + i] = a * cos - b * sin;
+            v[at + i + half] = b * cos + a * sin;
+        }
+    }
+
+    /** Causal attention for work items (slot, head) in {@code [i0, i1)}; GQA maps heads to kv heads. */
+    private void attend(int layer, int i0, int i1) {
+        float[] kc = keys[layer];
+        float[] vc = values[layer];
+        float[] scores = new float[seqLen];
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int group = heads / kvHeads;
+        for (int item = i0; item < i1; item++) {
+            int s = item / heads;
+            int h = item % heads;
+            int kvh = h / group;
+            int q = s * qkvDim + h * headDim;
+            int rowBase = slotRow[s] * seqLen;
+            int last = slotPos[s];
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p <= last; p++) {
+                float sc = Kernels.dot(qkv, q, kc, (rowBase + p) * kvDim + kvh * headDim, headDim) * scale;
+                scores[p] = sc;
+                max = Math.max(max, sc);
+            }
+            double sum = 0;
+            for (int p = 0; p <= last; p++) {
+                float e = (float) Math.exp(scores[p] - max);
+                scores[p] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            int o = s * attStride + h * headDim;
+            Arrays.fill(att, o, o + headDim, 0f);
+            for (int p = 0; p <= last; p++) {
+                Kernels.axpy(scores[p] * inv, vc, (rowBase + p) * kvDim + kvh * headDim, att, o, headDim);
+            }
+        }
+    }
+
+    /** GPT-2: gelu_new over c_fc; Llama: silu(gate) * up, gate rows first. */
+    private void activate(int slots) {
+        boolean llama = w.rotary();
+        par.forRange(slots, 1, inter * 8L, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                int in = s * upRows;
+                int out = s * actStride;
+                if (llama) {
+                    for (int i = 0; i < inter; i++) {
+                        float g = mlp[in + i];
+                        act[out + i] = g / (1f + (float) Math.exp(-g)) * mlp[in + inter + i];
+                    }
+                } else {
+                    for (int i = 0; i < inter; i++) {
+                        double v = mlp[in + i];
+                        act[out + i] = (float) (0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+                    }
+                }
+            }
+        });
+    }
+
+    private void addBias(float[] buf, int stride, int slots, float[] bias) {
+        if (bias == null) {
+            return;
+        }
+        for (int s = 0; s < slots; s++) {
+            int o = s * stride;
+            for (int i = 0; i < bias.length; i++) {
+                buf[o + i] += bias[i];
+            }
+        }
+    }
+
+    private void addInto(float[] dst, float[] src, int slots) {
+        for (int s = 0; s < slots; s++) {
+            int o = s * hs;
+            for (int i = 0; i < hidden; i++) {
+                dst[o + i] += src[o + i];
+            }
+        }
+    }
+
+    /** Final norm and LM head for the given slots, one per batch row. */
+    private float[][] logits(int[] slots) {
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x, slots[b] * hs, lastHidden, b * hs, hs);
+        }
+        float[] normed = new float[batch * hs];
+        norm(lastHidden, normed, batch, w.finalNormWeight(), w.finalNormBias());
+        int vocab = w.lmHead().rows();
+        float[] flat = new float[batch * vocab];
+        Kernels.matmul(w.lmHead(), normed, hs, batch, flat, vocab, par);
+        float[][] out = new float[batch][];
+        for (int b = 0; b < batch; b++) {
+            out[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);
+        }
+        return out;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("DecoderSession is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,14 @@
+package io.jneuron.cpu.decoder;
+
+import io.jneuron.cpu.tensor.PackedMatrix;
+
+/**
+ * One decoder layer's weights in kernel layout. Biases and norm vectors are fp32; a null bias or
+ * norm bias means the architecture has none. {@code qkv} stacks the query, key and value projections
+ * ({@code [(heads + 2 * kvHeads) * headDim, hidden]}); {@code up} is GPT-2's {@code c_fc} or Llama's
+ * gate and up projections stacked ({@code [2 * intermediate, hidden]}).
+ */
+public record LayerWeights(float[] norm1Weight, float[] norm1Bias, PackedMatrix qkv, float[] qkvBias,
+                           PackedMatrix out, float[] outBias, float[] norm2Weight, float[] norm2Bias,
+                           PackedMatrix up, float[] upBias, PackedMatrix down, float[] downBias) {
+}

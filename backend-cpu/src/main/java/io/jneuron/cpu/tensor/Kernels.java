@@ -1,0 +1,69 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.shape.DType;
+
+/**
+ * The decoder's numeric primitives. Uses the Vector API when the JVM has
+ * {@code jdk.incubator.vector}, plain Java otherwise; {@link #vectorized()} says which.
+ */
+public final class Kernels {
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("jneuron.cpu.scalar") && VectorKernels.usable();
+
+    private Kernels() {
+    }
+
+    public static boolean vectorized() {
+        return VECTOR;
+    }
+
+    /** A one-line description for diagnostics, e.g. "Vector API, 16 fp32 lanes". */
+    public static String describe() {
+        return VECTOR ? "Vector API, " + VectorKernels.L + " fp32 lanes" : "scalar (start the JVM with --add-modules jdk.incubator.vector for speed)";
+    }
+
+    /**
+     * {@code out[t * os + r] = dot(W[r], x[t * xs ..])} for every row r of {@code w} and token t below
+     * {@code tokens}. Each x row must hold {@code w.stride()} floats, zero past {@code w.cols()}.
+     */
+    public static void matmul(PackedMatrix w, float[] x, int xs, int tokens, float[] out, int os, Parallel par) {
+        int stride = w.stride();
+        if (xs < stride) {
+            throw new IllegalArgumentException("activation stride " + xs + " < weight stride " + stride);
+        }
+        long cost = (long) stride * tokens;
+        if (w.dtype() == DType.FP32) {
+            float[] data = w.f32();
+            par.forRange(w.rows(), 4, cost, (r0, r1) -> {
+                if (VECTOR) {
+                    VectorKernels.rowsF32(data, stride, x, xs, tokens, out, os, r0, r1);
+                } else {
+                    ScalarKernels.rowsF32(data, stride, x, xs, tokens, out, os, r0, r1);
+                }
+            });
+        } else {
+            int[] data = w.packed();
+            boolean fp16 = w.dtype() == DType.FP16;
+            par.forRange(w.rows(), 4, cost, (r0, r1) -> {
+                if (VECTOR) {
+                    VectorKernels.rowsPacked(data, stride, fp16, x, xs, tokens, out, os, r0, r1);
+                } else {
+                    ScalarKernels.rowsPacked(data, stride, fp16, x, xs, tokens, out, os, r0, r1);
+                }
+            });
+        }
+    }
+
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return VECTOR ? VectorKernels.dot(a, ao, b, bo, n) : ScalarKernels.dot(a, ao, b, bo, n);
+    }
+
+    /** {@code y[yo + i] += a * x[xo + i]} for i below n. */
+    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        if (VECTOR) {
+            VectorKernels.axpy(a, x, xo, y, yo, n);
+        } else {
+            ScalarKernels.axpy(a, x, xo, y, yo, n);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.model.HalfFloats;
+import io.jneuron.core.shape.DType;
+
+/**
+ * A weight matrix {@code [rows, cols]} laid out for the kernels: row-major with each row padded to
+ * {@link #stride()} (a multiple of {@link #BLOCK}) with zeros, so kernels never run a tail loop.
+ *
+ * <p>fp32 rows are plain floats. bf16 and fp16 rows are packed two 16-bit values per int in blocks
+ * of 32 elements: int {@code j} of a block holds element {@code j} in its low half and element
+ * {@code j + 16} in its high half. A kernel then turns one int vector into two float vectors with a
+ * shift and a mask (no lane shuffles), each matching a contiguous slice of the activation vector.
+ */
+public final class PackedMatrix {
+    /** Elements per packed block; every vector width up to 512 bits divides it. */
+    public static final int BLOCK = 32;
+
+    private final DType dtype;
+    private final int rows;
+    private final int cols;
+    private final int stride;
+    private final float[] f32;
+    private final int[] packed;
+
+    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed) {
+        this.dtype = dtype;
+        this.rows = rows;
+        this.cols = cols;
+        this.stride = strideFor(cols);
+        this.f32 = f32;
+        this.packed = packed;
+    }
+
+    public static int strideFor(int cols) {
+        return (cols + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** Number of array elements (floats or ints) the packed data of a matrix occupies. */
+    public static long storageLength(DType dtype, int rows, int cols) {
+        long n = (long) rows * strideFor(cols);
+        return dtype == DType.FP32 ? n : n / 2;
+    }
+
+    /** Wraps already-packed storage (as read from an artifact); no copy. */
+    public static PackedMatrix wrapF32(int rows, int cols, float[] data) {
+        check(data.length, storageLength(DType.FP32, rows, cols));
+        return new PackedMatrix(DType.FP32, rows, cols, data, null);
+    }
+
+    public static PackedMatrix wrapPacked16(DType dtype, int rows, int cols, int[] data) {
+        if (dtype == DType.FP32) {
+            throw new IllegalArgumentException("packed 16-bit storage cannot hold fp32");
+        }
+        check(data.length, storageLength(dtype, rows, cols));
+        return new PackedMatrix(dtype, rows, cols, null, data);
+    }
+
+    private static void check(long actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("storage of " + actual + " elements, expected " + expected);
+        }
+    }
+
+    /** Packs a row-major {@code [rows, cols]} fp32 matrix, casting to {@code dtype} (round to nearest even). */
+    public static PackedMatrix pack(DType dtype, int rows, int cols, float[] src) {
+        if (src.length != (long) rows * cols) {
+            throw new IllegalArgumentException("source has " + src.length + " elements, expected " + rows + "x" + cols);
+        }
+        int stride = strideFor(cols);
+        if (dtype == DType.FP32) {
+            float[] out = new float[Math.toIntExact((long) rows * stride)];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, r * cols, out, r * stride, cols);
+            }
+            return new PackedMatrix(dtype, rows, cols, out, null);
+        }
+        int[] out = new int[Math.toIntExact((long) rows * stride / 2)];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int bits = encode(dtype, src[r * cols + c]) & 0xffff;
+                int idx = index16(r, c, stride);
+                out[idx] |= (c % BLOCK) < BLOCK / 2 ? bits : bits << 16;
+            }
+        }
+        return new PackedMatrix(dtype, rows, cols, null, out);
+    }
+
+    private static int index16(int r, int c, int stride) {
+        int blk = c / BLOCK;
+        int within = c % BLOCK;
+        return (r * stride) / 2 + blk * (BLOCK / 2) + (within % (BLOCK / 2));
+    }
+
+    private static short encode(DType dtype, float v) {
+        return dtype == DType.BF16 ? HalfFloats.floatToBf16(v) : HalfFloats.fromFloat(v);
+    }
+
+    /** One element as fp32 (slow; for embeddings lookups and tests). */
+    public float get(int r, int c) {
+        if (dtype == DType.FP32) {
+            return f32[r * stride + c];
+        }
+        int word = packed[index16(r, c, stride)];
+        short bits = (short) ((c % BLOCK) < BLOCK / 2 ? word : word >>> 16);
+        return dtype == DType.BF16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.toFloat(bits);
+    }
+
+    /** Copies row {@code r} as fp32 into {@code dst[at .. at+cols)}. */
+    public void row(int r, float[] dst, int at) {
+        if (dtype == DType.FP32) {
+            System.arraycopy(f32, r * stride, dst, at, cols);
+            return;
+        }
+        for (int c = 0; c < cols; c++) {
+            dst[at + c] = get(r, c);
+        }
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** fp32 storage, or null. Package-private: kernels only. */
+    float[] f32() {
+        return f32;
+    }
+
+    /** Packed 16-bit storage, or null. */
+    int[] packed() {
+        return packed;
+    }
+
+    public Object storage() {
+        return f32 != null ? f32 : packed;
+    }
+
+    public long bytes() {
+        return f32 != null ? 4L * f32.length : 4L * packed.length;
+    }
+}

@@ -1,0 +1,66 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.model.HalfFloats;
+
+/**
+ * Plain-Java kernels for JVMs started without {@code --add-modules jdk.incubator.vector} (for
+ * example a stock Jupyter kernel that loads our jar). Same results to rounding, several times slower.
+ */
+final class ScalarKernels {
+    private ScalarKernels() {
+    }
+
+    static void rowsF32(float[] w, int stride, float[] x, int xs, int tokens, float[] out, int os, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int wo = r * stride;
+            for (int t = 0; t < tokens; t++) {
+                out[t * os + r] = dot(w, wo, x, t * xs, stride);
+            }
+        }
+    }
+
+    static void rowsPacked(int[] w, int stride, boolean fp16, float[] x, int xs, int tokens, float[] out, int os,
+                           int r0, int r1) {
+        int half = PackedMatrix.BLOCK / 2;
+        float[] row = new float[stride];
+        for (int r = r0; r < r1; r++) {
+            int wo = r * stride / 2;
+            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+                for (int j = 0; j < half; j++) {
+                    int word = w[wo + b / 2 + j];
+                    row[b + j] = widen((short) word, fp16);
+                    row[b + half + j] = widen((short) (word >>> 16), fp16);
+                }
+            }
+            for (int t = 0; t < tokens; t++) {
+                out[t * os + r] = dot(row, 0, x, t * xs, stride);
+            }
+        }
+    }
+
+    private static float widen(short bits, boolean fp16) {
+        return fp16 ? HalfFloats.toFloat(bits) : HalfFloats.bf16ToFloat(bits);
+    }
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        // Four partial sums, like the vector lanes, so rounding is of the same order.
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.jneuron.cpu.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix products on the Java Vector API. {@code out[t][r] = dot(W[r], x[t])} over row blocks of 4
+ * and token blocks of 4: each weight vector loaded is used by 4 tokens (prefill is compute-bound),
+ * and with one token (decode) the 4 rows stream weights at memory bandwidth.
+ *
+ * <p>16-bit weights arrive two per int (see {@link PackedMatrix}); {@code lo}/{@code hi} widen them
+ * to fp32 with integer shifts and masks, no lane shuffles.
+ */
+final class VectorKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    private static final int HALF = PackedMatrix.BLOCK / 2;
+
+    private VectorKernels() {
+    }
+
+    static boolean usable() {
+        return L >= 4 && HALF % L == 0 && I.length() == L;
+    }
+
+    // ---- fp32 weights ----
+
+    static void rowsF32(float[] w, int stride, float[] x, int xs, int tokens, float[] out, int os, int r0, int r1) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                f32Block4x4(w, stride, r, r, x, xs, t, out, os);
+            }
+            for (; t < tokens; t++) {
+                f32Block4x1(w, stride, r, x, t * xs, out, t * os);
+            }
+        }
+        for (; r < r1; r++) {
+            for (int t = 0; t < tokens; t++) {
+                FloatVector acc = FloatVector.zero(F);
+                int wo = r * stride;
+                int xo = t * xs;
+                for (int i = 0; i < stride; i += L) {
+                    acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+                }
+                out[t * os + r] = acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+    }
+
+    private static void f32Block4x1(float[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int w0 = r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        for (int i = 0; i < stride; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+            a0 = FloatVector.fromArray(F, w, w0 + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(F, w, w1 + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(F, w, w2 + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(F, w, w3 + i).fma(xv, a3);
+        }
+        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Rows {@code wr..wr+3} of {@code w} against tokens {@code t..t+3}, written to output rows {@code r..r+3}. */
+    private static void f32Block4x4(float[] w, int stride, int wr, int r, float[] x, int xs, int t, float[] out,
+                                    int os) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+        int w0 = wr * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        int x0 = t * xs, x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
+        for (int i = 0; i < stride; i += L) {
+            FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector v1 = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector v2 = FloatVector.fromArray(F, x, x2 + i);
+            FloatVector v3 = FloatVector.fromArray(F, x, x3 + i);
+            FloatVector m = FloatVector.fromArray(F, w, w0 + i);
+            a00 = m.fma(v0, a00); a01 = m.fma(v1, a01); a02 = m.fma(v2, a02); a03 = m.fma(v3, a03);
+            m = FloatVector.fromArray(F, w, w1 + i);
+            a10 = m.fma(v0, a10); a11 = m.fma(v1, a11); a12 = m.fma(v2, a12); a13 = m.fma(v3, a13);
+            m = FloatVector.fromArray(F, w, w2 + i);
+            a20 = m.fma(v0, a20); a21 = m.fma(v1, a21); a22 = m.fma(v2, a22); a23 = m.fma(v3, a23);
+            m = FloatVector.fromArray(F, w, w3 + i);
+            a30 = m.fma(v0, a30); a31 = m.fma(v1, a31); a32 = m.fma(v2, a32); a33 = m.fma(v3, a33);
+        }
+        store4(out, t * os + r, os, a00, a10, a20, a30);
+        store4(out, (t + 1) * os + r, os, a01, a11, a21, a31);
+        store4(out, (t + 2) * os + r, os, a02, a12, a22, a32);
+        store4(out, (t + 3) * os + r, os, a03, a13, a23, a33);
+    }
+
+    private static void store4(float[] out, int at, int os, FloatVector r0, FloatVector r1, FloatVector r2,
+                               FloatVector r3) {
+        out[at] = r0.reduceLanes(VectorOperators.ADD);
+        out[at + 1] = r1.reduceLanes(VectorOperators.ADD);
+        out[at + 2] = r2.reduceLanes(VectorOperators.ADD);
+        out[at + 3] = r3.reduceLanes(VectorOperators.ADD);
+    }
+
+    // ---- bf16 / fp16 weights, two per int ----
+
+    /** Element j of a block (low half) as fp32. */
+    private static FloatVector lo(IntVector v, boolean fp16) {
+        if (!fp16) {
+            return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        }
+        // Exponent+mantissa moved into float position, rescaled by 2^112, then the sign put back.
+        FloatVector mag = v.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000).reinterpretAsFloats().mul(0x1p112f);
+        IntVector sign = v.lanewise(VectorOperators.LSHL, 16).and(0x80000000);
+        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /** Element j + 16 of a block (high half) as fp32. */
+    private static FloatVector hi(IntVector v, boolean fp16) {
+        if (!fp16) {
+            return v.and(0xFFFF0000).reinterpretAsFloats();
+        }
+        FloatVector mag = v.lanewise(VectorOperators.LSHR, 3).and(0x0FFFE000).reinterpretAsFloats().mul(0x1p112f);
+        IntVector sign = v.and(0x80000000);
+        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /**
+     * With several tokens (prefill) each block of 4 rows is widened once into an L1-resident fp32
+     * scratch and multiplied by the fp32 4x4 kernel, so widening is paid once per row, not per token.
+     */
+    static void rowsPacked(int[] w, int stride, boolean fp16, float[] x, int xs, int tokens, float[] out, int os,
+                           int r0, int r1) {
+        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int t = 0;
+            if (scratch != null) {
+                widen(w, stride, fp16, r, 4, scratch);
+                for (; t + 4 <= tokens; t += 4) {
+                    f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
+                }
+            }
+            for (; t < tokens; t++) {
+                packedBlock4x1(w, stride, fp16, r, x, t * xs, out, t * os);
+            }
+        }
+        for (; r < r1; r++) {
+            for (int t = 0; t < tokens; t++) {
+                FloatVector acc = FloatVector.zero(F);
+                int wo = r * stride / 2;
+                int xo = t * xs;
+                for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+                    for (int h = 0; h < HALF; h += L) {
+                        IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
+                        acc = lo(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + h), acc);
+                        acc = hi(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + HALF + h), acc);
+                    }
+                }
+                out[t * os + r] = acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+    }
+
+    private static void packedBlock4x1(int[] w, int stride, boolean fp16, int r, float[] x, int xo, float[] out,
+                                       int oo) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int half = stride / 2;
+        int w0 = r * half, w1 = w0 + half, w2 = w1 + half, w3 = w2 + half;
+        for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+            int wb = b / 2;
+            for (int h = 0; h < HALF; h += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
+                FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
+                IntVector v0 = IntVector.fromArray(I, w, w0 + wb + h);
+                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
+                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
+                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
+                a0 = hi(v0, fp16).fma(xh, lo(v0, fp16).fma(xl, a0));
+                a1 = hi(v1, fp16).fma(xh, lo(v1, fp16).fma(xl, a1));
+                a2 = hi(v2, fp16).fma(xh, lo(v2, fp16).fma(xl, a2));
+                a3 = hi(v3, fp16).fma(xh, lo(v3, fp16).fma(xl, a3));
+            }
+        }
+        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Rows {@code r..r+n-1} of packed 16-bit weights as fp32 rows of {@code stride} in {@code dst}. */
+    private static void widen(int[] w, int stride, boolean fp16, int r, int n, float[] dst) {
+        int half = stride / 2;
+        for (int k = 0; k < n; k++) {
+            int wo = (r + k) * half;
+            int d = k * stride;
+            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+                for (int h = 0; h < HALF; h += L) {
+                    IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
+                    lo(v, fp16).intoArray(dst, d + b + h);
+                    hi(v, fp16).intoArray(dst, d + b + HALF + h);
+                }
+            }
+        }
+    }
+
+    // ---- vector helpers for the decoder ----
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /** {@code y[yo..] += a * x[xo..]} over n elements. */
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            av.fma(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.model.HalfFloats;
+import io.jneuron.core.shape.DType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KernelsTest {
+    private static final Parallel PAR = new Parallel(2);
+
+    @AfterAll
+    static void close() {
+        PAR.close();
+    }
+
+    @Test
+    void theVectorApiIsInUseUnderTests() {
+        assertTrue(Kernels.vectorized(), Kernels.describe());
+    }
+
+    /** Products against a double-precision triple loop over the values the packed type can hold. */
+    @ParameterizedTest
+    @CsvSource({"FP32,7,5,3", "FP32,64,128,9", "FP32,33,200,1", "BF16,7,5,3", "BF16,64,128,9", "BF16,40,70,1",
+            "FP16,7,5,3", "FP16,64,128,9", "FP16,41,96,4", "FP32,1000,128,1", "BF16,1000,256,5"})
+    void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
+        SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
+        int xs = m.stride();
+        float[] x = new float[tokens * xs];
+        for (int t = 0; t < tokens; t++) {
+            for (int c = 0; c < cols; c++) {
+                x[t * xs + c] = (float) rnd.nextGaussian();
+            }
+        }
+        float[] out = new float[tokens * rows];
+        Kernels.matmul(m, x, xs, tokens, out, rows, PAR);
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                double expect = 0;
+                double mag = 0;
+                for (int c = 0; c < cols; c++) {
+                    double wv = rounded(dtype, w[r * cols + c]);
+                    expect += wv * x[t * xs + c];
+                    mag += Math.abs(wv * x[t * xs + c]);
+                }
+                assertEquals(expect, out[t * rows + r], 1e-6 * mag + 1e-6, "row " + r + " token " + t);
+            }
+        }
+    }
+
+    @Test
+    void packedElementsReadBackExactly() {
+        float[] w = {1f, -2.5f, 0.1f, 65504f, -0f, 3.0e-5f, 1e-8f, 0.33333334f, 7f};
+        for (DType d : DType.values()) {
+            PackedMatrix m = PackedMatrix.pack(d, 1, w.length, w);
+            for (int c = 0; c < w.length; c++) {
+                assertEquals(rounded(d, w[c]), m.get(0, c), 0.0, d + " element " + c);
+            }
+        }
+    }
+
+    /** Rounding done independently of HalfFloats: bf16 by truncating with RNE on the raw bits, fp16 via JDK math. */
+    private static double rounded(DType d, float v) {
+        switch (d) {
+            case FP32:
+                return v;
+            case BF16: {
+                int bits = Float.floatToRawIntBits(v);
+                int lsb = (bits >>> 16) & 1;
+                return Float.intBitsToFloat(((bits + 0x7fff + lsb) >>> 16) << 16);
+            }
+            default: {
+                // fp16 has 11 significant bits; scale so the unit in the last place is 1 and round half-even.
+                double a = Math.abs(v);
+                if (a == 0) {
+                    return v;
+                }
+                int e = Math.max(Math.getExponent(a), -14);
+                double ulp = Math.scalb(1.0, e - 10);
+                double r = Math.rint(a / ulp) * ulp;
+                assertEquals(r, Math.abs(HalfFloats.toFloat(HalfFloats.fromFloat(v))), 0.0, "fp16 rounding of " + v);
+                return Math.copySign(r, v);
+            }
+        }
+    }
+}

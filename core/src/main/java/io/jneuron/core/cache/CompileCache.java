@@ -1,0 +1,259 @@
+package io.jneuron.core.cache;
+
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.cache.internal.AtomicFiles;
+import io.jneuron.core.cache.internal.Hashes;
+import io.jneuron.core.cache.internal.ModuleInspector;
+import io.jneuron.core.cache.internal.ModuleLock;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One compiler's folder of the local compile cache ({@code <root>/neuronxcc-<v>/} or {@code <root>/jneuron-cpu-<v>/})
+ * and its {@code MODULE_*} folders. {@link #compileOnce} is safe across threads and processes sharing the
+ * folder: one of them compiles, the others wait and reuse the result. Immutable and thread-safe.
+ */
+public final class CompileCache {
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]{1,64}");
+    private static final Duration MAX_POLL = Duration.ofSeconds(1);
+
+    private final Path root;
+    private final CompilerId compiler;
+    private final Duration waitTimeout;
+
+    public CompileCache(Path root, CompilerId compiler) {
+        this(root, compiler, OptimumCompat.DEFAULT_WAIT);
+    }
+
+    private CompileCache(Path root, CompilerId compiler, Duration waitTimeout) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.waitTimeout = waitTimeout;
+    }
+
+    /** A copy that waits at most {@code timeout} for another process's compile. */
+    public CompileCache withWaitTimeout(Duration timeout) {
+        return new CompileCache(root, compiler, timeout);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public CompilerId compiler() {
+        return compiler;
+    }
+
+    /** {@code <root>/<compiler folder>}. */
+    public Path dir() {
+        return root.resolve(compiler.folderName());
+    }
+
+    /** The registry of this compiler folder for the optimum-neuron version we write ({@link OptimumCompat#REGISTRY_VERSION}). */
+    public Registry registry() {
+        return Registry.local(root);
+    }
+
+    /**
+     * libneuronxla's flags hash: the first 8 hex of the MD5 of {@code json.dumps(flags)}, which is also the
+     * content of {@code compile_flags.json} (spec §1.3).
+     */
+    public static String flagsHash(List<String> flags) {
+        return Hashes.md5(flagsJson(flags)).substring(0, 8);
+    }
+
+    private static String flagsJson(List<String> flags) {
+        return PyJson.dumps(flags, PyJson.Style.COMPACT);
+    }
+
+    /** The NEFF-level module {@code MODULE_<key>+<flags hash>}, as it is now. */
+    public ModuleDir module(String key, List<String> flags) {
+        return ModuleInspector.inspect(dir().resolve(moduleName(key, flags)), compiler.isNeuronxcc());
+    }
+
+    /** The traced-model module {@code MODULE_<entry hash>} (no flags), as it is now. */
+    public ModuleDir module(String entryHash) {
+        return ModuleInspector.inspect(dir().resolve(moduleName(entryHash, null)), compiler.isNeuronxcc());
+    }
+
+    /** Every {@code MODULE_*} folder of this compiler, as they are now. */
+    public List<ModuleDir> modules() {
+        List<ModuleDir> out = new ArrayList<>();
+        for (String name : ModuleInspector.list(dir())) {
+            Path p = dir().resolve(name);
+            if (name.startsWith("MODULE_") && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.add(ModuleInspector.inspect(p, compiler.isNeuronxcc()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ModuleDir::name));
+        return out;
+    }
+
+    /** {@link #compileOnce(String, List, CompileWork)} for a traced {@code MODULE_<entry hash>}. */
+    public CompileOutcome compileOnce(String entryHash, CompileWork work) {
+        return compileOnce(entryHash, null, work);
+    }
+
+    /**
+     * Returns the compiled module, compiling it at most once across every process sharing this cache. If it is
+     * compiled already, returns at once. If another live process holds its lock, waits for it (up to the wait
+     * timeout) and reuses its result. Otherwise takes the lock, runs {@code work} in a private temp folder,
+     * moves the files into place, writes {@code compile_flags.json} and then {@code model.done} last.
+     *
+     * @param flags the compiler flags, or null for a traced module
+     * @throws CacheException when the module failed before ({@code model.log}; clear it with cleanup), when its
+     *     lock is stale (names the command that clears it), on wait timeout, or on I/O failure
+     * @throws NeuronKernelException the work's own exception, after {@code model.log} is written
+     */
+    public CompileOutcome compileOnce(String key, List<String> flags, CompileWork work) {
+        Path dir = dir().resolve(moduleName(key, flags));
+        Instant deadline = Instant.now().plus(waitTimeout);
+        Duration poll = Duration.ofMillis(20);
+        while (true) {
+            ModuleDir m = ModuleInspector.inspect(dir, compiler.isNeuronxcc());
+            switch (m.state()) {
+                case SUCCESS:
+                    return new CompileOutcome(m, false);
+                case FAILED:
+                    throw new CacheException(m.name() + " failed to compile before (log: " + m.log() + "); fix the "
+                            + "cause, then run `" + clearCommand() + "` to remove the failed entry and retry");
+                case LOCKED:
+                    if (m.lock().stale()) {
+                        throw new CacheException(m.name() + " is locked by " + m.lock().describe()
+                                + "; a killed compile left the lock. Run `" + clearCommand() + "` to clear it");
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new CacheException("gave up after " + waitTimeout + " waiting for " + m.name()
+                                + ", locked by " + m.lock().describe() + "; wait for that compile or stop it");
+                    }
+                    sleep(poll);
+                    poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
+                    continue;
+                default:
+                    break;
+            }
+            try {
+                AtomicFiles.createDirectories(dir);
+                var lock = ModuleLock.tryAcquire(dir.resolve(OptimumCompat.LOCK_FILE));
+                if (lock.isEmpty()) {
+                    continue; // another process won the race: wait for it like any other holder
+                }
+                try (ModuleLock held = lock.get()) {
+                    return compileLocked(dir, flags, work);
+                }
+            } catch (IOException e) {
+                throw new CacheException("cannot write " + dir + ": " + e.getMessage()
+                        + "; check that the cache folder is writable or pick another with --cache_dir", e);
+            }
+        }
+    }
+
+    private CompileOutcome compileLocked(Path dir, List<String> flags, CompileWork work) throws IOException {
+        if (Files.exists(dir.resolve(ModuleInspector.DONE))
+                && (!compiler.isNeuronxcc() || Files.exists(dir.resolve(OptimumCompat.NEFF)))) {
+            // Another process finished between our look and our lock (double-checked under the lock).
+            return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), false);
+        }
+        clearLeftovers(dir); // a killed compile's partial files, an old model.log
+        Path tmp = dir.resolve(AtomicFiles.TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            runWork(dir, tmp, work);
+            List<String> produced = ModuleInspector.list(tmp);
+            produced.remove(ModuleInspector.DONE);
+            if (produced.isEmpty() || (compiler.isNeuronxcc() && !produced.contains(OptimumCompat.NEFF))) {
+                throw failed(dir, new CacheException("the compile of " + dir.getFileName() + " produced "
+                        + (produced.isEmpty() ? "no files" : "no " + OptimumCompat.NEFF + " (only " + produced + ")")
+                        + "; this is a bug in the backend's compiler"));
+            }
+            if (flags != null && !produced.contains(ModuleInspector.FLAGS)) {
+                AtomicFiles.write(tmp.resolve(ModuleInspector.FLAGS), flagsJson(flags).getBytes(StandardCharsets.UTF_8));
+                produced.add(ModuleInspector.FLAGS);
+            }
+            for (String name : produced) {
+                AtomicFiles.move(tmp.resolve(name), dir.resolve(name));
+            }
+            AtomicFiles.write(dir.resolve(ModuleInspector.DONE), new byte[0]); // last: marks the module complete
+        } finally {
+            AtomicFiles.deleteTree(tmp);
+        }
+        return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), true);
+    }
+
+    private static void runWork(Path dir, Path tmp, CompileWork work) throws IOException {
+        try {
+            work.compile(tmp);
+        } catch (InterruptedException | ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("compile of " + dir.getFileName() + " was interrupted; nothing was cached", e);
+        } catch (RuntimeException e) {
+            throw failed(dir, e);
+        } catch (Exception e) {
+            throw failed(dir, new CacheException("compile of " + dir.getFileName() + " failed: " + e, e));
+        }
+    }
+
+    /** Records the failure as libneuronxla does ({@code model.log}, no neff) and returns what to throw. */
+    private static RuntimeException failed(Path dir, RuntimeException e) {
+        StringWriter log = new StringWriter();
+        e.printStackTrace(new PrintWriter(log));
+        try {
+            clearLeftovers(dir);
+            AtomicFiles.write(dir.resolve(ModuleInspector.LOG), log.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException io) {
+            e.addSuppressed(io);
+        }
+        if (e instanceof NeuronKernelException) {
+            return e;
+        }
+        return new CacheException("compile of " + dir.getFileName() + " failed: " + e + " (log: "
+                + dir.resolve(ModuleInspector.LOG) + "); fix the cause and run `jneuron cache cleanup` to retry", e);
+    }
+
+    /** Deletes everything in a locked module but the lock and our live temp folder. */
+    private static void clearLeftovers(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!n.equals(OptimumCompat.LOCK_FILE) && !n.startsWith(AtomicFiles.TEMP_PREFIX + ProcessHandle.current().pid() + "-")) {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        }
+    }
+
+    private String clearCommand() {
+        return "jneuron cache cleanup --cache_dir " + root;
+    }
+
+    static String moduleName(String key, List<String> flags) {
+        if (key == null || !KEY.matcher(key).matches()) {
+            throw new CacheException("module key '" + key + "' must be 1-64 letters or digits (a graph key or an "
+                    + "entry hash); it names a folder, so nothing else is accepted");
+        }
+        return "MODULE_" + key + (flags == null ? "" : "+" + flagsHash(flags));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while waiting for another process's compile; nothing changed", e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.jneuron.core.cache;
+
+import java.nio.file.Path;
+
+/** The compile itself, run by {@link CompileCache#compileOnce} while it holds the module's lock. */
+@FunctionalInterface
+public interface CompileWork {
+    /**
+     * Writes the artifacts into {@code workDir}, an empty private folder on the cache's file system. Its files
+     * are moved into the MODULE folder only after this returns; a throw leaves {@code model.log} instead.
+     */
+    void compile(Path workDir) throws Exception;
+}

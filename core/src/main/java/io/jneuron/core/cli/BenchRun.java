@@ -1,0 +1,69 @@
+package io.jneuron.core.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.Settings;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.export.ShapeRequest;
+import io.jneuron.core.generate.GenerationRequest;
+import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.generate.Generator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/** One benchmark measurement in the current JVM: load, a warm-up generation, then a timed one. */
+final class BenchRun {
+    private BenchRun() {
+    }
+
+    static ObjectNode measure(String model, ShapeRequest shape, Settings settings, int promptLength, int newTokens) {
+        try (ModelOpener.Opened opened = ModelOpener.open(model, shape, settings, ProgressListener.NONE)) {
+            int batch = opened.model().shape().batchSize();
+            int vocab = opened.model().config().vocabSize();
+            SplittableRandom rnd = new SplittableRandom(42);
+            int[][] prompts = new int[batch][promptLength];
+            for (int[] row : prompts) {
+                for (int i = 0; i < promptLength; i++) {
+                    row[i] = rnd.nextInt(vocab);
+                }
+            }
+            // No EOS: every run generates exactly newTokens tokens, so runs are comparable.
+            GenerationRequest request = GenerationRequest.builder(prompts).maxNewTokens(newTokens).build();
+            Generator generator = new Generator(opened.model(), null);
+            generator.generate(request);
+            GenerationResult r = generator.generate(request);
+            ObjectNode node = CommonOptions.JSON.createObjectNode();
+            node.put("load_ms", opened.loadMs());
+            node.put("prefill_ms", r.timings().prefillMs());
+            node.put("prefill_tok_s", r.timings().prefillTokS());
+            node.put("decode_ms", r.timings().decodeMs());
+            node.put("decode_tok_s", r.timings().decodeTokS());
+            node.put("ttft_ms", r.timings().ttftMs());
+            node.put("bucket", r.bucket());
+            node.put("peak_rss_mb", peakRssMb());
+            return node;
+        }
+    }
+
+    /** VmHWM from /proc (Linux); -1 elsewhere. */
+    static double peakRssMb() {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            throw new NeuronKernelException("cannot read peak RSS from " + status + ": " + e.getMessage(), e);
+        }
+    }
+}

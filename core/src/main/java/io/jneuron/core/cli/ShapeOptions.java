@@ -1,0 +1,34 @@
+package io.jneuron.core.cli;
+
+import io.jneuron.core.export.ShapeRequest;
+import io.jneuron.core.shape.DType;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** The static-shape options shared by commands that may export (names follow optimum-cli). */
+final class ShapeOptions {
+    @Option(names = "--batch_size", description = "Compiled batch size (default 1 when exporting).")
+    Integer batchSize;
+
+    @Option(names = "--sequence_length", description = "Compiled sequence length: prompt + new tokens (default: the model's maximum, at most 1024).")
+    Integer sequenceLength;
+
+    @Option(names = "--auto_cast_type", description = "Weight precision: fp32, bf16 or fp16 (default fp32).",
+            converter = DTypeConverter.class)
+    DType autoCastType;
+
+    @Option(names = "--buckets", split = ",", description = "Explicit context buckets, e.g. 64,128 (default: powers of two from 128, plus the sequence length).")
+    List<Integer> buckets;
+
+    ShapeRequest request() {
+        return new ShapeRequest(batchSize, sequenceLength, autoCastType, buckets);
+    }
+
+    static final class DTypeConverter implements picocli.CommandLine.ITypeConverter<DType> {
+        @Override
+        public DType convert(String value) {
+            return DType.parse(value);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.jneuron.core.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.model.ModelFormatException;
+import io.jneuron.core.shape.BucketPlan;
+import io.jneuron.core.shape.DType;
+import io.jneuron.core.shape.ShapeSpec;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * An exported model folder: the checkpoint's {@code config.json} and tokenizer files, the compiled
+ * artifact, and {@code neuron_config.json} saying which backend compiled it, for which static
+ * shapes, and where the artifact is. {@code generate} loads such a folder on its own.
+ *
+ * @param artifact file name of the artifact inside {@code folder}
+ */
+public record ExportedModel(Path folder, String backend, String compilerVersion, ShapeSpec shape, String artifact,
+                            String checkpointId, String checkpointRevision) {
+    public static final String NEURON_CONFIG = "neuron_config.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static boolean isExported(Path folder) {
+        return Files.isRegularFile(folder.resolve(NEURON_CONFIG));
+    }
+
+    public Path artifactPath() {
+        return folder.resolve(artifact);
+    }
+
+    public static ExportedModel read(Path folder) {
+        Path file = folder.resolve(NEURON_CONFIG);
+        JsonNode n;
+        try {
+            n = JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new ModelFormatException(file + ": expected a JSON object");
+        }
+        for (String key : new String[] {"backend", "batch_size", "sequence_length", "auto_cast_type", "artifact"}) {
+            if (!n.hasNonNull(key)) {
+                throw new ModelFormatException(file + ": missing \"" + key + "\"; re-export the model");
+            }
+        }
+        int seq = n.get("sequence_length").asInt();
+        BucketPlan buckets = n.hasNonNull("buckets") ? BucketPlan.parse(n.get("buckets").asText())
+                : BucketPlan.defaults(seq);
+        String artifact = n.get("artifact").asText();
+        Path resolved = folder.resolve(artifact).normalize();
+        if (!resolved.getParent().equals(folder.normalize())) {
+            throw new ModelFormatException(file + ": artifact '" + artifact + "' is not a file inside " + folder);
+        }
+        ShapeSpec shape = new ShapeSpec(n.get("batch_size").asInt(), seq, buckets,
+                DType.parse(n.get("auto_cast_type").asText()));
+        return new ExportedModel(folder, n.get("backend").asText(), n.path("compiler_version").asText(""), shape,
+                artifact, n.path("checkpoint_id").asText(null), n.path("checkpoint_revision").asText(null));
+    }
+
+    /** Writes {@code neuron_config.json} through a temp file and an atomic move. */
+    public void write() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("backend", backend);
+        n.put("compiler_version", compilerVersion);
+        n.put("batch_size", shape.batchSize());
+        n.put("sequence_length", shape.sequenceLength());
+        n.put("buckets", shape.buckets().toString());
+        n.put("auto_cast_type", shape.dtype().cliName());
+        n.put("artifact", artifact);
+        n.put("checkpoint_id", checkpointId);
+        n.put("checkpoint_revision", checkpointRevision);
+        Path target = folder.resolve(NEURON_CONFIG);
+        try {
+            Path tmp = Files.createTempFile(folder, "." + NEURON_CONFIG, ".tmp");
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new NeuronKernelException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

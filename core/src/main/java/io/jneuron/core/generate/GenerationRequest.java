@@ -1,0 +1,187 @@
+package io.jneuron.core.generate;
+
+import io.jneuron.core.NeuronKernelException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to generate: one or more prompts as token ids (used verbatim, no special tokens added), how
+ * many new tokens at most, how to choose them, when to stop and where to stream them. Immutable;
+ * build with {@link #builder}.
+ *
+ * <p>Defaults: 20 new tokens, greedy, EOS ids and pad id from the tokenizer (none and 0 without one),
+ * no top logits, no listener, and more prompts than the compiled batch size are refused rather than
+ * split (as optimum-neuron does without {@code dynamic_batch_size}).
+ */
+public final class GenerationRequest {
+    public static final int DEFAULT_MAX_NEW_TOKENS = 20;
+
+    private final int[][] prompts;
+    private final int maxNewTokens;
+    private final SamplingParams sampling;
+    private final List<Integer> eosIds;
+    private final Integer padId;
+    private final boolean splitBatches;
+    private final int topLogits;
+    private final TokenListener listener;
+
+    private GenerationRequest(Builder b) {
+        this.prompts = b.prompts;
+        this.maxNewTokens = b.maxNewTokens;
+        this.sampling = b.sampling;
+        this.eosIds = b.eosIds == null ? null : List.copyOf(b.eosIds);
+        this.padId = b.padId;
+        this.splitBatches = b.splitBatches;
+        this.topLogits = b.topLogits;
+        this.listener = b.listener;
+    }
+
+    /** A builder for these prompt rows (copied). */
+    public static Builder builder(int[]... prompts) {
+        return new Builder(List.of(prompts));
+    }
+
+    /** A builder for these prompt rows (copied). */
+    public static Builder builder(List<int[]> prompts) {
+        return new Builder(prompts);
+    }
+
+    public int rows() {
+        return prompts.length;
+    }
+
+    /** A copy of row {@code row}'s prompt ids. */
+    public int[] prompt(int row) {
+        return prompts[row].clone();
+    }
+
+    /** Length of row {@code row}'s prompt, without copying it. */
+    public int promptLength(int row) {
+        return prompts[row].length;
+    }
+
+    /** Copies {@code row}'s prompt into {@code dest} from index 0. */
+    void copyPrompt(int row, int[] dest) {
+        System.arraycopy(prompts[row], 0, dest, 0, prompts[row].length);
+    }
+
+    /** Token id {@code index} of row {@code row}'s prompt. */
+    int promptId(int row, int index) {
+        return prompts[row][index];
+    }
+
+    /** The most tokens generated per row; the one chosen from the prefill logits is the first. */
+    public int maxNewTokens() {
+        return maxNewTokens;
+    }
+
+    public SamplingParams sampling() {
+        return sampling;
+    }
+
+    /** Ids that stop a row (any of them); null means "the tokenizer's EOS ids". */
+    public List<Integer> eosIds() {
+        return eosIds;
+    }
+
+    /** The id padding uses; null means "the tokenizer's pad id, else 0". */
+    public Integer padId() {
+        return padId;
+    }
+
+    /** Whether more prompts than the compiled batch size run as several batches instead of failing. */
+    public boolean splitBatches() {
+        return splitBatches;
+    }
+
+    /** How many of the largest prefill logits to report per row; 0 = none. */
+    public int topLogits() {
+        return topLogits;
+    }
+
+    /** Where tokens stream to; may be null. */
+    public TokenListener listener() {
+        return listener;
+    }
+
+    /** Collects the optional settings; {@link #build()} checks them. */
+    public static final class Builder {
+        private final int[][] prompts;
+        private int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
+        private SamplingParams sampling = SamplingParams.GREEDY;
+        private List<Integer> eosIds;
+        private Integer padId;
+        private boolean splitBatches;
+        private int topLogits;
+        private TokenListener listener;
+
+        private Builder(List<int[]> rows) {
+            Objects.requireNonNull(rows, "prompts");
+            if (rows.isEmpty()) {
+                throw new NeuronKernelException("no prompts given; give at least one prompt");
+            }
+            prompts = new int[rows.size()][];
+            for (int r = 0; r < prompts.length; r++) {
+                if (rows.get(r) == null) {
+                    throw new NeuronKernelException("prompt row " + r + " is null");
+                }
+                prompts[r] = rows.get(r).clone();
+            }
+        }
+
+        public Builder maxNewTokens(int n) {
+            if (n < 0) {
+                throw new NeuronKernelException("max_new_tokens must be >= 0, got " + n);
+            }
+            this.maxNewTokens = n;
+            return this;
+        }
+
+        public Builder sampling(SamplingParams params) {
+            this.sampling = Objects.requireNonNull(params, "sampling");
+            return this;
+        }
+
+        /** A single EOS id: a row stops after producing it. */
+        public Builder eosId(int id) {
+            this.eosIds = List.of(id);
+            return this;
+        }
+
+        /** Several EOS ids (any stops a row); an empty list disables EOS; null restores the tokenizer's. */
+        public Builder eosIds(Collection<Integer> ids) {
+            this.eosIds = ids == null ? null : new ArrayList<>(ids);
+            return this;
+        }
+
+        public Builder padId(int id) {
+            this.padId = id;
+            return this;
+        }
+
+        public Builder splitBatches(boolean split) {
+            this.splitBatches = split;
+            return this;
+        }
+
+        public Builder topLogits(int k) {
+            if (k < 0) {
+                throw new NeuronKernelException("top logits must be >= 0, got " + k);
+            }
+            this.topLogits = k;
+            return this;
+        }
+
+        public Builder listener(TokenListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(this);
+        }
+    }
+}

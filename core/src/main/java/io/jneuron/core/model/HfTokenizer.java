@@ -1,0 +1,132 @@
+package io.jneuron.core.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.jneuron.core.NeuronKernelException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A checkpoint's {@code tokenizer.json} run by the Hugging Face tokenizers library (through DJL's
+ * binding, whose native library unpacks under {@code ~/.djl.ai} or {@code DJL_CACHE_DIR}; no network
+ * is needed). Special token ids come from {@link SpecialTokensReader}.
+ *
+ * <p>Thread-safe. Owns native memory: {@link #close()} it; use after close throws
+ * {@link IllegalStateException}.
+ */
+public final class HfTokenizer implements TextTokenizer {
+    public static final String TOKENIZER_JSON = "tokenizer.json";
+    /**
+     * DJL warns when no maxLength is given; truncation stays off, so the value only silences that.
+     * Prompt length is checked against the compiled sequence length elsewhere, with a clear error.
+     */
+    private static final Map<String, String> OPTIONS = Map.of(
+            "maxLength", String.valueOf(1 << 24), "truncation", "false", "padding", "false");
+
+    private final Path file;
+    private final HuggingFaceTokenizer tokenizer;
+    private final SpecialTokens specialTokens;
+    private volatile boolean closed;
+
+    private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, SpecialTokens specialTokens) {
+        this.file = file;
+        this.tokenizer = tokenizer;
+        this.specialTokens = specialTokens;
+    }
+
+    /**
+     * Opens {@code dir/tokenizer.json} and reads the special tokens of {@code dir}.
+     *
+     * @throws ModelFormatException when tokenizer.json is missing or invalid, or a special token file is malformed
+     */
+    public static HfTokenizer open(Path dir) {
+        Path file = dir.resolve(TOKENIZER_JSON);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(file + ": file not found; jneuron needs the fast tokenizer file"
+                    + " (tokenizer.json) that transformers' save_pretrained writes");
+        }
+        SpecialTokens special = SpecialTokensReader.read(dir);
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(file, OPTIONS);
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (UnsatisfiedLinkError | ExceptionInInitializerError e) {
+            throw new NeuronKernelException("cannot load the native tokenizers library of DJL (" + e.getMessage()
+                    + "); it unpacks under ~/.djl.ai or DJL_CACHE_DIR, which must be writable", e);
+        } catch (RuntimeException e) {
+            // The Rust parser's messages are precise ("Token `q` out of vocabulary at line 1 column 73").
+            throw new ModelFormatException(file + ": not a valid tokenizer.json (" + e.getMessage() + ")", e);
+        }
+        return new HfTokenizer(file, tokenizer, special);
+    }
+
+    /** The tokenizer.json this tokenizer was loaded from. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public int[] encode(String text, boolean addSpecialTokens) {
+        return toInts(encoding(text, addSpecialTokens).getIds());
+    }
+
+    /** The token strings of {@code text} (byte-level tokens show a space as {@code Ġ}); for tutorials. */
+    public List<String> tokens(String text, boolean addSpecialTokens) {
+        return List.of(encoding(text, addSpecialTokens).getTokens());
+    }
+
+    @Override
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        Objects.requireNonNull(ids, "ids");
+        checkOpen();
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longs[i] = ids[i];
+        }
+        return tokenizer.decode(longs, skipSpecialTokens);
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return specialTokens;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            tokenizer.close();
+        }
+    }
+
+    private Encoding encoding(String text, boolean addSpecialTokens) {
+        Objects.requireNonNull(text, "text");
+        checkOpen();
+        return tokenizer.encode(text, addSpecialTokens, false);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(file + ": tokenizer is closed");
+        }
+    }
+
+    private static int[] toInts(long[] ids) {
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "HfTokenizer[" + file + "]";
+    }
+}
