@@ -115,7 +115,8 @@ public final class Generator {
         if (request.padId() != null) {
             int pad = request.padId();
             if (pad < 0 || pad >= vocab) {
-                throw new NeuronKernelException("pad id " + pad + " is outside the model's vocabulary 0.." + (vocab - 1));
+                throw new NeuronKernelException("pad id " + pad + " is outside the model's vocabulary 0.."
+                        + (vocab - 1));
             }
             return pad;
         }

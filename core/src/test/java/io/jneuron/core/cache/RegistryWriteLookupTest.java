@@ -105,7 +105,10 @@ class RegistryWriteLookupTest {
         List<LookupMatch> rows = fixtureRegistry().lookup(LookupQuery.of("someone/fine-tune", cfg), noProblems());
         assertTrue(!rows.isEmpty() && rows.stream().allMatch(r -> r.strategy() == LookupStrategy.CONFIG), rows.toString());
         assertTrue(hashes(rows).contains("a4c4264c36821c82951d"));
-        assertFalse(hashes(rows).contains("6c8668822bd2057f6366"), "the unicode-floats entry has other values");
+        // Lenient like optimum's older has_same_arch: an entry with extra keys still agrees on all common ones.
+        assertTrue(hashes(rows).contains("6c8668822bd2057f6366"));
+        cfg.put("hidden_size", 32L);
+        assertEquals(List.of(), fixtureRegistry().lookup(LookupQuery.of("someone/fine-tune", cfg), noProblems()));
     }
 
     @Test
@@ -130,7 +133,9 @@ class RegistryWriteLookupTest {
 
     private Registry fixtureRegistry() {
         Path cache = root.resolve("cache");
-        Goldens.copyTree("registry/cache", cache);
+        if (!Files.exists(cache)) {
+            Goldens.copyTree("registry/cache", cache);
+        }
         return Registry.local(cache);
     }
 

@@ -139,9 +139,11 @@ class GeneratorTest {
         assertEquals("prompt row 1 (of 2): prompt of 10 tokens + max_new_tokens 8 = 18 exceeds the compiled "
                 + "sequence_length 16; shorten the prompt, lower --max_new_tokens, or export with --sequence_length 32",
                 e.getMessage());
-        e = assertThrows(ShapeException.class, () -> run(model, GenerationRequest.builder(new int[16]).maxNewTokens(1)));
+        e = assertThrows(ShapeException.class,
+                () -> run(model, GenerationRequest.builder(new int[16]).maxNewTokens(1)));
         assertTrue(e.getMessage().startsWith("prompt of 16 tokens + max_new_tokens 1 = 17 exceeds"), e.getMessage());
-        e = assertThrows(ShapeException.class, () -> run(model, GenerationRequest.builder(new int[] {1}, new int[0]).maxNewTokens(1)));
+        e = assertThrows(ShapeException.class,
+                () -> run(model, GenerationRequest.builder(new int[] {1}, new int[0]).maxNewTokens(1)));
         assertTrue(e.getMessage().startsWith("prompt row 1 (of 2): the prompt is empty"), e.getMessage());
         NeuronKernelException bad = assertThrows(NeuronKernelException.class,
                 () -> run(model, GenerationRequest.builder(new int[] {1, 99}).maxNewTokens(1)));
@@ -209,7 +211,8 @@ class GeneratorTest {
         float[] logits = ToyModel.chainLogits(3, VOCAB);
         List<Integer> order = IntStream.range(0, VOCAB).boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i)).toList();
-        assertEquals(order.subList(0, 4), row.prefillTopLogits().stream().map(GenerationResult.TokenLogit::id).toList());
+        assertEquals(order.subList(0, 4),
+                row.prefillTopLogits().stream().map(GenerationResult.TokenLogit::id).toList());
         assertEquals(logits[order.get(1)], row.prefillTopLogits().get(1).logit());
         assertTrue(run(model, GenerationRequest.builder(new int[] {3}).maxNewTokens(1)).rows().get(0)
                 .prefillTopLogits().isEmpty());

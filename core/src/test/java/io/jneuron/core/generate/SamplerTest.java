@@ -44,11 +44,24 @@ class SamplerTest {
     void streamsArePinnedSoSeedsReproduceAcrossVersionsAndPlatforms() {
         // Golden values: a change here breaks every user's recorded seed. Top-k, top-p and the plain
         // full-vocabulary path each take a different route through the sampler.
-        assertArrayEquals(new int[] {1, 0, 0, 3, 0, 1, 0, 0, 0, 2}, draws(SamplingParams.sample(1.0, 0, 1.0, 1), FIVE, 10));
-        assertArrayEquals(new int[] {1, 0, 0, 2, 0, 0, 0, 0, 0, 2}, draws(SamplingParams.sample(1.0, 3, 1.0, 1), FIVE, 10));
-        assertArrayEquals(new int[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 1}, draws(SamplingParams.sample(0.7, 0, 0.75, 1), FIVE, 10));
+        assertArrayEquals(new int[] {1, 0, 0, 3, 0, 1, 0, 0, 0, 2},
+                draws(SamplingParams.sample(1.0, 0, 1.0, 1), FIVE, 10));
+        assertArrayEquals(new int[] {1, 0, 0, 2, 0, 0, 0, 0, 0, 2},
+                draws(SamplingParams.sample(1.0, 3, 1.0, 1), FIVE, 10));
+        assertArrayEquals(new int[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 1},
+                draws(SamplingParams.sample(0.7, 0, 0.75, 1), FIVE, 10));
         assertArrayEquals(new int[] {0, 4, 0, 1, 0, 0, 0, 2, 0, 4},
                 draws(SamplingParams.sample(2.0, 0, 1.0, 123456789L), FIVE, 10));
+        float[] big = new float[1000]; // plain arithmetic, so the logits themselves are the same everywhere
+        for (int i = 0; i < big.length; i++) {
+            big[i] = ((i * 7919) % 1000) / 100f - 5f;
+        }
+        assertArrayEquals(new int[] {754, 371, 445, 952, 210, 595, 458, 198, 311, 889},
+                draws(SamplingParams.sample(1.0, 0, 0.9, 1), big, 10));
+        assertArrayEquals(new int[] {494, 247, 568, 778, 284, 531, 568, 284, 926, 136},
+                draws(SamplingParams.sample(0.8, 20, 0.9, 1), big, 10));
+        assertArrayEquals(new int[] {754, 371, 445, 952, 210, 595, 458, 198, 312, 889},
+                draws(SamplingParams.sample(1.0, 0, 1.0, 1), big, 10));
     }
 
     @Test
@@ -110,6 +123,9 @@ class SamplerTest {
         int[] counts = histogram(draws(SamplingParams.sample(1.0, 0, p[0] + p[1] * 0.5, 4), FIVE, 5000), 5);
         assertTrue(counts[0] > 0 && counts[1] > 0, Arrays.toString(counts));
         assertEquals(0, counts[2] + counts[3] + counts[4], Arrays.toString(counts));
+        double[] kept = {p[0] / (p[0] + p[1]), p[1] / (p[0] + p[1])};
+        int[] many = histogram(draws(SamplingParams.sample(1.0, 0, p[0] + p[1] * 0.5, 8), FIVE, 20000), 5);
+        assertTrue(chiSquare(Arrays.copyOf(many, 2), kept, 20000) < 20, Arrays.toString(many)); // df = 1
         counts = histogram(draws(SamplingParams.sample(1.0, 0, p[0] * 0.99, 4), FIVE, 500), 5);
         assertEquals(500, counts[0], "a nucleus reached by the first token holds only it");
     }
@@ -119,15 +135,57 @@ class SamplerTest {
         float[] logits = randomLogits(32000, 3.0, 11);
         double topP = 0.9;
         Set<Integer> nucleus = referenceNucleus(logits, topP);
-        assertTrue(nucleus.size() > 512, "the test must exercise the growing window, got " + nucleus.size());
+        assertTrue(nucleus.size() > 512, "the boundary must lie deep in the vocabulary, got " + nucleus.size());
         Sampler s = new Sampler(SamplingParams.sample(1.0, 0, topP, 1), 1);
         Set<Integer> seen = new HashSet<>();
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 1000; i++) {
             int id = s.sample(0, logits);
             assertTrue(nucleus.contains(id), "token " + id + " is outside the nucleus");
             seen.add(id);
         }
         assertTrue(seen.size() > 100, "sampling should spread over the nucleus, saw " + seen.size());
+    }
+
+    @Test
+    void topKThenTopPOnALargeVocabularyStaysInsideBoth() {
+        float[] logits = randomLogits(32000, 3.0, 12);
+        Set<Integer> top40 = referenceNucleus(logits, 1.0, 40);
+        Set<Integer> nucleus = referenceNucleus(logits, 0.5, 40); // top_p applies to the renormalised top-k
+        assertTrue(nucleus.size() > 1 && nucleus.size() < 40, "nucleus of " + nucleus.size());
+        Sampler s = new Sampler(SamplingParams.sample(1.0, 40, 0.5, 3), 1);
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            int id = s.sample(0, logits);
+            assertTrue(top40.contains(id) && nucleus.contains(id), "token " + id);
+            seen.add(id);
+        }
+        assertEquals(nucleus, seen);
+    }
+
+    @Test
+    void aFlatDistributionKeepsTheLowestIdsOfTheNucleus() {
+        float[] flat = new float[1000]; // every token ties: the nucleus is the lowest 500 ids
+        Sampler s = new Sampler(SamplingParams.sample(1.0, 0, 0.5, 2), 1);
+        int[] counts = new int[1000];
+        for (int i = 0; i < 5000; i++) {
+            counts[s.sample(0, flat)]++;
+        }
+        assertEquals(0, Arrays.stream(counts, 500, 1000).sum());
+        assertTrue(Arrays.stream(counts, 0, 500).filter(c -> c > 0).count() > 450);
+    }
+
+    @Test
+    void deterministicExpIsAccurate() {
+        assertEquals(1.0, DeterministicExp.exp(0.0));
+        assertEquals(0.0, DeterministicExp.exp(Double.NEGATIVE_INFINITY));
+        assertEquals(0.0, DeterministicExp.exp(Double.NaN));
+        assertEquals(0.0, DeterministicExp.exp(-800));
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            double x = -rnd.nextDouble() * (i % 2 == 0 ? 1 : 700);
+            double exact = StrictMath.exp(x);
+            assertEquals(exact, DeterministicExp.exp(x), exact * 1e-14, "x = " + x);
+        }
     }
 
     @Test
@@ -204,17 +262,22 @@ class SamplerTest {
         return chi;
     }
 
-    /** The nucleus by a full sort, independent of the sampler's partial selection. */
     private static Set<Integer> referenceNucleus(float[] logits, double topP) {
+        return referenceNucleus(logits, topP, logits.length);
+    }
+
+    /** Top-k then nucleus by a full sort, independent of the sampler's selection and binning. */
+    private static Set<Integer> referenceNucleus(float[] logits, double topP, int topK) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < logits.length; i++) {
             ids.add(i);
         }
         ids.sort(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i));
+        ids = ids.subList(0, topK);
         double max = logits[ids.get(0)];
         double z = 0;
-        for (float l : logits) {
-            z += Math.exp(l - max);
+        for (int id : ids) {
+            z += Math.exp(logits[id] - max);
         }
         Set<Integer> nucleus = new HashSet<>();
         double cum = 0;

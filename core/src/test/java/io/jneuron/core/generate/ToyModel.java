@@ -94,7 +94,7 @@ final class ToyModel implements LoadedModel {
             check(shape.buckets().sizes().contains(bucket), "bucket " + bucket + " is not compiled");
             float[][] out = new float[batch][];
             for (int b = 0; b < batch; b++) {
-                check(tokens[b].length == bucket, "row " + b + " has " + tokens[b].length + " tokens, bucket " + bucket);
+                check(tokens[b].length == bucket, "row " + b + " has " + tokens[b].length + " tokens, not " + bucket);
                 check(lengths[b] >= 1 && lengths[b] <= bucket, "row " + b + " length " + lengths[b]);
                 for (int j = 0; j < bucket; j++) {
                     check(tokens[b][j] >= 0 && tokens[b][j] < vocab, "token id " + tokens[b][j]);

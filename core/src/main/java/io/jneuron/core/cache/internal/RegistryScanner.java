@@ -104,7 +104,9 @@ public final class RegistryScanner {
             v.entry(new StoredEntry(source.name(), item.path(), folder.compiler(), folder.version(), layout.get(), entry),
                     bytes);
         } catch (CacheException e) {
-            v.problem(new RegistryProblem(item.path(), e.getMessage()));
+            String why = e.getMessage();
+            v.problem(new RegistryProblem(item.path(), why.startsWith(item.path() + ": ")
+                    ? why.substring(item.path().length() + 2) : why));
         }
     }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need on a fresh Debian machine, then runs every test
+# on JDK 17 (the default) and, when present, again on the Temurin 25 JDK.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Debian's python3 with numpy runs the independent fp64 reference decoder.
+if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+  echo "[test] installing python3-numpy" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-numpy >/dev/null
+fi
+
+echo "[test] python reference self-tests" >&2
+/usr/bin/python3 backend-cpu/src/test/python/test_reference_decoder.py
+
+echo "[test] JDK 17: mvn verify" >&2
+quiet() { { grep -v '^WARNING: Using incubator modules' || true; }; }
+mvn -B -q verify 2>&1 | quiet || { echo "[test] JDK 17 tests failed" >&2; exit 1; }
+# -q hides Surefire's summary; print the totals so a reader (and CI) sees what ran.
+/usr/bin/python3 install/surefire_summary.py jdk17: .
+
+J25="${JNEURON_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [ -x "$J25/bin/java" ]; then
+  echo "[test] Temurin 25: mvn test" >&2
+  JAVA_HOME="$J25" mvn -B -q -Djneuron.build.dir=target-jdk25 test 2>&1 | quiet || { echo "[test] Temurin 25 tests failed" >&2; exit 1; }
+  /usr/bin/python3 install/surefire_summary.py jdk25: . target-jdk25
+fi
