@@ -152,9 +152,12 @@ public final class CompileCache {
                 if (lock.isEmpty()) {
                     continue; // another process won the race: wait for it like any other holder
                 }
+                boolean compiled;
                 try (ModuleLock held = lock.get()) {
-                    return compileLocked(dir, flags, work);
+                    compiled = compileLocked(dir, flags, work);
                 }
+                // Inspect after the lock is gone, so the snapshot shows what every other process now sees.
+                return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), compiled);
             } catch (IOException e) {
                 throw new CacheException("cannot write " + dir + ": " + e.getMessage()
                         + "; check that the cache folder is writable or pick another with --cache_dir", e);
@@ -162,11 +165,11 @@ public final class CompileCache {
         }
     }
 
-    private CompileOutcome compileLocked(Path dir, List<String> flags, CompileWork work) throws IOException {
+    /** Runs the work under the lock; false when another process finished the module first. */
+    private boolean compileLocked(Path dir, List<String> flags, CompileWork work) throws IOException {
         if (Files.exists(dir.resolve(ModuleInspector.DONE))
                 && (!compiler.isNeuronxcc() || Files.exists(dir.resolve(OptimumCompat.NEFF)))) {
-            // Another process finished between our look and our lock (double-checked under the lock).
-            return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), false);
+            return false; // another process finished between our look and our lock
         }
         clearLeftovers(dir); // a killed compile's partial files, an old model.log
         Path tmp = dir.resolve(AtomicFiles.TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
@@ -191,7 +194,7 @@ public final class CompileCache {
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
-        return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), true);
+        return true;
     }
 
     private static void runWork(Path dir, Path tmp, CompileWork work) throws IOException {

@@ -31,7 +31,9 @@ public final class PyJson {
         /** {@code json.dumps(obj, sort_keys=True)}: entries of v0.0.21-v0.1.x, arch digests. */
         COMPACT_SORTED(true, null),
         /** {@code json.dumps(obj, indent=2, sort_keys=True)}: entries of v0.2.0 and later. No trailing newline. */
-        INDENT2_SORTED(true, "  ");
+        INDENT2_SORTED(true, "  "),
+        /** {@code json.dumps(obj, indent=2)}: insertion order, for output people read (CLI {@code --format json}). */
+        INDENT2(false, "  ");
 
         private final PyJsonWriter writer;
 

@@ -85,13 +85,16 @@ final class GenerateCommand implements Runnable {
         Settings settings = common.settings();
         boolean json = common.json();
         ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(err);
+        // Bad input fails before any export or load starts.
+        List<int[]> rows = new ArrayList<>();
+        if (prompts.ids != null) {
+            for (String s : prompts.ids) {
+                rows.add(parseIds(s));
+            }
+        }
+        SamplingParams sampling = sampling();
         try (ModelOpener.Opened opened = ModelOpener.open(model, shape.request(), settings, progress)) {
-            List<int[]> rows = new ArrayList<>();
-            if (prompts.ids != null) {
-                for (String s : prompts.ids) {
-                    rows.add(parseIds(s));
-                }
-            } else {
+            if (prompts.ids == null) {
                 if (opened.tokenizer() == null) {
                     throw new NeuronKernelException(model + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
                 }
@@ -102,7 +105,7 @@ final class GenerateCommand implements Runnable {
             SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
                     : SpecialTokensReader.read(opened.exported().folder());
             GenerationRequest.Builder b = GenerationRequest.builder(rows).maxNewTokens(maxNewTokens)
-                    .sampling(sampling()).eosIds(special.eosIds()).splitBatches(splitBatches).topLogits(topLogits);
+                    .sampling(sampling).eosIds(special.eosIds()).splitBatches(splitBatches).topLogits(topLogits);
             if (special.padId() != null) {
                 b.padId(special.padId());
             }

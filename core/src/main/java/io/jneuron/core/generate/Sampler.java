@@ -181,13 +181,13 @@ public final class Sampler {
             }
         }
         Arrays.sort(keys, 0, n);
-        long cut = Long.MIN_VALUE; // if rounding leaves the nucleus short of top_p: keep every token
+        long cut = Long.MIN_VALUE; // no boundary bin (rounding left the bins short): keep every token
         double mass = total;
         for (int j = n - 1; j >= 0; j--) {
             cum += weights[TopSelection.id(keys[j])];
+            cut = keys[j]; // if rounding never reaches the target, the whole boundary bin is kept
+            mass = cum;
             if (cum >= target) {
-                cut = keys[j];
-                mass = cum;
                 break;
             }
         }

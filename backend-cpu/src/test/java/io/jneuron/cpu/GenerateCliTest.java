@@ -1,0 +1,130 @@
+package io.jneuron.cpu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jneuron.core.cli.Main;
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.testing.TinyModelSpec;
+import io.jneuron.core.testing.TinyModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code jneuron generate} through the real picocli command tree, on the CPU backend (DESIGN.md §3). */
+class GenerateCliTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** stderr may carry progress lines in text mode; an error is its last line. */
+    record Run(int code, String out, String err) {
+        String lastErrLine() {
+            String[] lines = err.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    @BeforeAll
+    static void makeModel() {
+        model = tmp.resolve("tiny-llama");
+        TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA).withSeed(11), model);
+    }
+
+    static Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--threads");
+        all.add("2");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        System.setProperty("neuron.kernel.export_cache", tmp.resolve("exports").toString());
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonHasTheDocumentedSchemaAndPromptIdsAreUsedVerbatim() throws Exception {
+        Run r = run("generate", model.toString(), "--prompt-ids", "5,6,7", "--max_new_tokens", "6", "--top-logits", "3",
+                "--sequence_length", "64", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals("cpu", j.get("backend").asText());
+        assertEquals(1, j.get("batch_size").asInt());
+        assertEquals(64, j.get("sequence_length").asInt());
+        assertEquals(64, j.get("bucket").asInt());
+        assertEquals("[[5,6,7]]", j.get("prompt_ids").toString());
+        assertEquals(6, j.get("generated_ids").get(0).size());
+        JsonNode tops = j.get("prefill_top_logits").get(0);
+        assertEquals(3, tops.size());
+        assertEquals(tops.get(0).get("id").asInt(), j.get("generated_ids").get(0).get(0).asInt(),
+                "greedy: the first generated id is the top prefill logit");
+        assertTrue(tops.get(0).get("logit").asDouble() >= tops.get(1).get("logit").asDouble());
+        for (String k : List.of("load_ms", "prefill_ms", "decode_ms", "prefill_tok_s", "decode_tok_s")) {
+            assertTrue(j.get("timings").get(k).asDouble() >= 0, k);
+        }
+        assertEquals(1, j.get("text").size());
+    }
+
+    @Test
+    void seededSamplingIsReproducibleAndSeedsDiffer() throws Exception {
+        String[] base = {"generate", model.toString(), "--prompt", "Once upon a time", "--max_new_tokens", "12",
+                "--temperature", "1.5", "--sequence_length", "64", "--format", "json", "--seed"};
+        JsonNode a = JSON.readTree(run(concat(base, "1")).out()).get("generated_ids");
+        JsonNode b = JSON.readTree(run(concat(base, "1")).out()).get("generated_ids");
+        JsonNode c = JSON.readTree(run(concat(base, "2")).out()).get("generated_ids");
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+
+    @Test
+    void aBatchOfPromptsIsPaddedAndEachRowMatchesItsSoloRun() throws Exception {
+        Run batch = run("generate", model.toString(), "--prompt-ids", "1,2,3,4,5,6,7,8,9", "--prompt-ids", "42",
+                "--batch_size", "2", "--sequence_length", "64", "--max_new_tokens", "5", "--format", "json");
+        assertEquals(0, batch.code(), batch.err());
+        Run solo = run("generate", model.toString(), "--prompt-ids", "42", "--sequence_length", "64",
+                "--max_new_tokens", "5", "--format", "json");
+        assertEquals(JSON.readTree(solo.out()).get("generated_ids").get(0),
+                JSON.readTree(batch.out()).get("generated_ids").get(1));
+    }
+
+    @Test
+    void aPromptTooLongForTheCompiledShapeIsOneClearErrorLine() {
+        Run r = run("generate", model.toString(), "--prompt-ids", "1,2,3,4,5,6,7,8,9,10", "--sequence_length", "16",
+                "--max_new_tokens", "8");
+        assertEquals(1, r.code());
+        assertEquals("error: prompt of 10 tokens + max_new_tokens 8 = 18 exceeds the compiled sequence_length 16; "
+                + "shorten the prompt, lower --max_new_tokens, or export with --sequence_length 32", r.lastErrLine());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badIdsAndMissingModelsAreClearErrors() {
+        Run r = run("generate", model.toString(), "--prompt-ids", "1,x");
+        assertEquals(1, r.code());
+        assertEquals("error: --prompt-ids '1,x': 'x' is not an integer; give comma-separated token ids like 1,2,3",
+                r.err().strip(), "rejected before any work, so nothing else on stderr");
+        Run missing = run("generate", tmp.resolve("nope").toString(), "--prompt", "hi");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("error: model '" + tmp.resolve("nope") + "' is neither a folder"), missing.err());
+        Run empty = run("generate", Files.exists(tmp) ? tmp.toString() : "", "--prompt", "hi");
+        assertEquals(1, empty.code());
+        assertEquals("error: " + tmp + "/config.json: file not found", empty.lastErrLine());
+    }
+
+    static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+}
