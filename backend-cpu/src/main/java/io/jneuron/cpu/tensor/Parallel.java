@@ -5,13 +5,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A tiny fork-join for the decoder's hot loops: {@code threads - 1} daemon workers plus the caller.
- * Decode runs ~50 parallel regions per token, so hand-off latency matters more than generality:
- * workers spin briefly on a generation counter before parking, and the caller always takes the first
- * share itself. Not reentrant; one region at a time (a session is used by one thread).
+ * Decode runs ~50 parallel regions per token, so hand-off latency matters more than generality.
+ * A region is cut into chunks that the caller and the workers claim from a shared counter: when a
+ * worker is slow to wake (a busy machine), the caller simply takes its chunks, so a region never
+ * waits for a thread that has not started. Idle workers spin briefly, then park. Not reentrant: one
+ * region at a time (a session is used by one thread).
  */
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking; short, so an idle notebook burns no CPU. */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 100_000;
+    /** Chunks per thread: enough to rebalance when one thread is late, few enough to stay cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** Work (roughly multiply-adds) below which a region runs on the caller alone. */
+    static final long MIN_PARALLEL_WORK = 1L << 17;
 
     /** A body run over {@code [from, to)} of a region's index space. */
     @FunctionalInterface
@@ -19,14 +25,43 @@ public final class Parallel implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /** One region: published whole through a volatile field, so a late worker never mixes regions. */
+    private static final class Task {
+        final RangeBody body;
+        final int n;
+        final int chunk;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Task(RangeBody body, int n, int chunk) {
+            this.body = body;
+            this.n = n;
+            this.chunk = chunk;
+            this.chunks = (n + chunk - 1) / chunk;
+        }
+
+        /** Claims and runs chunks until none are left. */
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    int from = c * chunk;
+                    body.run(from, Math.min(n, from + chunk));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
     private final int threads;
-    private final Worker[] workers;
+    private final Thread[] workers;
+    private volatile Task current;
     private volatile long generation;
-    private volatile RangeBody body;
-    private volatile int total;
-    private volatile int grain;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Throwable failure;
     private volatile boolean closed;
 
     public Parallel(int threads) {
@@ -34,13 +69,11 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = new Worker[threads - 1];
+        this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i + 1);
-            Thread t = new Thread(workers[i], "jneuron-cpu-" + (i + 1));
-            t.setDaemon(true);
-            workers[i].thread = t;
-            t.start();
+            workers[i] = new Thread(this::workerLoop, "jneuron-cpu-" + (i + 1));
+            workers[i].setDaemon(true);
+            workers[i].start();
         }
     }
 
@@ -49,8 +82,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into {@link #threads()} contiguous shares aligned to
-     * {@code align}; small problems ({@code n * costPerItem < minWork}) run on the caller alone.
+     * Runs {@code body} over {@code [0, n)} in chunks aligned to {@code align}; problems below
+     * {@link #MIN_PARALLEL_WORK} ({@code n * costPerItem}) run on the caller alone.
      */
     public void forRange(int n, int align, long costPerItem, RangeBody body) {
         if (n <= 0) {
@@ -63,94 +96,58 @@ public final class Parallel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("Parallel pool is closed");
         }
-        int chunks = (n + align - 1) / align;
-        int perThread = (chunks + threads - 1) / threads;
-        this.grain = perThread * align;
-        this.total = n;
-        this.body = body;
-        this.failure = null;
-        pending.set(threads - 1);
-        generation++; // publishes body/total/grain to the workers
-        for (Worker w : workers) {
-            if (w.parked) {
-                LockSupport.unpark(w.thread);
-            }
+        int units = (n + align - 1) / align;
+        int chunks = Math.min(units, threads * CHUNKS_PER_THREAD);
+        int chunk = (units + chunks - 1) / chunks * align;
+        Task task = new Task(body, n, chunk);
+        current = task;
+        generation++; // wakes spinning workers; parked ones are unparked below
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
-        Throwable mine = null;
-        try {
-            body.run(0, Math.min(n, grain));
-        } catch (Throwable t) {
-            mine = t;
-        }
-        while (pending.get() > 0) {
+        task.work();
+        while (task.done.get() < task.chunks) {
             Thread.onSpinWait();
         }
-        this.body = null;
-        Throwable theirs = failure;
-        if (mine != null || theirs != null) {
-            Throwable t = mine != null ? mine : theirs;
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
+        current = null;
+        Throwable t = task.failure;
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
             throw new IllegalStateException(t);
         }
     }
 
-    /** Work (roughly multiply-adds) below which a region is not worth the hand-off. */
-    static final long MIN_PARALLEL_WORK = 16_384;
+    private void workerLoop() {
+        long seen = 0;
+        while (!closed) {
+            long spinStart = System.nanoTime();
+            while (generation == seen && !closed) {
+                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    // A missed unpark only costs this timeout: the generation check above runs again.
+                    LockSupport.parkNanos(this, 10_000_000L);
+                    spinStart = System.nanoTime() - SPIN_NANOS;
+                }
+            }
+            seen = generation;
+            Task task = current;
+            if (task != null) {
+                task.work();
+            }
+        }
+    }
 
     @Override
     public void close() {
         closed = true;
-        for (Worker w : workers) {
-            LockSupport.unpark(w.thread);
-        }
-    }
-
-    private final class Worker implements Runnable {
-        private final int index;
-        volatile boolean parked;
-        Thread thread;
-        private long seen;
-
-        Worker(int index) {
-            this.index = index;
-        }
-
-        @Override
-        public void run() {
-            while (!closed) {
-                long spinStart = System.nanoTime();
-                while (generation == seen && !closed) {
-                    if (System.nanoTime() - spinStart < SPIN_NANOS) {
-                        Thread.onSpinWait();
-                    } else {
-                        parked = true;
-                        if (generation == seen && !closed) {
-                            LockSupport.parkNanos(this, 50_000_000L);
-                        }
-                        parked = false;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-                seen = generation;
-                int from = index * grain;
-                int to = Math.min(total, from + grain);
-                try {
-                    if (from < to) {
-                        body.run(from, to);
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    pending.decrementAndGet();
-                }
-            }
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }

@@ -29,6 +29,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("generate", new GenerateCommand());
         cl.addSubcommand("bench", new BenchCommand());
         cl.addSubcommand("testing", new TestingCommand());
+        cl.addSubcommand("cache", new CacheCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

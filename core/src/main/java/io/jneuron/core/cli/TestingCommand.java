@@ -31,7 +31,7 @@ final class TestingCommand implements Runnable {
     }
 
     /** {@code jneuron testing tiny-model ARCH DIR}: a random-weight checkpoint in Hugging Face format. */
-    @Command(name = "tiny-model", mixinStandardHelpOptions = true,
+    @Command(name = "tiny-model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Write a random-weight GPT-2 or Llama checkpoint in Hugging Face format (config.json,"
                     + " safetensors, tokenizer.json trained on a built-in corpus).")
     static final class TinyModelCommand implements Runnable {

@@ -29,7 +29,7 @@ public final class ConfigReader {
                 positive(file, c, "n_layer"), heads, heads, hidden / heads, inner, positive(file, c, "n_positions"),
                 number(file, c, "layer_norm_epsilon", 1e-5), 0, null,
                 c.path("tie_word_embeddings").asBoolean(true), c.path("activation_function").asText("gelu_new"),
-                true, true, text(c, "torch_dtype"));
+                true, true, dtype(c));
     }
 
     private static ModelConfig llama(Path file, JsonNode c) {
@@ -57,12 +57,35 @@ public final class ConfigReader {
         return new ModelConfig(Architecture.LLAMA, positive(file, c, "vocab_size"), hidden,
                 positive(file, c, "num_hidden_layers"), heads, kvHeads, headDim, positive(file, c, "intermediate_size"),
                 c.hasNonNull("max_position_embeddings") ? positive(file, c, "max_position_embeddings") : 2048,
-                number(file, c, "rms_norm_eps", 1e-6), number(file, c, "rope_theta", 10000.0),
-                ropeScaling(file, c.path("rope_scaling")), c.path("tie_word_embeddings").asBoolean(false), act,
-                c.path("attention_bias").asBoolean(false), c.path("mlp_bias").asBoolean(false), text(c, "torch_dtype"));
+                number(file, c, "rms_norm_eps", 1e-6), ropeTheta(file, c), ropeScaling(file, c),
+                c.path("tie_word_embeddings").asBoolean(false), act,
+                c.path("attention_bias").asBoolean(false), c.path("mlp_bias").asBoolean(false), dtype(c));
     }
 
-    private static RopeScaling ropeScaling(Path file, JsonNode r) {
+    /** transformers >= 5 nests rope_theta and the scaling in "rope_parameters"; older configs keep them top-level. */
+    private static double ropeTheta(Path file, JsonNode c) {
+        JsonNode params = c.path("rope_parameters");
+        if (params.isObject() && params.hasNonNull("rope_theta")) {
+            return number(file, params, "rope_theta", Double.NaN);
+        }
+        return number(file, c, "rope_theta", 10000.0);
+    }
+
+    private static RopeScaling ropeScaling(Path file, JsonNode c) {
+        JsonNode params = c.path("rope_parameters");
+        if (params.isObject()) {
+            boolean typed = params.hasNonNull("rope_type") || params.hasNonNull("type");
+            return typed ? ropeScaling(file, "rope_parameters", params) : null;
+        }
+        return ropeScaling(file, "rope_scaling", c.path("rope_scaling"));
+    }
+
+    /** {@code torch_dtype}, or {@code dtype} as transformers >= 4.56 writes it. */
+    private static String dtype(JsonNode c) {
+        return c.hasNonNull("torch_dtype") ? text(c, "torch_dtype") : text(c, "dtype");
+    }
+
+    private static RopeScaling ropeScaling(Path file, String key, JsonNode r) {
         if (r.isMissingNode() || r.isNull()) {
             return null;
         }
@@ -77,7 +100,7 @@ public final class ConfigReader {
                         number(file, r, "low_freq_factor", Double.NaN), number(file, r, "high_freq_factor", Double.NaN),
                         positive(file, r, "original_max_position_embeddings"));
             default:
-                throw new ModelFormatException(file + ": rope_scaling type '" + type
+                throw new ModelFormatException(file + ": " + key + " type '" + type
                         + "' is not supported; jneuron reads linear and llama3");
         }
     }

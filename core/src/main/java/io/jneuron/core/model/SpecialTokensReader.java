@@ -12,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * Reads the special token ids of a checkpoint folder. Each of bos, eos and pad is taken from the first
- * file that sets it, in the order transformers' {@code generate()} honours them:
- * {@code generation_config.json} ({@code bos_token_id}, {@code eos_token_id}: an int or a list),
+ * file that sets it: {@code generation_config.json} first, as it is what transformers' {@code generate()}
+ * stops on ({@code bos_token_id}, {@code eos_token_id}: an int or a list),
  * {@code tokenizer_config.json} ({@code bos_token} etc.: a token string or {@code {"content": ...}},
  * mapped to its id through {@code added_tokens_decoder} or the {@code tokenizer.json} vocabulary),
  * then {@code config.json}. Missing files are skipped; malformed ones are errors.

@@ -124,6 +124,39 @@ class ConfigReaderTest {
         assertEquals(new RopeScaling("llama3", 8.0, 1.0, 4.0, 8192), c.ropeScaling());
     }
 
+    /** transformers 5 writes "dtype" and nests theta and scaling in "rope_parameters" (checked against 5.17). */
+    @Test
+    void readsTheTransformers5Layout() throws IOException {
+        ModelConfig c = read("""
+                {"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_attention_heads": 4,
+                 "num_hidden_layers": 2, "vocab_size": 300, "dtype": "bfloat16",
+                 "rope_parameters": {"factor": 8.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                                     "original_max_position_embeddings": 8192, "rope_theta": 500000.0,
+                                     "rope_type": "llama3"}}
+                """);
+        assertEquals(500000.0, c.ropeTheta());
+        assertEquals(new RopeScaling("llama3", 8.0, 1.0, 4.0, 8192), c.ropeScaling());
+        assertEquals("bfloat16", c.torchDtype());
+
+        ModelConfig plain = read("""
+                {"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_attention_heads": 4,
+                 "num_hidden_layers": 2, "vocab_size": 300, "dtype": "float32",
+                 "rope_parameters": {"rope_theta": 20000.0, "rope_type": "default"}}
+                """);
+        assertEquals(20000.0, plain.ropeTheta());
+        assertNull(plain.ropeScaling());
+
+        Path yarn = write("""
+                {"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_attention_heads": 4,
+                 "num_hidden_layers": 2, "vocab_size": 300,
+                 "rope_parameters": {"rope_theta": 10000.0, "rope_type": "yarn", "factor": 4.0}}
+                """);
+        assertEquals(yarn + ": rope_parameters type 'yarn' is not supported; jneuron reads linear and llama3",
+                error(yarn));
+        assertEquals("float16", read("{\"model_type\": \"gpt2\", \"n_embd\": 64, \"n_head\": 4, \"n_layer\": 1,"
+                + " \"n_positions\": 64, \"vocab_size\": 300, \"dtype\": \"float16\"}").torchDtype());
+    }
+
     @Test
     void unknownModelTypeIsNamed() throws IOException {
         Path f = write("{\"model_type\": \"mistral\", \"hidden_size\": 64}");
