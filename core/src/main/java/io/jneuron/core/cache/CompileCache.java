@@ -63,7 +63,7 @@ public final class CompileCache {
         return root.resolve(compiler.folderName());
     }
 
-    /** The registry of this compiler folder for the optimum-neuron version we write ({@link OptimumCompat#REGISTRY_VERSION}). */
+    /** The registry of this cache root; {@code registry().write(compiler(), entry)} files an entry for this compiler. */
     public Registry registry() {
         return Registry.local(root);
     }
@@ -153,8 +153,10 @@ public final class CompileCache {
                     continue; // another process won the race: wait for it like any other holder
                 }
                 boolean compiled;
-                try (ModuleLock held = lock.get()) {
+                try {
                     compiled = compileLocked(dir, flags, work);
+                } finally {
+                    lock.get().close();
                 }
                 // Inspect after the lock is gone, so the snapshot shows what every other process now sees.
                 return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), compiled);
@@ -202,6 +204,9 @@ public final class CompileCache {
             work.compile(tmp);
         } catch (InterruptedException | ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
+            if (OptimumCompat.INTERRUPT_POISONS) {
+                throw failed(dir, new CacheException("compile of " + dir.getFileName() + " was interrupted", e));
+            }
             throw new CacheException("compile of " + dir.getFileName() + " was interrupted; nothing was cached", e);
         } catch (RuntimeException e) {
             throw failed(dir, e);

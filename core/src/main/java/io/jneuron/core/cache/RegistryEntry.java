@@ -2,7 +2,6 @@ package io.jneuron.core.cache;
 
 import io.jneuron.core.cache.internal.ConfigDiff;
 import io.jneuron.core.cache.internal.Hashes;
-import io.jneuron.core.cache.internal.PyJsonParser;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +25,7 @@ public final class RegistryEntry {
 
     private RegistryEntry(Map<Object, Object> content, EntryRecipe recipe) {
         @SuppressWarnings("unchecked")
-        Map<Object, Object> frozen = (Map<Object, Object>) PyJsonParser.freeze(content);
+        Map<Object, Object> frozen = (Map<Object, Object>) ConfigDiff.freeze(content);
         this.content = frozen;
         this.recipe = recipe;
         this.json = PyJson.dumps(frozen, recipe.style());

@@ -21,7 +21,7 @@ final class BenchRun {
     }
 
     static ObjectNode measure(String model, ShapeRequest shape, Settings settings, int promptLength, int newTokens) {
-        try (ModelOpener.Opened opened = ModelOpener.open(model, shape, settings, ProgressListener.NONE)) {
+        try (ModelOpener.Opened opened = ModelOpener.open(model, shape, settings, ProgressListener.NONE, false)) {
             int batch = opened.model().shape().batchSize();
             int vocab = opened.model().config().vocabSize();
             SplittableRandom rnd = new SplittableRandom(42);

@@ -52,6 +52,12 @@ public final class ModelOpener {
     }
 
     public static Opened open(String model, ShapeRequest request, Settings settings, ProgressListener progress) {
+        return open(model, request, settings, progress, true);
+    }
+
+    /** As {@link #open(String, ShapeRequest, Settings, ProgressListener)}; {@code tokenizer=false} skips it (ids only). */
+    public static Opened open(String model, ShapeRequest request, Settings settings, ProgressListener progress,
+                              boolean tokenizer) {
         long t0 = System.nanoTime();
         ExportedModel exported = prepare(model, request, settings, progress);
         double exportMs = (System.nanoTime() - t0) / 1e6;
@@ -71,10 +77,16 @@ public final class ModelOpener {
             throw e;
         }
         double loadMs = (System.nanoTime() - t1) / 1e6;
-        TextTokenizer tokenizer = null;
-        if (Files.isRegularFile(exported.folder().resolve("tokenizer.json"))) {
-            tokenizer = HfTokenizer.open(exported.folder());
+        TextTokenizer tok = null;
+        if (tokenizer && Files.isRegularFile(exported.folder().resolve("tokenizer.json"))) {
+            try {
+                tok = HfTokenizer.open(exported.folder());
+            } catch (RuntimeException e) {
+                loaded.close();
+                backend.close();
+                throw e;
+            }
         }
-        return new Opened(backend, loaded, tokenizer, exported, loadMs, exportMs);
+        return new Opened(backend, loaded, tok, exported, loadMs, exportMs);
     }
 }

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,5 +151,22 @@ public final class ConfigDiff {
 
     private static double doubleOf(Object v) {
         return v instanceof Boolean bool ? (bool ? 1 : 0) : ((Number) v).doubleValue();
+    }
+
+    /** Deep, order-keeping, unmodifiable copy; values are assumed already to be JSON values. */
+    public static Object freeze(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, x) -> copy.put(k, freeze(x)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            for (Object x : l) {
+                copy.add(freeze(x));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        return v;
     }
 }

@@ -2,7 +2,6 @@ package io.jneuron.core.cache.internal;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,22 +308,5 @@ public final class PyJsonParser {
             }
         }
         return new Malformed(what + " at line " + line + " column " + (pos - lineStart + 1));
-    }
-
-    /** Deep, order-keeping, unmodifiable copy; values are assumed already to be JSON values. */
-    public static Object freeze(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            Map<Object, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, x) -> copy.put(k, freeze(x)));
-            return Collections.unmodifiableMap(copy);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> copy = new ArrayList<>(l.size());
-            for (Object x : l) {
-                copy.add(freeze(x));
-            }
-            return Collections.unmodifiableList(copy);
-        }
-        return v;
     }
 }

@@ -74,7 +74,7 @@ public final class SafePaths {
         String[] segs = modelId == null ? new String[0] : modelId.split("/", -1);
         boolean ok = segs.length >= 1 && segs.length <= 2;
         for (String s : segs) {
-            ok &= NAME.matcher(s).matches() && !s.equals("..") && !s.contains("..");
+            ok &= NAME.matcher(s).matches() && !s.contains(".."); // the Hub refuses ".." in names too
         }
         if (!ok) {
             throw new CacheException(what + " '" + modelId + "' is not a Hub id (name or org/name of letters, digits, "
