@@ -110,13 +110,29 @@ public final class RegistryScanner {
         }
     }
 
+    /**
+     * The children of {@code path}, each re-checked here: a source (a Hub listing above all) is untrusted, so an item
+     * that is not a plain child name of {@code path} becomes a refusal and is never read.
+     */
     private List<RegistrySource.Item> list(String path, Visitor v) {
+        List<RegistrySource.Item> items;
         try {
-            return source.list(path);
+            items = source.list(path);
         } catch (CacheException e) {
             v.problem(new RegistryProblem(path, e.getMessage()));
             return List.of();
         }
+        List<RegistrySource.Item> checked = new ArrayList<>(items.size());
+        String prefix = path.isEmpty() ? "" : path + "/";
+        for (RegistrySource.Item item : items) {
+            String name = item.path().startsWith(prefix) ? item.path().substring(prefix.length()) : null;
+            Optional<String> why = name == null || name.isEmpty() || name.contains("/")
+                    ? Optional.of("not a child of " + (path.isEmpty() ? "the root" : path))
+                    : SafePaths.refusal(item.path());
+            checked.add(why.isPresent() && item.refusal() == null
+                    ? new RegistrySource.Item(item.path(), item.folder(), item.size(), why.get()) : item);
+        }
+        return checked;
     }
 
     /** A visitor that keeps everything, for listings. */
