@@ -199,7 +199,7 @@ public final class CompileCache {
         return true;
     }
 
-    private static void runWork(Path dir, Path tmp, CompileWork work) throws IOException {
+    private void runWork(Path dir, Path tmp, CompileWork work) throws IOException {
         try {
             work.compile(tmp);
         } catch (InterruptedException | ClosedByInterruptException e) {
@@ -216,7 +216,7 @@ public final class CompileCache {
     }
 
     /** Records the failure as libneuronxla does ({@code model.log}, no neff) and returns what to throw. */
-    private static RuntimeException failed(Path dir, RuntimeException e) {
+    private RuntimeException failed(Path dir, RuntimeException e) {
         StringWriter log = new StringWriter();
         e.printStackTrace(new PrintWriter(log));
         try {
@@ -229,7 +229,7 @@ public final class CompileCache {
             return e;
         }
         return new CacheException("compile of " + dir.getFileName() + " failed: " + e + " (log: "
-                + dir.resolve(ModuleInspector.LOG) + "); fix the cause and run `jneuron cache cleanup` to retry", e);
+                + dir.resolve(ModuleInspector.LOG) + "); fix the cause and run `" + clearCommand() + "` to retry", e);
     }
 
     /** Deletes everything in a locked module but the lock and our live temp folder. */

@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  * {@code jneuron cache lookup|list|status|cleanup|verify}: the compile cache and the NEFF hash registry
  * (DESIGN.md §3). Parsing and rendering only; the work is one call into {@code io.jneuron.core.cache}.
  */
-@Command(name = "cache", description = "Look up, list, check and clean the compile cache and its registry.",
+@Command(name = "cache", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Look up, list, check and clean the compile cache and its registry.",
         subcommands = {CacheCommand.Lookup.class, CacheCommand.ListModels.class, CacheCommand.Status.class,
                 CacheCommand.Cleanup.class, CacheCommand.Verify.class, CommandLine.HelpCommand.class})
 final class CacheCommand implements Runnable {
@@ -79,7 +80,8 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "lookup", description = "Cached configurations of a model (local folder or Hub id in the Hub cache).")
+    @Command(name = "lookup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Cached configurations of a model (local folder or Hub id in the Hub cache).")
     static final class Lookup implements Runnable {
         @ParentCommand
         CacheCommand parent;
@@ -91,11 +93,11 @@ final class CacheCommand implements Runnable {
         String model;
         @Option(names = "--task", description = "e.g. text-generation (default: inferred from the architecture).")
         String task;
-        @Option(names = "--batch_size")
+        @Option(names = "--batch_size", description = "Only entries compiled for this batch size.")
         Long batchSize;
-        @Option(names = "--sequence_length")
+        @Option(names = "--sequence_length", description = "Only entries compiled for this sequence length.")
         Long sequenceLength;
-        @Option(names = "--tensor_parallel_size")
+        @Option(names = "--tensor_parallel_size", description = "Only entries compiled for this tensor parallel degree.")
         Long tensorParallelSize;
         @Option(names = "--dtype", description = "bfloat16, float16, float32 (or bf16, fp16, fp32).")
         String dtype;
@@ -139,7 +141,8 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "Models with registry entries, per compiler version.")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Models with registry entries, per compiler version.")
     static final class ListModels implements Runnable {
         @ParentCommand
         CacheCommand parent;
@@ -170,7 +173,8 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Sizes and module states per compiler version, current vs old.")
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Sizes and module states per compiler version, current vs old.")
     static final class Status implements Runnable {
         @ParentCommand
         CacheCommand parent;
@@ -195,7 +199,7 @@ final class CacheCommand implements Runnable {
             boolean stale = false;
             for (CacheStatus.Compiler c : s.compilers()) {
                 out.println(c.compiler().folderName() + " (" + (c.current() ? "current" : "old") + "): "
-                        + CacheStatus.human(c.bytes()) + ", " + c.registryEntries() + " registry files");
+                        + CacheStatus.human(c.bytes()) + ", " + c.registryEntries() + " registry file(s)");
                 for (ModuleState st : ModuleState.values()) {
                     out.println("  " + st.label() + ": " + c.counts().get(st) + " (" + CacheStatus.human(c.stateBytes().get(st))
                             + ")");
@@ -213,7 +217,8 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "cleanup", description = "Remove failed entries and stale locks; refuses while a compile runs.")
+    @Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Remove failed entries and stale locks; refuses while a compile runs.")
     static final class Cleanup implements Runnable {
         @ParentCommand
         CacheCommand parent;
@@ -252,7 +257,8 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash every registry entry with its version's recipe; exit 1 if any fails.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Re-hash every registry entry with its version's recipe; exit 1 if any fails.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
