@@ -26,10 +26,12 @@ public final class Main implements Runnable {
     /** The full command tree; each verb lives in its own class. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("export", new ExportCommand());
         cl.addSubcommand("generate", new GenerateCommand());
         cl.addSubcommand("bench", new BenchCommand());
         cl.addSubcommand("testing", new TestingCommand());
         cl.addSubcommand("cache", new CacheCommand());
+        cl.addSubcommand("hub", new HubCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -21,9 +21,10 @@ import java.nio.file.StandardCopyOption;
  * shapes, and where the artifact is. {@code generate} loads such a folder on its own.
  *
  * @param artifact file name of the artifact inside {@code folder}
+ * @param entry    the registry entry hash this export corresponds to, or null (on-the-fly exports)
  */
 public record ExportedModel(Path folder, String backend, String compilerVersion, ShapeSpec shape, String artifact,
-                            String checkpointId, String checkpointRevision) {
+                            String checkpointId, String checkpointRevision, String task, String entry) {
     public static final String NEURON_CONFIG = "neuron_config.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +63,17 @@ public record ExportedModel(Path folder, String backend, String compilerVersion,
         ShapeSpec shape = new ShapeSpec(n.get("batch_size").asInt(), seq, buckets,
                 DType.parse(n.get("auto_cast_type").asText()));
         return new ExportedModel(folder, n.get("backend").asText(), n.path("compiler_version").asText(""), shape,
-                artifact, n.path("checkpoint_id").asText(null), n.path("checkpoint_revision").asText(null));
+                artifact, text(n, "checkpoint_id"), text(n, "checkpoint_revision"), text(n, "task"), text(n, "entry"));
+    }
+
+    private static String text(JsonNode n, String key) {
+        return n.hasNonNull(key) ? n.get(key).asText() : null;
+    }
+
+    /** The same export moved to {@code other} (the files are moved by the caller). */
+    public ExportedModel at(Path other) {
+        return new ExportedModel(other, backend, compilerVersion, shape, artifact, checkpointId, checkpointRevision,
+                task, entry);
     }
 
     /** Writes {@code neuron_config.json} through a temp file and an atomic move. */
@@ -77,6 +88,8 @@ public record ExportedModel(Path folder, String backend, String compilerVersion,
         n.put("artifact", artifact);
         n.put("checkpoint_id", checkpointId);
         n.put("checkpoint_revision", checkpointRevision);
+        n.put("task", task);
+        n.put("entry", entry);
         Path target = folder.resolve(NEURON_CONFIG);
         try {
             Path tmp = Files.createTempFile(folder, "." + NEURON_CONFIG, ".tmp");

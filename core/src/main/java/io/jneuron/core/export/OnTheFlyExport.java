@@ -67,7 +67,7 @@ public final class OnTheFlyExport {
         progress.progress("compile", 0);
         backend.compiler().compile(ckpt, shape, folder.resolve(artifact), progress);
         ExportedModel exported = new ExportedModel(folder, backend.name(), backend.compiler().version(), shape,
-                artifact, modelId, null);
+                artifact, modelId, null, TaskShapes.TEXT_GENERATION, null);
         exported.write();
         return exported;
     }
