@@ -58,13 +58,18 @@ def main(argv=None):
     ap.add_argument("other")
     ap.add_argument("--tol", type=float, default=1e-4)
     a = ap.parse_args(argv)
-    with open(a.reference) as f:
-        ref = json.load(f)
-    with open(a.other) as f:
-        other = json.load(f)
     try:
-        summary = compare(ref, other, a.tol)
-    except ValueError as e:
+        docs = []
+        for path in (a.reference, a.other):
+            try:
+                with open(path) as f:
+                    docs.append(json.load(f))
+            except (OSError, ValueError) as e:
+                raise ValueError(f"{path}: cannot read a logits JSON document ({e})") from None
+            if not isinstance(docs[-1], dict) or not isinstance(docs[-1].get("rows"), list):
+                raise ValueError(f"{path}: expected {{\"rows\": [...]}}")
+        summary = compare(docs[0], docs[1], a.tol)
+    except (ValueError, KeyError, TypeError) as e:
         print(f"compare_logits: {e}", file=sys.stderr)
         return 2
     print(json.dumps(summary, indent=1))
