@@ -1,0 +1,95 @@
+package io.jneuron.core.cli;
+
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.hub.HubToken;
+import io.jneuron.core.hub.LocalHub;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code jneuron hub serve DIR}: a Hub-compatible server over a folder (DESIGN.md "Hub", §3). */
+@Command(name = "hub", description = "Hugging Face Hub tools.",
+        subcommands = {HubCommand.Serve.class, CommandLine.HelpCommand.class})
+final class HubCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
+    }
+
+    @Command(name = "serve", description = "Serve DIR (repos in DIR/org/name/) with the Hub API, until interrupted. "
+            + "Clients use the printed URL as HF_ENDPOINT.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Folder to serve.")
+        Path dir;
+
+        @Option(names = "--port", defaultValue = "8765", description = "Port (0: any free port; default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1",
+                description = "Address to bind (default loopback; 0.0.0.0 serves the network).")
+        String host;
+
+        @Option(names = "--token-file", paramLabel = "F",
+                description = "Require this bearer token (the file's contents) on every request.")
+        Path tokenFile;
+
+        @Option(names = "--lfs-threshold", defaultValue = "10000000", hidden = true,
+                description = "Files of at least this many bytes go through LFS (default: the Hub's 10 MB).")
+        long lfsThreshold;
+
+        /** Counted down to stop the server; tests call it instead of interrupting. */
+        final CountDownLatch stop = new CountDownLatch(1);
+
+        @Override
+        public Integer call() throws Exception {
+            HubToken token = tokenFile == null ? null : readToken(tokenFile);
+            try (LocalHub hub = LocalHub.start(dir, host, port, token, lfsThreshold, 1000)) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("serving " + dir.toAbsolutePath().normalize() + " at " + hub.url()
+                        + (token == null ? "" : " (token required)"));
+                out.flush();
+                Thread hook = new Thread(stop::countDown, "jneuron-hub-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException e) {
+                        // already shutting down: the hook is running, nothing to remove
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private static HubToken readToken(Path file) {
+            try {
+                if (Files.size(file) > 4096) {
+                    throw new NeuronKernelException("--token-file " + file + " is larger than a token; give a file holding one token");
+                }
+                return HubToken.of(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new NeuronKernelException("cannot read --token-file " + file + " (" + e.getClass().getSimpleName()
+                        + "); check the path and its permissions");
+            }
+        }
+    }
+}
