@@ -13,6 +13,14 @@ if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-numpy >/dev/null
 fi
 
+# The official JavaScript Hub client (@huggingface/hub) checks that `hub serve` speaks the real protocol.
+if command -v npm >/dev/null 2>&1; then
+  echo "[test] npm ci (core/src/test/js)" >&2
+  npm ci --prefix core/src/test/js --no-audit --no-fund --silent
+else
+  echo "[test] npm not found: the @huggingface/hub interop test will be skipped" >&2
+fi
+
 echo "[test] python reference self-tests" >&2
 /usr/bin/python3 backend-cpu/src/test/python/test_reference_decoder.py
 
