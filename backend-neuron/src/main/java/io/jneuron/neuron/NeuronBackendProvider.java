@@ -1,0 +1,98 @@
+package io.jneuron.neuron;
+
+import io.jneuron.core.Settings;
+import io.jneuron.core.backend.Availability;
+import io.jneuron.core.backend.Backend;
+import io.jneuron.core.backend.BackendProvider;
+import io.jneuron.core.backend.BackendUnavailableException;
+import io.jneuron.neuron.device.NeuronDevices;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Registers the Neuron backend. Ranked first, so it is chosen whenever it is available: libnrt loads
+ * and {@code /dev/neuron*} devices exist. Otherwise {@link #probe} says which of the two is missing.
+ */
+public final class NeuronBackendProvider implements BackendProvider {
+    public static final String NAME = "neuron";
+
+    private final Supplier<NeuronConfig> config;
+
+    public NeuronBackendProvider() {
+        this(NeuronConfig::fromEnvironment);
+    }
+
+    /** Tests point the probe at a stand-in library and a fake device tree. */
+    NeuronBackendProvider(Supplier<NeuronConfig> config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int rank() {
+        return 0;
+    }
+
+    /** Cheap and never throws: dlopen (once per process) and a directory listing. */
+    @Override
+    public Availability probe(Settings settings) {
+        try {
+            NeuronConfig cfg = config.get();
+            NrtLibrary.Status lib = NrtLibrary.load(cfg);
+            NeuronDevices.Inventory devices = NeuronDevices.scan(cfg.devRoot(), cfg.sysRoot());
+            List<String> missing = new ArrayList<>();
+            if (!lib.loaded()) {
+                missing.add(lib.reason());
+            }
+            if (devices.isEmpty()) {
+                missing.add(devices.note());
+            }
+            if (!missing.isEmpty()) {
+                return Availability.no(String.join("; ", missing));
+            }
+            return Availability.yes("libnrt " + lib.path() + ", " + devices.devices().size() + " device(s), "
+                    + devices.totalCores() + " NeuronCores");
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.no("probe failed: " + e);
+        }
+    }
+
+    @Override
+    public Backend create(Settings settings) {
+        return new NeuronBackend();
+    }
+
+    /**
+     * The backend as far as it goes today: the runtime binding ({@link NeuronRuntime}) is real, but
+     * compiling checkpoints to NEFFs (the neuronx-cc driver) and decoding with them are still to come.
+     */
+    static final class NeuronBackend implements Backend {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public io.jneuron.core.backend.Compiler compiler() {
+            throw new BackendUnavailableException("the neuron backend cannot compile yet: its neuronx-cc driver is "
+                    + "future work (issue 4); use --backend cpu, or load an existing NEFF with io.jneuron.neuron.NeuronRuntime");
+        }
+
+        @Override
+        public io.jneuron.core.backend.ModelRuntime runtime() {
+            throw new BackendUnavailableException("the neuron backend cannot run decoders yet: generation on NeuronCores "
+                    + "needs the neuronx-cc driver (issue 4); use --backend cpu, or run a NEFF with io.jneuron.neuron.NeuronRuntime");
+        }
+
+        @Override
+        public void close() {
+            // Nothing is held: the runtime binding is opened and closed by its own owner.
+        }
+    }
+}
