@@ -21,14 +21,16 @@ else
   echo "[test] npm not found: the @huggingface/hub interop test will be skipped" >&2
 fi
 
-echo "[test] python reference self-tests" >&2
-/usr/bin/python3 backend-cpu/src/test/python/test_reference_decoder.py
 
 echo "[test] JDK 17: mvn verify" >&2
 quiet() { { grep -v '^WARNING: Using incubator modules' || true; }; }
 mvn -B -q verify 2>&1 | quiet || { echo "[test] JDK 17 tests failed" >&2; exit 1; }
 # -q hides Surefire's summary; print the totals so a reader (and CI) sees what ran.
 /usr/bin/python3 install/surefire_summary.py jdk17: .
+
+# After the build, so its checks on generator-made checkpoints find bin/jneuron's jars.
+echo "[test] python reference self-tests" >&2
+/usr/bin/python3 backend-cpu/src/test/python/test_reference_decoder.py
 
 J25="${JNEURON_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ -x "$J25/bin/java" ]; then

@@ -630,6 +630,40 @@ class CliTest(unittest.TestCase):
         self.assertIn("--prompt-ids", p.stderr)
 
 
+class ProjectCheckpointTest(unittest.TestCase):
+    """Loads checkpoints from the project's own generator (`bin/jneuron testing tiny-model`) when it
+    is built; skipped otherwise. Checks the reference reads that format (names, dtypes, shards,
+    rope scaling, head_dim) and behaves sanely; the numbers themselves are checked elsewhere."""
+
+    JNEURON = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "bin", "jneuron"))
+
+    def _generate(self, *args):
+        d = os.path.join(tmpdir(self), "m")
+        try:
+            p = subprocess.run([self.JNEURON, "testing", "tiny-model"] + list(args) + [d],
+                               capture_output=True, text=True, timeout=300)
+        except OSError as e:
+            self.skipTest(f"bin/jneuron not runnable: {e}")
+        if p.returncode != 0:
+            self.skipTest("bin/jneuron testing tiny-model unavailable: "
+                          + (p.stderr.strip().splitlines() or ["?"])[-1][:200])
+        return d
+
+    def test_generated_checkpoints_load_and_are_causal(self):
+        variants = [("llama",), ("gpt2",), ("llama", "--kv-heads", "1", "--dtype", "BF16"),
+                    ("llama", "--rope-scaling", "llama3", "--untied"),
+                    ("llama", "--head-dim", "16", "--shards", "2"), ("gpt2", "--dtype", "F16")]
+        for v in variants:
+            with self.subTest(variant=" ".join(v)):
+                m = rd.load_model(self._generate(*v))
+                ids = [5, 6, 7, 8, 9, 10]
+                a = m.forward(ids)
+                self.assertEqual(a.shape, (6, m.vocab))
+                self.assertTrue(np.all(np.isfinite(a)))
+                b = m.forward(ids[:3] + [1, 2, 3])
+                np.testing.assert_allclose(a[:3], b[:3], atol=1e-12)
+
+
 class TorchComparisonTest(unittest.TestCase):
     """Only when torch and transformers happen to be importable (they usually are not)."""
 

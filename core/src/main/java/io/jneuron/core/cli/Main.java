@@ -32,6 +32,9 @@ public final class Main implements Runnable {
         cl.addSubcommand("testing", new TestingCommand());
         cl.addSubcommand("cache", new CacheCommand());
         cl.addSubcommand("hub", new HubCommand());
+        for (CliExtension ext : java.util.ServiceLoader.load(CliExtension.class, Main.class.getClassLoader())) {
+            cl.addSubcommand(ext.name(), ext.command());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -1,6 +1,7 @@
 package io.jneuron.core.export;
 
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.hub.HubConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ public final class LocalModels {
             return p.toAbsolutePath().normalize();
         }
         if (model.matches("[A-Za-z0-9][\\w.\\-]*(/[\\w.\\-]+)?")) {
-            Path repo = hubHome().resolve("hub").resolve("models--" + model.replace("/", "--"));
+            Path repo = HubConfig.fromEnvironment().hubCache().resolve("models--" + model.replace("/", "--"));
             Path ref = repo.resolve("refs").resolve("main");
             if (Files.isRegularFile(ref)) {
                 try {
@@ -36,8 +37,15 @@ public final class LocalModels {
                 }
             }
         }
+        if (model.matches("[A-Za-z0-9][\\w.\\-]*/[\\w.\\-]+")) {
+            HubConfig config = HubConfig.fromEnvironment();
+            if (!config.offline()) {
+                return HubModels.download(model, config);
+            }
+        }
         throw new NeuronKernelException("model '" + model + "' is neither a folder nor a model in the local Hugging Face "
-                + "cache (" + hubHome().resolve("hub") + "); give a checkpoint or exported folder");
+                + "cache (" + hubHome().resolve("hub") + "); give a checkpoint or exported folder"
+                + (model.contains("/") ? ", or unset HF_HUB_OFFLINE to download it" : ""));
     }
 
     /** {@code HF_HOME}, else {@code $XDG_CACHE_HOME/huggingface}, else {@code ~/.cache/huggingface}. */
