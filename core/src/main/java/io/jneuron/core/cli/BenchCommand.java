@@ -25,8 +25,9 @@ import java.util.Locale;
 
 /**
  * {@code jneuron bench}: load time, prefill and decode speed over several fresh JVMs (min / median /
- * max), and each JVM's peak RSS. Each run loads the exported model, generates once to warm the JIT,
- * then measures a second generation; the parent only exports (once) and aggregates.
+ * max), and each JVM's peak RSS. Each run loads the exported model, generates {@code --warmup} times
+ * to warm the JIT, then reports the median of {@code --iterations} timed generations; the parent
+ * only exports (once) and aggregates.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure load time, prefill and decode tokens/s (fresh JVM per run) and peak RSS.")
@@ -46,6 +47,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs to run (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed generations per JVM (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "3", description = "Timed generations per JVM; their median is the JVM's result (default ${DEFAULT-VALUE}).")
+    int iterations;
+
     @Option(names = "--in-process", description = "Run one measurement in this JVM (what each fresh JVM does).")
     boolean inProcess;
 
@@ -59,13 +66,14 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (promptLength < 1 || newTokens < 1 || runs < 1) {
-            throw new NeuronKernelException("--prompt-length, --new-tokens and --runs must be at least 1");
+        if (promptLength < 1 || newTokens < 1 || runs < 1 || iterations < 1 || warmup < 0) {
+            throw new NeuronKernelException("--prompt-length, --new-tokens, --runs and --iterations must be at least 1, "
+                    + "--warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = common.settings();
         if (inProcess) {
-            out.println(BenchRun.measure(model, shape.request(), settings, promptLength, newTokens));
+            out.println(BenchRun.measure(model, shape.request(), settings, promptLength, newTokens, warmup, iterations));
             return;
         }
         ExportedModel exported = ModelOpener.prepare(model, shape.request(), settings,
@@ -114,6 +122,7 @@ final class BenchCommand implements Runnable {
         cmd.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
                 exported.folder().toString(), "--in-process", "--format", "json",
                 "--prompt-length", Integer.toString(promptLength), "--new-tokens", Integer.toString(newTokens),
+                "--warmup", Integer.toString(warmup), "--iterations", Integer.toString(iterations),
                 "--threads", Integer.toString(settings.threads()), "--backend", exported.backend()));
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();

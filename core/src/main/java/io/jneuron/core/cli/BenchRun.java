@@ -20,7 +20,8 @@ final class BenchRun {
     private BenchRun() {
     }
 
-    static ObjectNode measure(String model, ShapeRequest shape, Settings settings, int promptLength, int newTokens) {
+    static ObjectNode measure(String model, ShapeRequest shape, Settings settings, int promptLength, int newTokens,
+                              int warmup, int iterations) {
         try (ModelOpener.Opened opened = ModelOpener.open(model, shape, settings, ProgressListener.NONE, false)) {
             int batch = opened.model().shape().batchSize();
             int vocab = opened.model().config().vocabSize();
@@ -34,19 +35,36 @@ final class BenchRun {
             // No EOS: every run generates exactly newTokens tokens, so runs are comparable.
             GenerationRequest request = GenerationRequest.builder(prompts).maxNewTokens(newTokens).build();
             Generator generator = new Generator(opened.model(), null);
-            generator.generate(request);
-            GenerationResult r = generator.generate(request);
+            for (int i = 0; i < warmup; i++) {
+                generator.generate(request);
+            }
+            double[] prefill = new double[iterations];
+            double[] decode = new double[iterations];
+            double[] ttft = new double[iterations];
+            GenerationResult r = null;
+            for (int i = 0; i < iterations; i++) {
+                r = generator.generate(request);
+                prefill[i] = r.timings().prefillTokS();
+                decode[i] = r.timings().decodeTokS();
+                ttft[i] = r.timings().ttftMs();
+            }
             ObjectNode node = CommonOptions.JSON.createObjectNode();
             node.put("load_ms", opened.loadMs());
-            node.put("prefill_ms", r.timings().prefillMs());
-            node.put("prefill_tok_s", r.timings().prefillTokS());
-            node.put("decode_ms", r.timings().decodeMs());
-            node.put("decode_tok_s", r.timings().decodeTokS());
-            node.put("ttft_ms", r.timings().ttftMs());
+            // The median of this JVM's timed iterations; the parent takes min/median/max over JVMs.
+            node.put("prefill_tok_s", median(prefill));
+            node.put("decode_tok_s", median(decode));
+            node.put("ttft_ms", median(ttft));
+            node.put("iterations", iterations);
             node.put("bucket", r.bucket());
             node.put("peak_rss_mb", peakRssMb());
             return node;
         }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return BenchCommand.median(s);
     }
 
     /** VmHWM from /proc (Linux); -1 elsewhere. */
