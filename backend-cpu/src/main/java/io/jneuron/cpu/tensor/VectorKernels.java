@@ -144,7 +144,11 @@ final class VectorKernels {
                 }
             }
             for (; t < tokens; t++) {
-                packedBlock4x1(w, stride, fp16, r, x, t * xs, out, t * os);
+                if (fp16) {
+                    packedBlock4x1(w, stride, true, r, x, t * xs, out, t * os);
+                } else {
+                    bf16Block4x1(w, stride, r, x, t * xs, out, t * os);
+                }
             }
         }
         for (; r < r1; r++) {
@@ -162,6 +166,39 @@ final class VectorKernels {
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD);
             }
         }
+    }
+
+    /**
+     * bf16 decode, the hot loop of bf16 generation: widening is one shift (low half) or one mask (high
+     * half), written out without the fp16 branch so nothing but loads, shifts and FMAs is in the loop.
+     */
+    private static void bf16Block4x1(int[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int half = stride / 2;
+        int w0 = r * half, w1 = w0 + half, w2 = w1 + half, w3 = w2 + half;
+        for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+            int wb = b / 2;
+            for (int h = 0; h < HALF; h += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
+                FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
+                IntVector v0 = IntVector.fromArray(I, w, w0 + wb + h);
+                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
+                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
+                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
+                a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a0);
+                a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a1);
+                a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a2);
+                a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a3);
+                a0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a0);
+                a1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a1);
+                a2 = v2.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a2);
+                a3 = v3.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a3);
+            }
+        }
+        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
     private static void packedBlock4x1(int[] w, int stride, boolean fp16, int r, float[] x, int xo, float[] out,
