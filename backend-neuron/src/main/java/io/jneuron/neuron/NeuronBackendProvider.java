@@ -5,6 +5,7 @@ import io.jneuron.core.backend.Availability;
 import io.jneuron.core.backend.Backend;
 import io.jneuron.core.backend.BackendProvider;
 import io.jneuron.core.backend.BackendUnavailableException;
+import io.jneuron.neuron.compiler.OptimumCliExporter;
 import io.jneuron.neuron.device.NeuronDevices;
 
 import java.util.ArrayList;
@@ -69,8 +70,9 @@ public final class NeuronBackendProvider implements BackendProvider {
     }
 
     /**
-     * The backend as far as it goes today: the runtime binding ({@link NeuronRuntime}) is real, but
-     * compiling checkpoints to NEFFs (the neuronx-cc driver) and decoding with them are still to come.
+     * The backend as far as it goes today: the runtime binding ({@link NeuronRuntime}) and the HLO-level
+     * compiler driver ({@link io.jneuron.neuron.compiler.NeuronxccDriver}) are real; compiling a checkpoint needs
+     * torch-xla tracing, so it is delegated to optimum-cli, and decoding with NEFFs is still to come.
      */
     static final class NeuronBackend implements Backend {
         @Override
@@ -80,8 +82,9 @@ public final class NeuronBackendProvider implements BackendProvider {
 
         @Override
         public io.jneuron.core.backend.Compiler compiler() {
-            throw new BackendUnavailableException("the neuron backend cannot compile yet: its neuronx-cc driver is "
-                    + "future work (issue 4); use --backend cpu, or load an existing NEFF with io.jneuron.neuron.NeuronRuntime");
+            // Checked here, not in Compiler.compile, so no cache module is created (and poisoned) for a compile
+            // that can never run.
+            throw OptimumCliExporter.checkpointCompileUnsupported();
         }
 
         @Override

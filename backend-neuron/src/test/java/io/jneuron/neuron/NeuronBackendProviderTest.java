@@ -64,8 +64,11 @@ class NeuronBackendProviderTest {
     void theBackendSaysWhatIsMissing() {
         try (Backend b = new NeuronBackendProvider().create(settings)) {
             assertEquals("neuron", b.name());
-            BackendUnavailableException e = assertThrows(BackendUnavailableException.class, b::compiler);
-            assertTrue(e.getMessage().contains("neuronx-cc driver is future work (issue 4)"), e.getMessage());
+            io.jneuron.neuron.compiler.CompileException e = assertThrows(io.jneuron.neuron.compiler.CompileException.class,
+                    b::compiler);
+            assertTrue(e.getMessage().startsWith("the neuron backend cannot compile a Hugging Face checkpoint: turning "
+                    + "safetensors into HLO needs torch-xla tracing"), e.getMessage());
+            assertTrue(e.getMessage().contains("optimum-cli export neuron --model M"), e.getMessage());
             assertThrows(BackendUnavailableException.class, b::runtime);
         }
     }
