@@ -32,6 +32,24 @@ mvn -B -q verify 2>&1 | quiet || { echo "[test] JDK 17 tests failed" >&2; exit 1
 echo "[test] python reference self-tests" >&2
 /usr/bin/python3 backend-cpu/src/test/python/test_reference_decoder.py
 
+# The Jupyter side: Debian's Jupyter drives the installed kernelspec (protocol tests, the
+# jupyter_kernel_test conformance suite) and executes the notebooks headless with asserted outputs.
+if ! /usr/bin/python3 -c 'import jupyter_client, nbclient, jupyter_kernel_test' >/dev/null 2>&1 \
+    || ! command -v jupyter >/dev/null 2>&1; then
+  echo "[test] installing Debian's Jupyter packages" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends jupyter-core jupyter-client \
+    python3-jupyter-client python3-nbclient python3-nbformat jupyter-nbconvert python3-ipykernel \
+    python3-jupyter-kernel-test >/dev/null
+fi
+echo "[test] kernelspec: install/install.sh --user --no-build" >&2
+install/install.sh --user --no-build
+echo "[test] kernel protocol + jupyter_kernel_test conformance" >&2
+/usr/bin/python3 kernel/src/test/python/test_kernel.py || { echo "[test] kernel protocol tests failed" >&2; exit 1; }
+echo "[test] notebooks, executed headless through nbclient" >&2
+/usr/bin/python3 notebooks/tests/run_notebooks.py || { echo "[test] notebook tests failed" >&2; exit 1; }
+
 J25="${JNEURON_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ -x "$J25/bin/java" ]; then
   echo "[test] Temurin 25: mvn test" >&2

@@ -3,9 +3,13 @@ package io.jneuron.core.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.cache.CacheRepo;
 import io.jneuron.core.export.ExportRequest;
 import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.export.Exporter;
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,11 +20,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code jneuron export}: DESIGN.md §3, cache first. Progress goes to stderr in text mode. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a checkpoint to a static-shape compiled model folder, reusing the compile cache.")
-final class ExportCommand implements Runnable {
+public final class ExportCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +50,8 @@ final class ExportCommand implements Runnable {
     @Option(names = "--cache_dir", description = "Compile cache root (default: NEURON_CC_FLAGS --cache_dir, NEURON_COMPILE_CACHE_URL, /var/tmp/neuron-compile-cache).")
     String cacheDir;
 
-    @Option(names = "--repo_id", description = "Hub cache repo to consult (not available yet).")
+    @Option(names = "--repo_id", description = "Hub cache repo to download a compiled module from on a local miss "
+            + "(default: CUSTOM_CACHE_REPO, else the repo `cache set` recorded). Export never uploads.")
     String repoId;
 
     @Mixin
@@ -56,35 +62,44 @@ final class ExportCommand implements Runnable {
 
     @Override
     public void run() {
-        if (repoId != null) {
-            throw new NeuronKernelException("--repo_id: Hub cache repos are not supported yet; export uses the local "
-                    + "compile cache only");
-        }
-        if (instanceType != null && !instanceType.matches("trn1|inf2|trn1n|trn2")) {
-            throw new NeuronKernelException("--instance_type '" + instanceType + "' is not one of trn1, inf2, trn1n, trn2");
-        }
-        if (optlevel != null && !optlevel.matches("[123]")) {
-            throw new NeuronKernelException("--optlevel '" + optlevel + "' is not 1, 2 or 3");
-        }
         PrintWriter out = spec.commandLine().getOut();
         boolean json = common.json();
-        ExportRequest req = new ExportRequest(model, output, task, shape.request(), numCores, instanceType, optlevel,
-                cacheDir);
-        ExportResult r = Exporter.export(req, common.settings(),
-                json ? (s, f) -> { } : CommonOptions.stderrProgress(spec.commandLine().getErr()));
+        ExportResult r = export(json ? ProgressListener.NONE : CommonOptions.stderrProgress(spec.commandLine().getErr()));
         if (json) {
             out.println(toJson(r));
             return;
         }
         Map<String, Double> t = r.timingsMs();
         out.printf(Locale.ROOT, "%s: %s in %.2f s -> %s%n", r.cache().equals(ExportResult.MISS) ? "cache miss: compiled"
-                        : "cache hit (local)", r.exported().backend(), t.get("total_ms") / 1000, r.exported().folder());
+                        : r.cache().equals(ExportResult.HIT_HUB) ? "cache hit (hub)" : "cache hit (local)",
+                r.exported().backend(), t.get("total_ms") / 1000, r.exported().folder());
         out.printf(Locale.ROOT, "  shapes   %s%n", r.exported().shape());
         out.printf(Locale.ROOT, "  entry    %s (%s)%n", r.entry(), r.entryFile());
         out.printf(Locale.ROOT, "  module   %s%n", r.module());
         out.printf(Locale.ROOT, "  memory   %.1f M parameters, weights %.1f MB, KV cache %.1f MB%n",
                 r.memory().parameters() / 1e6, r.memory().weightBytes() / 1e6, r.memory().kvCacheBytes() / 1e6);
         out.printf(Locale.ROOT, "  files    %s%n", String.join(", ", r.artifacts()));
+    }
+
+    /** The parsed command's one core call, shared with the {@code %neuron_export} magic (which renders it itself). */
+    public ExportResult export(ProgressListener progress) {
+        if (instanceType != null && !instanceType.matches("trn1|inf2|trn1n|trn2")) {
+            throw new NeuronKernelException("--instance_type '" + instanceType + "' is not one of trn1, inf2, trn1n, trn2");
+        }
+        if (optlevel != null && !optlevel.matches("[123]")) {
+            throw new NeuronKernelException("--optlevel '" + optlevel + "' is not 1, 2 or 3");
+        }
+        ExportRequest req = new ExportRequest(model, output, task, shape.request(), numCores, instanceType, optlevel,
+                cacheDir);
+        Map<String, String> env = System.getenv();
+        HubConfig hubConfig = HubConfig.fromEnvironment(env);
+        Optional<String> repo = CacheRepo.resolve(repoId, hubConfig, env);
+        if (repo.isEmpty()) {
+            return Exporter.export(req, common.settings(), progress);
+        }
+        try (HubClient hub = HubClient.create(hubConfig)) {
+            return Exporter.export(req, common.settings(), progress, hub, repo.get());
+        }
     }
 
     static String toJson(ExportResult r) {

@@ -30,7 +30,7 @@ import java.util.Locale;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text with a model: an exported folder, a checkpoint folder (exported on the fly) "
                 + "or a Hub id already in the local Hugging Face cache.")
-final class GenerateCommand implements Runnable {
+public final class GenerateCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -78,13 +78,29 @@ final class GenerateCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    /** What one generation produced; {@code streamed} says the text already went to the token listener. */
+    public record Outcome(String backend, GenerationResult result, boolean streamed) {
+    }
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Settings settings = common.settings();
         boolean json = common.json();
-        ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(err);
+        ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(spec.commandLine().getErr());
+        Outcome o = generate(progress, json ? null : streamTo(out));
+        if (json) {
+            out.println(toJson(o.backend(), o.result()));
+        } else {
+            printText(out, o);
+        }
+    }
+
+    /**
+     * The parsed command's one core call, shared with {@code %%neuron_generate}. {@code listener} (may be
+     * null) receives tokens only when a single prompt is decoded with a tokenizer, so deltas are text.
+     */
+    public Outcome generate(ProgressListener progress, TokenListener listener) {
+        Settings settings = common.settings();
         // Bad input fails before any export or load starts.
         List<int[]> rows = new ArrayList<>();
         if (prompts.ids != null) {
@@ -109,17 +125,13 @@ final class GenerateCommand implements Runnable {
             if (special.padId() != null) {
                 b.padId(special.padId());
             }
-            boolean stream = !json && rows.size() == 1 && opened.tokenizer() != null;
+            boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null;
             if (stream) {
-                b.listener(streamTo(out));
+                b.listener(listener);
             }
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
-            if (json) {
-                out.println(toJson(opened.backend().name(), result));
-            } else {
-                printText(out, stream, opened, result);
-            }
+            return new Outcome(opened.backend().name(), result, stream);
         }
     }
 
@@ -159,8 +171,9 @@ final class GenerateCommand implements Runnable {
         };
     }
 
-    private static void printText(PrintWriter out, boolean streamed, ModelOpener.Opened opened, GenerationResult r) {
-        if (streamed) {
+    private static void printText(PrintWriter out, Outcome o) {
+        GenerationResult r = o.result();
+        if (o.streamed()) {
             out.println();
         } else {
             for (GenerationResult.Row row : r.rows()) {
@@ -170,11 +183,12 @@ final class GenerateCommand implements Runnable {
         GenerationResult.Timings t = r.timings();
         out.println(String.format(Locale.ROOT,
                 "-- %s batch=%d seq=%d bucket=%d | load %.0f ms | prefill %d tok %.1f ms (%.1f tok/s) | decode %d tok %.1f ms (%.1f tok/s)",
-                opened.backend().name(), r.batchSize(), r.sequenceLength(), r.bucket(), t.loadMs(), t.promptTokens(),
+                o.backend(), r.batchSize(), r.sequenceLength(), r.bucket(), t.loadMs(), t.promptTokens(),
                 t.prefillMs(), t.prefillTokS(), t.decodeTokens(), t.decodeMs(), t.decodeTokS()));
     }
 
-    private static String display(GenerationResult.Row row) {
+    /** A row's text, or its generated ids when the model has no tokenizer. */
+    public static String display(GenerationResult.Row row) {
         if (row.text() != null) {
             return row.text();
         }

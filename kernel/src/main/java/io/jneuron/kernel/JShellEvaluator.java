@@ -1,0 +1,174 @@
+package io.jneuron.kernel;
+
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates cells of Java with JShell, in this JVM. Not thread-safe: the kernel serialises calls
+ * (the shell channel is one thread; the start-up warm-up holds the same lock).
+ */
+final class JShellEvaluator implements AutoCloseable {
+    private final JShell shell;
+    private final SnippetControl.Provider provider = new SnippetControl.Provider();
+
+    JShellEvaluator() {
+        // Streams resolve System.out/err on each write: the base kernel swaps them per request.
+        PrintStream out = new PrintStream(forward(true), true);
+        PrintStream err = new PrintStream(forward(false), true);
+        this.shell = JShell.builder().executionEngine(provider, Map.of()).out(out).err(err)
+                .compilerOptions("-Xlint:none", "-proc:none").build();
+    }
+
+    /** Evaluates every snippet of {@code code}; returns the last expression's value, or null. */
+    Object eval(String code) {
+        SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
+        Object last = null;
+        String rest = code;
+        try {
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(rest);
+                if (!info.completeness().isComplete()) {
+                    throw new CellError("incomplete input: " + firstLine(rest.strip()) + " ... (missing ';' or '}'?)",
+                            List.of());
+                }
+                last = evalSnippet(info.source());
+                rest = info.remaining();
+            }
+            return last;
+        } finally {
+            control().clearValues();
+        }
+    }
+
+    private Object evalSnippet(String source) {
+        Object value = null;
+        for (SnippetEvent ev : shell.eval(source)) {
+            if (ev.causeSnippet() != null) {
+                continue; // a dependent snippet's update, not this one
+            }
+            Snippet s = ev.snippet();
+            if (ev.status() == Snippet.Status.REJECTED) {
+                throw compileError(s);
+            }
+            if (ev.exception() != null) {
+                throw runtimeError(ev.exception());
+            }
+            Object v = control().take(ev.value());
+            value = rendersValue(s) ? v : null;
+        }
+        return value;
+    }
+
+    /** Only expressions show a result, as in a REPL; declarations are quiet. */
+    private static boolean rendersValue(Snippet s) {
+        return s.kind() == Snippet.Kind.EXPRESSION
+                || s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+    }
+
+    private CellError compileError(Snippet s) {
+        List<String> lines = new ArrayList<>();
+        String src = s.source();
+        for (Diag d : shell.diagnostics(s).collect(Collectors.toList())) {
+            lines.add((d.isError() ? "error: " : "warning: ") + d.getMessage(Locale.ROOT));
+            lines.addAll(Spans.mark(src, (int) d.getStartPosition(), (int) d.getEndPosition()));
+        }
+        if (s instanceof jdk.jshell.DeclarationSnippet decl) {
+            shell.unresolvedDependencies(decl).forEach(u -> lines.add("cannot find symbol: " + u));
+        }
+        return new CellError("compile error", lines);
+    }
+
+    private static RuntimeException runtimeError(Exception e) {
+        if (e instanceof EvalException ev) {
+            if (CellWorker.Interrupted.class.getName().equals(ev.getExceptionClassName())) {
+                return new CellWorker.Interrupted();
+            }
+            return new CellError(ev.getExceptionClassName() + (ev.getMessage() == null ? "" : ": " + ev.getMessage()),
+                    userFrames(ev));
+        }
+        if (e instanceof UnresolvedReferenceException u) {
+            return new CellError("cannot run " + firstLine(u.getSnippet().source()) + ": it uses a symbol that is not "
+                    + "defined yet", List.of());
+        }
+        return new CellError(String.valueOf(e), List.of());
+    }
+
+    /** Stack frames of the user's snippets only; the kernel's own frames are noise in a cell. */
+    private static List<String> userFrames(EvalException ev) {
+        List<String> out = new ArrayList<>();
+        for (StackTraceElement f : ev.getStackTrace()) {
+            if (f.getClassName().startsWith("REPL.")) {
+                out.add("  at " + f.getMethodName() + " (cell line " + f.getLineNumber() + ")");
+            }
+        }
+        return out;
+    }
+
+    List<SourceCodeAnalysis.Suggestion> complete(String code, int cursor, int[] anchor) {
+        return shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor);
+    }
+
+    List<SourceCodeAnalysis.Documentation> documentation(String code, int cursor) {
+        return shell.sourceCodeAnalysis().documentation(code, cursor, false);
+    }
+
+    SourceCodeAnalysis.Completeness completeness(String code) {
+        return shell.sourceCodeAnalysis().analyzeCompletion(code).completeness();
+    }
+
+    CellWorker worker() {
+        return control().worker();
+    }
+
+    private SnippetControl control() {
+        SnippetControl c = provider.control();
+        if (c == null) {
+            // JShell creates its execution engine lazily; an empty eval forces it.
+            shell.eval("");
+            c = provider.control();
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static OutputStream forward(boolean stdout) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                (stdout ? System.out : System.err).write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                (stdout ? System.out : System.err).write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                (stdout ? System.out : System.err).flush();
+            }
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package io.jneuron.magics;
+
+import io.jneuron.core.NeuronKernelException;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * Parses a magic's arguments with the CLI's own picocli command, so a magic accepts exactly what
+ * {@code bin/jneuron} accepts. picocli's writers point at the cell, never at System.out.
+ */
+final class MagicArgs {
+    private MagicArgs() {
+    }
+
+    /** The parse, or usage text when the user asked for help. */
+    record Parsed(CommandLine.ParseResult result, DisplayData help) {
+        /** The command object of the deepest subcommand the arguments selected. */
+        Object command() {
+            CommandLine.ParseResult r = result;
+            while (r.hasSubcommand()) {
+                r = r.subcommand();
+            }
+            return r.commandSpec().userObject();
+        }
+    }
+
+    static Parsed parse(BaseKernel kernel, String magic, Object command, List<String> args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCommandName(magic);
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(cellErr(kernel));
+        CommandLine.ParseResult pr;
+        try {
+            pr = cl.parseArgs(args.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            CommandLine bad = e.getCommandLine();
+            throw new NeuronKernelException("%" + magic + ": " + e.getMessage() + "\n"
+                    + "usage: " + bad.getHelp().synopsis(0).strip() + "  (add --help for every option)");
+        }
+        CommandLine.ParseResult r = pr;
+        while (true) {
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return new Parsed(pr, new DisplayData(r.commandSpec().commandLine().getUsageMessage()));
+            }
+            if (!r.hasSubcommand()) {
+                break;
+            }
+            r = r.subcommand();
+        }
+        return new Parsed(pr, null);
+    }
+
+    /** A writer onto the running cell's stderr (warnings such as skipped registry entries). */
+    static PrintWriter cellErr(BaseKernel kernel) {
+        return new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                kernel.getIO().err.print(new String(cbuf, off, len));
+            }
+
+            @Override
+            public void flush() {
+                kernel.getIO().err.flush();
+            }
+
+            @Override
+            public void close() {
+                flush();
+            }
+        }, true);
+    }
+}
