@@ -34,20 +34,31 @@ public final class CompileCache {
     private final Path root;
     private final CompilerId compiler;
     private final Duration waitTimeout;
+    private final boolean retryFailed;
 
     public CompileCache(Path root, CompilerId compiler) {
-        this(root, compiler, OptimumCompat.DEFAULT_WAIT);
+        this(root, compiler, OptimumCompat.DEFAULT_WAIT, false);
     }
 
-    private CompileCache(Path root, CompilerId compiler, Duration waitTimeout) {
+    private CompileCache(Path root, CompilerId compiler, Duration waitTimeout, boolean retryFailed) {
         this.root = Objects.requireNonNull(root, "root");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.waitTimeout = waitTimeout;
+        this.retryFailed = retryFailed;
     }
 
     /** A copy that waits at most {@code timeout} for another process's compile. */
     public CompileCache withWaitTimeout(Duration timeout) {
-        return new CompileCache(root, compiler, timeout);
+        return new CompileCache(root, compiler, timeout, retryFailed);
+    }
+
+    /**
+     * A copy that recompiles a FAILED module instead of refusing, as libneuronxla's
+     * {@code --retry_failed_compilation} does. A module that another process is compiling when this one looks
+     * is not retried again: that compile's verdict stands for this call.
+     */
+    public CompileCache withRetryFailed(boolean retry) {
+        return new CompileCache(root, compiler, waitTimeout, retry);
     }
 
     public Path root() {
@@ -115,7 +126,8 @@ public final class CompileCache {
      * moves the files into place, writes {@code compile_flags.json} and then {@code model.done} last.
      *
      * @param flags the compiler flags, or null for a traced module
-     * @throws CacheException when the module failed before ({@code model.log}; clear it with cleanup), when its
+     * @throws CacheException when the module failed before ({@code model.log}; clear it with cleanup, or use
+     *     {@link #withRetryFailed}), when its
      *     lock is stale (names the command that clears it), on wait timeout, or on I/O failure
      * @throws NeuronKernelException the work's own exception, after {@code model.log} is written
      */
@@ -123,15 +135,21 @@ public final class CompileCache {
         Path dir = dir().resolve(moduleName(key, flags));
         Instant deadline = Instant.now().plus(waitTimeout);
         Duration poll = Duration.ofMillis(20);
+        boolean mayRetry = retryFailed;
         while (true) {
             ModuleDir m = ModuleInspector.inspect(dir, compiler.isNeuronxcc());
             switch (m.state()) {
                 case SUCCESS:
                     return new CompileOutcome(m, false);
                 case FAILED:
+                    if (mayRetry) {
+                        mayRetry = false;
+                        break; // compileLocked clears the old model.log under the lock
+                    }
                     throw new CacheException(m.name() + " failed to compile before (log: " + m.log() + "); fix the "
                             + "cause, then run `" + clearCommand() + "` to remove the failed entry and retry");
                 case LOCKED:
+                    mayRetry = false;
                     if (m.lock().stale()) {
                         throw new CacheException(m.name() + " is locked by " + m.lock().describe()
                                 + "; a killed compile left the lock. Run `" + clearCommand() + "` to clear it");
@@ -181,7 +199,7 @@ public final class CompileCache {
             List<String> produced = ModuleInspector.list(tmp);
             produced.remove(ModuleInspector.DONE);
             if (produced.isEmpty() || (compiler.isNeuronxcc() && !produced.contains(OptimumCompat.NEFF))) {
-                throw failed(dir, new CacheException("the compile of " + dir.getFileName() + " produced "
+                throw failed(dir, tmp, new CacheException("the compile of " + dir.getFileName() + " produced "
                         + (produced.isEmpty() ? "no files" : "no " + OptimumCompat.NEFF + " (only " + produced + ")")
                         + "; this is a bug in the backend's compiler"));
             }
@@ -205,19 +223,33 @@ public final class CompileCache {
         } catch (InterruptedException | ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
             if (OptimumCompat.INTERRUPT_POISONS) {
-                throw failed(dir, new CacheException("compile of " + dir.getFileName() + " was interrupted", e));
+                throw failed(dir, tmp, new CacheException("compile of " + dir.getFileName() + " was interrupted", e));
             }
             throw new CacheException("compile of " + dir.getFileName() + " was interrupted; nothing was cached", e);
         } catch (RuntimeException e) {
-            throw failed(dir, e);
+            throw failed(dir, tmp, e);
         } catch (Exception e) {
-            throw failed(dir, new CacheException("compile of " + dir.getFileName() + " failed: " + e, e));
+            throw failed(dir, tmp, new CacheException("compile of " + dir.getFileName() + " failed: " + e, e));
         }
     }
 
-    /** Records the failure as libneuronxla does ({@code model.log}, no neff) and returns what to throw. */
-    private RuntimeException failed(Path dir, RuntimeException e) {
+    /**
+     * Records the failure as libneuronxla does ({@code model.log}, no neff) and returns what to throw. A
+     * {@code model.log} the work wrote (a compiler's own output) comes first, so the module keeps the compiler's
+     * diagnosis and not only our stack trace.
+     */
+    private RuntimeException failed(Path dir, Path tmp, RuntimeException e) {
         StringWriter log = new StringWriter();
+        Path workLog = tmp.resolve(ModuleInspector.LOG);
+        try {
+            if (Files.isRegularFile(workLog, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                String own = new String(Files.readAllBytes(workLog), StandardCharsets.UTF_8); // lenient: logs need not be UTF-8
+                log.write(own.isEmpty() || own.endsWith("\n") ? own : own + "\n");
+                log.write("---- jneuron: the compile failed with\n");
+            }
+        } catch (IOException | java.io.UncheckedIOException io) {
+            e.addSuppressed(io);
+        }
         e.printStackTrace(new PrintWriter(log));
         try {
             clearLeftovers(dir);

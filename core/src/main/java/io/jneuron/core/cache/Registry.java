@@ -133,8 +133,14 @@ public final class Registry {
      * {@code skipped}. An empty list is a miss.
      */
     public List<LookupMatch> lookup(LookupQuery query, java.util.function.Consumer<RegistryProblem> skipped) {
+        return lookup(query, java.util.EnumSet.allOf(LookupStrategy.class), skipped);
+    }
+
+    /** {@link #lookup(LookupQuery, java.util.function.Consumer)} trying only {@code strategies}, in their usual order. */
+    public List<LookupMatch> lookup(LookupQuery query, java.util.Set<LookupStrategy> strategies,
+                                    java.util.function.Consumer<RegistryProblem> skipped) {
         RegistryScanner scanner = new RegistryScanner(source);
-        return new RegistryLookup(scanner).lookup(query, new RegistryScanner.Visitor() {
+        return new RegistryLookup(scanner, strategies).lookup(query, new RegistryScanner.Visitor() {
             @Override
             public void entry(StoredEntry entry, byte[] bytes) {
             }

@@ -1,13 +1,14 @@
 package io.jneuron.core.cache;
 
+import io.jneuron.core.cache.internal.HubRegistrySource;
 import io.jneuron.core.cache.internal.LocalRegistrySource;
+import io.jneuron.core.hub.HubClient;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A read-only tree laid out like a compile cache: the local cache folder, or (later issue) a Hub cache
- * repo. Lookup, listing and verify only list folders and read files, so they run unchanged over either.
+ * A read-only tree laid out like a compile cache: the local cache folder, or a Hub cache repo. Lookup, listing and verify only list folders and read files, so they run unchanged over either.
  * Paths are relative, '/'-separated, with "" as the root. Implementations must refuse paths that leave
  * the root and must bound what they read.
  */
@@ -50,5 +51,14 @@ public interface RegistrySource {
     /** The local cache folder {@code root}; symlinks are followed only when they stay inside it. */
     static RegistrySource local(Path root) {
         return new LocalRegistrySource(root);
+    }
+
+    /**
+     * The Hub cache repo {@code repo}, read through {@code client} (which the caller owns and closes). Besides
+     * {@link CacheException}, its calls throw {@link io.jneuron.core.hub.HubException} when the repo cannot be
+     * reached at all.
+     */
+    static RegistrySource hub(HubClient client, String repo) {
+        return new HubRegistrySource(client, repo);
     }
 }

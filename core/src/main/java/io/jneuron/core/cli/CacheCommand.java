@@ -7,6 +7,8 @@ import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CacheStatus;
 import io.jneuron.core.cache.CleanupOptions;
 import io.jneuron.core.cache.CleanupReport;
+import io.jneuron.core.cache.CacheRepo;
+import io.jneuron.core.cache.FederatedLookup;
 import io.jneuron.core.cache.LookupMatch;
 import io.jneuron.core.cache.LookupQuery;
 import io.jneuron.core.cache.ModelConfigs;
@@ -14,8 +16,12 @@ import io.jneuron.core.cache.ModuleDir;
 import io.jneuron.core.cache.ModuleState;
 import io.jneuron.core.cache.PyJson;
 import io.jneuron.core.cache.Registry;
+import io.jneuron.core.cache.RegistryProblem;
 import io.jneuron.core.cache.RegistryScan;
+import io.jneuron.core.cache.RegistrySource;
 import io.jneuron.core.cache.VerifyResult;
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,23 +35,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
- * {@code jneuron cache lookup|list|status|cleanup|verify}: the compile cache and the NEFF hash registry
+ * {@code jneuron cache lookup|list|status|cleanup|verify} (and, in {@link CacheHubCommands},
+ * {@code synchronize|create|set}): the compile cache and the NEFF hash registry
  * (DESIGN.md §3). Parsing and rendering only; the work is one call into {@code io.jneuron.core.cache}.
  */
 @Command(name = "cache", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Look up, list, check and clean the compile cache and its registry.",
         subcommands = {CacheCommand.Lookup.class, CacheCommand.ListModels.class, CacheCommand.Status.class,
-                CacheCommand.Cleanup.class, CacheCommand.Verify.class, CommandLine.HelpCommand.class})
-final class CacheCommand implements Runnable {
+                CacheCommand.Cleanup.class, CacheCommand.Verify.class, CacheHubCommands.Synchronize.class,
+                CacheHubCommands.Create.class, CacheHubCommands.Set.class, CommandLine.HelpCommand.class})
+public final class CacheCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final Map<String, String> env;
+    /** The environment the verbs read (tests pass their own); package-private for {@link CacheHubCommands}. */
+    final Map<String, String> env;
 
-    CacheCommand() {
+    public CacheCommand() {
         this(System.getenv());
     }
 
@@ -82,7 +93,7 @@ final class CacheCommand implements Runnable {
 
     @Command(name = "lookup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cached configurations of a model (local folder or Hub id in the Hub cache).")
-    static final class Lookup implements Runnable {
+    public static final class Lookup implements Runnable {
         @ParentCommand
         CacheCommand parent;
         @CommandLine.Spec
@@ -103,12 +114,19 @@ final class CacheCommand implements Runnable {
         String dtype;
         @Option(names = "--instance_type", description = "trn1, trn2, inf2, trn1n (inf2 and trn1n match trn1).")
         String instanceType;
-        @Option(names = "--repo_id", description = "A Hub cache repo (not implemented yet).")
+        @Option(names = "--repo_id", description = "A Hub cache repo to search too (default: CUSTOM_CACHE_REPO, "
+                + "else the repo `cache set` recorded).")
         String repoId;
 
-        @Override
-        public void run() {
-            refuseRepo(repoId);
+        /** The cached configurations of a model, found in one cache root and, when {@code repo} is set, a Hub cache repo. */
+        public record Outcome(String model, Path root, List<LookupMatch> rows, String repo) {
+            public Outcome(String model, Path root, List<LookupMatch> rows) {
+                this(model, root, rows, null);
+            }
+        }
+
+        /** The parsed verb's one core call, shared with {@code %neuron_cache lookup}. */
+        public Outcome lookup() {
             Path hub = ModelConfigs.hubCache(parent.env);
             ModelConfigs.Located m = ModelConfigs.find(model, hub).orElseThrow(() -> new CacheException("no config.json "
                     + "for '" + model + "': not a folder with config.json and not in the Hub cache " + hub
@@ -119,8 +137,25 @@ final class CacheCommand implements Runnable {
                     .withInstanceType(instanceType);
             PrintWriter err = spec.commandLine().getErr();
             CacheRoot root = common.root(parent);
-            List<LookupMatch> rows = root.registry().lookup(q, p -> err.println("warning: skipped " + p.path() + ": "
-                    + p.reason()));
+            HubConfig hubConfig = HubConfig.fromEnvironment(parent.env);
+            Optional<String> repo = CacheRepo.resolve(repoId, hubConfig, parent.env);
+            Consumer<RegistryProblem> skipped = p -> err.println("warning: skipped " + p.path() + ": " + p.reason());
+            if (repo.isEmpty()) {
+                return new Outcome(id, root.path(), FederatedLookup.lookup(q, root.registry(), Optional.empty(), skipped).rows());
+            }
+            try (HubClient client = HubClient.create(hubConfig)) {
+                FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(),
+                        Optional.of(RegistrySource.hub(client, repo.get())), skipped);
+                r.warnings().forEach(err::println);
+                return new Outcome(id, root.path(), r.rows(), repo.get());
+            }
+        }
+
+        @Override
+        public void run() {
+            Outcome o = lookup();
+            List<LookupMatch> rows = o.rows();
+            String id = o.model();
             PrintWriter out = spec.commandLine().getOut();
             if (common.json()) {
                 print(out, CacheReports.lookup(rows));
@@ -128,7 +163,7 @@ final class CacheCommand implements Runnable {
                 out.println("No cached entries found for " + id + ".");
             } else {
                 out.println("Cached entries for " + id + " (found by " + rows.get(0).strategy().label() + " in "
-                        + root.path() + "):");
+                        + o.root() + (o.repo() == null ? "" : " and " + o.repo()) + "):");
                 List<List<String>> cells = new ArrayList<>();
                 for (LookupMatch r : rows) {
                     cells.add(List.of(str(r.batchSize()), str(r.sequenceLength()), str(r.tpDegree()), str(r.torchDtype()),
@@ -143,7 +178,7 @@ final class CacheCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Models with registry entries, per compiler version.")
-    static final class ListModels implements Runnable {
+    public static final class ListModels implements Runnable {
         @ParentCommand
         CacheCommand parent;
         @CommandLine.Spec
@@ -151,12 +186,17 @@ final class CacheCommand implements Runnable {
         @Mixin
         Common common;
 
-        @Override
-        public void run() {
+        /** One map per model and compiler version ({@link CacheReports#models}); problems go to the err writer. */
+        public List<Object> models() {
             RegistryScan scan = common.root(parent).registry().scan();
             PrintWriter err = spec.commandLine().getErr();
             scan.problems().forEach(p -> err.println("warning: skipped " + p.path() + ": " + p.reason()));
-            List<Object> models = CacheReports.models(scan);
+            return CacheReports.models(scan);
+        }
+
+        @Override
+        public void run() {
+            List<Object> models = models();
             PrintWriter out = spec.commandLine().getOut();
             if (common.json()) {
                 print(out, models);
@@ -175,7 +215,7 @@ final class CacheCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sizes and module states per compiler version, current vs old.")
-    static final class Status implements Runnable {
+    public static final class Status implements Runnable {
         @ParentCommand
         CacheCommand parent;
         @CommandLine.Spec
@@ -185,9 +225,13 @@ final class CacheCommand implements Runnable {
         @Option(names = "--current", description = "Current version of a compiler, e.g. neuronxcc=2.21 (repeatable).")
         Map<String, String> current;
 
+        public CacheStatus status() {
+            return common.root(parent).status(current == null ? Map.of() : current);
+        }
+
         @Override
         public void run() {
-            CacheStatus s = common.root(parent).status(current == null ? Map.of() : current);
+            CacheStatus s = status();
             PrintWriter out = spec.commandLine().getOut();
             if (common.json()) {
                 print(out, CacheReports.status(s));
@@ -219,7 +263,7 @@ final class CacheCommand implements Runnable {
 
     @Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Remove failed entries and stale locks; refuses while a compile runs.")
-    static final class Cleanup implements Runnable {
+    public static final class Cleanup implements Runnable {
         @ParentCommand
         CacheCommand parent;
         @CommandLine.Spec
@@ -237,21 +281,31 @@ final class CacheCommand implements Runnable {
         @Option(names = "--current", description = "Current version of a compiler, e.g. neuronxcc=2.21 (repeatable).")
         Map<String, String> current;
 
+        /** What was (or, with --dry-run, would be) removed under {@code root}. */
+        public record Outcome(Path root, CleanupReport report, boolean dryRun) {
+        }
+
+        public Outcome cleanup() {
+            CacheRoot root = common.root(parent);
+            return new Outcome(root.path(), root.cleanup(new CleanupOptions(all, oldVersions, wipe, dryRun,
+                    current == null ? Map.of() : current)), dryRun);
+        }
+
         @Override
         public void run() {
-            CacheRoot root = common.root(parent);
-            CleanupReport r = root.cleanup(new CleanupOptions(all, oldVersions, wipe, dryRun,
-                    current == null ? Map.of() : current));
+            Outcome o = cleanup();
+            CleanupReport r = o.report();
+            Path rootPath = o.root();
             PrintWriter out = spec.commandLine().getOut();
             if (common.json()) {
-                print(out, CacheReports.cleanup(r, root.path()));
+                print(out, CacheReports.cleanup(r, rootPath));
             } else {
                 for (CleanupReport.Removal x : r.removed()) {
-                    out.println((dryRun ? "would remove " : "removed ") + root.path().relativize(x.path()) + " ("
+                    out.println((dryRun ? "would remove " : "removed ") + rootPath.relativize(x.path()) + " ("
                             + x.reason() + ")");
                 }
                 out.println((dryRun ? "[DRY RUN] " : "") + "Removed " + r.removed().size() + " item(s), freed "
-                        + CacheStatus.human(r.freedBytes()) + " in " + root.path() + ".");
+                        + CacheStatus.human(r.freedBytes()) + " in " + rootPath + ".");
             }
             out.flush();
         }
@@ -259,7 +313,7 @@ final class CacheCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Re-hash every registry entry with its version's recipe; exit 1 if any fails.")
-    static final class Verify implements Callable<Integer> {
+    public static final class Verify implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
         @CommandLine.Spec
@@ -271,18 +325,27 @@ final class CacheCommand implements Runnable {
         @Option(names = "--repo_id", description = "A Hub cache repo (not implemented yet).")
         String repoId;
 
-        @Override
-        public Integer call() {
+        /** Every registry file of one cache root, re-hashed. */
+        public record Outcome(Path root, List<VerifyResult> results) {
+        }
+
+        public Outcome verify() {
             refuseRepo(repoId);
             CacheRoot root = dir != null ? CacheRoot.at(dir) : common.root(parent);
-            List<VerifyResult> results = Registry.local(root.path()).verify();
+            return new Outcome(root.path(), Registry.local(root.path()).verify());
+        }
+
+        @Override
+        public Integer call() {
+            Outcome o = verify();
+            List<VerifyResult> results = o.results();
             long bad = results.stream().filter(r -> !r.ok()).count();
             PrintWriter out = spec.commandLine().getOut();
             if (common.json()) {
                 print(out, CacheReports.verify(results));
             } else {
                 results.stream().filter(r -> !r.ok()).forEach(r -> out.println("BAD " + r.path() + ": " + r.reason()));
-                out.println("Verified " + results.size() + " registry file(s) in " + root.path() + ": "
+                out.println("Verified " + results.size() + " registry file(s) in " + o.root() + ": "
                         + (results.size() - bad) + " ok, " + bad + " bad.");
             }
             out.flush();
@@ -302,7 +365,7 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    private static void print(PrintWriter out, Object json) {
+    static void print(PrintWriter out, Object json) {
         out.println(PyJson.dumps(json, PyJson.Style.INDENT2));
     }
 

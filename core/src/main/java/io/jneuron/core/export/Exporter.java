@@ -9,9 +9,13 @@ import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CompileCache;
 import io.jneuron.core.cache.CompileOutcome;
 import io.jneuron.core.cache.CompilerId;
+import io.jneuron.core.cache.HubModules;
+import io.jneuron.core.cache.ModuleState;
 import io.jneuron.core.cache.PyJson;
 import io.jneuron.core.cache.RegistryEntry;
 import io.jneuron.core.cache.WrittenEntry;
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.shape.ShapeSpec;
 
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -37,6 +42,20 @@ public final class Exporter {
     }
 
     public static ExportResult export(ExportRequest req, Settings settings, ProgressListener progress) {
+        return export(req, settings, progress, null, null);
+    }
+
+    /**
+     * {@link #export(ExportRequest, Settings, ProgressListener)} that, on a local miss, first looks for the module in
+     * the Hub cache repo {@code repo} and downloads it instead of compiling ({@link ExportResult#HIT_HUB}). A Hub that
+     * cannot be read is reported as a progress stage and the export compiles locally, as optimum's proxy does
+     * (spec §3.7). Export never uploads; {@code cache synchronize} does.
+     *
+     * @param hub  the client to read {@code repo} with (the caller closes it), or null for the local cache only
+     * @param repo the cache repo, or null
+     */
+    public static ExportResult export(ExportRequest req, Settings settings, ProgressListener progress, HubClient hub,
+                                      String repo) {
         Map<String, Double> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         progress.progress("resolve", -1);
@@ -75,12 +94,18 @@ public final class Exporter {
             long t2 = lap(timings, "plan_ms", t1);
 
             String artifact = "model." + backend.name();
+            Optional<CompileOutcome> fromHub = fromHub(hub, repo, cache, hash, progress);
             progress.progress("compile", 0);
-            CompileOutcome outcome = cache.compileOnce(hash, workDir ->
+            CompileOutcome outcome = fromHub.isPresent() ? fromHub.get() : cache.compileOnce(hash, workDir ->
                     backend.compiler().compile(ckpt, shape, workDir.resolve(artifact), progress));
             WrittenEntry written = root.registry().write(compiler, entry);
-            String cacheState = outcome.compiled() ? ExportResult.MISS : ExportResult.HIT_LOCAL;
-            progress.progress(outcome.compiled() ? "compiled" : "cache hit (local)", 1);
+            String cacheState = !outcome.compiled() ? ExportResult.HIT_LOCAL
+                    : fromHub.isPresent() ? ExportResult.HIT_HUB : ExportResult.MISS;
+            progress.progress(switch (cacheState) {
+                case ExportResult.MISS -> "compiled";
+                case ExportResult.HIT_HUB -> "cache hit (hub)";
+                default -> "cache hit (local)";
+            }, 1);
             long t3 = lap(timings, "compile_ms", t2);
 
             progress.progress("store", -1);
@@ -91,6 +116,21 @@ public final class Exporter {
             timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
             return new ExportResult(exported, cacheState, hash, written.canonical(), outcome.module().path(), artifacts,
                     memory, timings);
+        }
+    }
+
+    /** The module from the Hub when the local cache lacks it and the repo has it complete; else empty. */
+    private static Optional<CompileOutcome> fromHub(HubClient hub, String repo, CompileCache cache, String hash,
+                                                    ProgressListener progress) {
+        if (hub == null || repo == null || cache.module(hash).state() == ModuleState.SUCCESS) {
+            return Optional.empty();
+        }
+        progress.progress("hub " + repo, -1);
+        try {
+            return HubModules.fetch(hub, repo, cache, hash);
+        } catch (HubException e) {
+            progress.progress("hub-unavailable " + e.getMessage(), -1);
+            return Optional.empty();
         }
     }
 

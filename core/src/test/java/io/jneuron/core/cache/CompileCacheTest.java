@@ -111,6 +111,28 @@ class CompileCacheTest {
     }
 
     @Test
+    void retryFailedRecompilesAFailedModuleAndTheWorksOwnLogHeadsModelLog() throws Exception {
+        CompileCache cache = new CompileCache(root, Fixtures.NEURONXCC);
+        assertThrows(CacheException.class, () -> cache.compileOnce("k6", FLAGS, w -> {
+            Files.writeString(w.resolve("model.log"), "ERROR [NCC_EVRF009] the compiler's own words\n");
+            throw new java.io.IOException("neuronx-cc exited with 1");
+        }));
+        ModuleDir m = cache.module("k6", FLAGS);
+        assertEquals(ModuleState.FAILED, m.state());
+        String log = Files.readString(m.log());
+        assertTrue(log.startsWith("ERROR [NCC_EVRF009] the compiler's own words\n---- jneuron: the compile failed with\n"
+                + "io.jneuron.core.cache.CacheException: compile of MODULE_k6+39f12043 failed: java.io.IOException"), log);
+        assertThrows(CacheException.class, () -> cache.compileOnce("k6", FLAGS, w -> { }), "still blocked");
+
+        CompileOutcome retried = cache.withRetryFailed(true).compileOnce("k6", FLAGS,
+                w -> Files.writeString(w.resolve("model.neff"), "NEFF"));
+        assertTrue(retried.compiled());
+        assertEquals(ModuleState.SUCCESS, retried.module().state());
+        assertFalse(Files.exists(m.log()), "the old failure log is gone");
+        assertFalse(cache.withRetryFailed(true).compileOnce("k6", FLAGS, w -> { }).compiled(), "success is reused");
+    }
+
+    @Test
     void aNeuronxccCompileWithoutANeffIsAFailureAndBackendExceptionsKeepTheirType() {
         CompileCache cache = new CompileCache(root, Fixtures.NEURONXCC);
         CacheException e = assertThrows(CacheException.class,

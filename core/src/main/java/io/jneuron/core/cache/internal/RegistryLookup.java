@@ -10,10 +10,12 @@ import io.jneuron.core.cache.StoredEntry;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * optimum-neuron's lookup over any registry source (spec §3.2, §7.2): the arch-digest folder first, then
@@ -22,15 +24,22 @@ import java.util.Objects;
  */
 public final class RegistryLookup {
     private final RegistryScanner scanner;
+    private final Set<LookupStrategy> strategies;
 
     public RegistryLookup(RegistryScanner scanner) {
+        this(scanner, EnumSet.allOf(LookupStrategy.class));
+    }
+
+    /** A lookup that tries only {@code strategies}, in their usual order. */
+    public RegistryLookup(RegistryScanner scanner, Set<LookupStrategy> strategies) {
         this.scanner = scanner;
+        this.strategies = EnumSet.copyOf(strategies);
     }
 
     public List<LookupMatch> lookup(LookupQuery q, RegistryScanner.Visitor problems) {
         Target t = Target.of(q);
         List<RegistryScanner.Folder> folders = scanner.folders(problems);
-        for (LookupStrategy s : LookupStrategy.values()) {
+        for (LookupStrategy s : strategies) {
             Map<String, StoredEntry> found = new LinkedHashMap<>();
             for (RegistryScanner.Folder f : folders) {
                 for (String sub : subFolders(s, t, q.modelId())) {
