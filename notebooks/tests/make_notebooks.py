@@ -62,3 +62,340 @@ Once upon a time"""),
     md("Export the same configuration again, to another folder: the compile cache has it, so nothing is compiled."),
     code(f"%neuron_export {W}/tiny-llama {W}/tiny-llama-cpu-2 --sequence_length 128 --cache_dir {W}/cache"),
 ])
+
+W = "/tmp/jneuron-notebooks/02"
+write("02-static-shapes.ipynb", [
+    md("""
+# Static shapes: buckets, padding, and what a shape change costs
+
+A compiled Neuron model only ever runs the shapes it was compiled for: a fixed `batch_size`, a fixed
+`sequence_length` (prompt plus generated tokens), and a few **context buckets** for the prompt. A prompt is padded
+to the smallest bucket that holds it, and the padding is real work. A new shape is a new compile. This notebook
+measures both on the embedded CPU backend, which follows the same rules, with a tiny random-weight Llama."""),
+    code(f"""
+import java.nio.file.*;
+import java.util.*;
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.testing.*;
+import io.jneuron.core.shape.BucketPlan;
+import io.jneuron.core.cli.*;
+import io.jneuron.core.export.ExportResult;
+import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.magics.render.Tables;
+import org.dflib.jjava.jupyter.kernel.display.*;
+import picocli.CommandLine;
+
+/** Shows a ready-made display bundle (HTML tables, an SVG chart) as it is: display(new Show(...)), or as a cell's value. */
+record Show(DisplayData data) implements DisplayDataRenderable {{
+    public void render(RenderContext ctx) {{
+        ctx.getOutputContainer().assign(data);
+    }}
+}}
+
+Path work = Path.of("{W}");
+if (Files.exists(work)) {{
+    try (var s = Files.walk(work)) {{
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }}
+}}
+String model = TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama")).directory().toString();
+String cache = work.resolve("cache").toString();
+model"""),
+    md("""
+## Buckets and padding
+
+With `--sequence_length 512` the default buckets are the powers of two from 128 below 512, plus 512 itself. Each
+prompt length maps to the smallest bucket that holds it; everything above the prompt is padding:"""),
+    code("""
+BucketPlan plan = BucketPlan.defaults(512);
+List<List<String>> padRows = new ArrayList<>();
+for (int len : new int[] {1, 100, 128, 129, 200, 256, 257, 400, 512}) {
+    int bucket = plan.find(len);
+    padRows.add(List.of(String.valueOf(len), String.valueOf(bucket), String.valueOf(bucket - len),
+            String.format(Locale.ROOT, "%.0f %%", 100.0 * (bucket - len) / bucket)));
+}
+new Show(Tables.display("buckets for sequence_length 512: " + plan.sizes(),
+        Tables.of("padding", List.of("prompt tokens", "bucket", "padding tokens", "padding share"), padRows)))"""),
+    md("Export the model for batch 1 and sequence length 512. The compile cache is empty: a cache miss."),
+    code(f"%neuron_export {W}/tiny-llama {W}/llama-512 --sequence_length 512 --cache_dir {W}/cache"),
+    md("""
+## What padding costs: prefill time per bucket
+
+Run prompts of several lengths through the exported model (one generated token, so the time is the prefill) and
+take the median of five runs after a warm-up. Prompts in the same bucket cost about the same, whatever their
+length; one token more than a bucket costs the next bucket."""),
+    code("""
+/** One generation of `tokens` prompt ids and a single new token: its timings are the prefill's. */
+GenerationResult prefillOnce(String exported, int tokens) {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < tokens; i++) {
+        ids.append(i == 0 ? "" : ",").append(3 + (i * 37) % 2000);
+    }
+    GenerateCommand cmd = new GenerateCommand();
+    new CommandLine(cmd).parseArgs(exported, "--prompt-ids", ids.toString(), "--max_new_tokens", "1");
+    return cmd.generate(ProgressListener.NONE, null).result();
+}
+
+double medianPrefillMs(String exported, int tokens, int runs) {
+    prefillOnce(exported, tokens);  // warm-up
+    double[] ms = new double[runs];
+    for (int i = 0; i < runs; i++) {
+        ms[i] = prefillOnce(exported, tokens).timings().prefillMs();
+    }
+    Arrays.sort(ms);
+    return ms[runs / 2];
+}
+
+String llama512 = work.resolve("llama-512").toString();
+int[] lengths = {64, 100, 128, 129, 200, 256, 257, 400};
+List<List<String>> prefillRows = new ArrayList<>();
+List<Double> prefillMs = new ArrayList<>();
+List<Integer> prefillBuckets = new ArrayList<>();
+for (int len : lengths) {
+    double ms = medianPrefillMs(llama512, len, 5);
+    int bucket = prefillOnce(llama512, len).bucket();
+    prefillMs.add(ms);
+    prefillBuckets.add(bucket);
+    prefillRows.add(List.of(String.valueOf(len), String.valueOf(bucket), String.valueOf(bucket - len),
+            String.format(Locale.ROOT, "%.2f", ms), String.format(Locale.ROOT, "%.3f", ms / len)));
+}
+new Show(Tables.display("prefill, median of 5 runs, sequence_length 512 (buckets " + plan.sizes() + ")",
+        Tables.of("prefill", List.of("prompt tokens", "bucket", "padding tokens", "prefill ms", "ms per real token"),
+                prefillRows)))"""),
+    md("""
+The same numbers as a chart, built as SVG in plain Java (no plotting library, no network). Bars are coloured by
+bucket: the steps are the bucket boundaries, not the prompt length."""),
+    code("""
+/** A bar chart as an SVG document: one bar per label, coloured by group, the value printed above each bar. */
+String barChart(String title, String yLabel, List<String> labels, List<Double> values, List<String> groups) {
+    Map<String, String> colours = new LinkedHashMap<>();
+    String[] palette = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2"};
+    for (String g : groups) {
+        colours.putIfAbsent(g, palette[colours.size() % palette.length]);
+    }
+    int w = 640, h = 320, left = 60, right = 20, top = 40, bottom = 50;
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.15;
+    double slot = (w - left - right) / (double) values.size();
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "<svg xmlns=\\"http://www.w3.org/2000/svg\\" width=\\"%d\\" height=\\"%d\\" "
+            + "font-family=\\"sans-serif\\" font-size=\\"11\\">", w, h));
+    s.append("<rect width=\\"100%\\" height=\\"100%\\" fill=\\"white\\"/>");
+    s.append(String.format(Locale.ROOT, "<text x=\\"%d\\" y=\\"20\\" font-size=\\"14\\">%s</text>", left, title));
+    s.append(String.format(Locale.ROOT, "<line x1=\\"%d\\" y1=\\"%d\\" x2=\\"%d\\" y2=\\"%d\\" stroke=\\"black\\"/>",
+            left, h - bottom, w - right, h - bottom));
+    s.append(String.format(Locale.ROOT, "<text x=\\"14\\" y=\\"%d\\" transform=\\"rotate(-90 14 %d)\\" "
+            + "text-anchor=\\"middle\\">%s</text>", (top + h - bottom) / 2, (top + h - bottom) / 2, yLabel));
+    for (int i = 0; i < values.size(); i++) {
+        double bh = (h - top - bottom) * values.get(i) / max;
+        double x = left + i * slot + slot * 0.15;
+        s.append(String.format(Locale.ROOT, "<rect class=\\"bar\\" x=\\"%.1f\\" y=\\"%.1f\\" width=\\"%.1f\\" "
+                + "height=\\"%.1f\\" fill=\\"%s\\"/>", x, h - bottom - bh, slot * 0.7, bh, colours.get(groups.get(i))));
+        s.append(String.format(Locale.ROOT, "<text x=\\"%.1f\\" y=\\"%.1f\\" text-anchor=\\"middle\\">%.1f</text>",
+                x + slot * 0.35, h - bottom - bh - 4, values.get(i)));
+        s.append(String.format(Locale.ROOT, "<text x=\\"%.1f\\" y=\\"%d\\" text-anchor=\\"middle\\">%s</text>",
+                x + slot * 0.35, h - bottom + 15, labels.get(i)));
+    }
+    int lx = left;
+    for (var e : colours.entrySet()) {
+        s.append(String.format(Locale.ROOT, "<rect x=\\"%d\\" y=\\"%d\\" width=\\"10\\" height=\\"10\\" fill=\\"%s\\"/>"
+                + "<text x=\\"%d\\" y=\\"%d\\">%s</text>", lx, h - 20, e.getValue(), lx + 14, h - 11, e.getKey()));
+        lx += 110;
+    }
+    return s.append("</svg>").toString();
+}
+
+DisplayData chart(String svg, String alt) {
+    DisplayData d = new DisplayData(alt);
+    d.putSVG(svg);
+    return d;
+}
+
+List<String> lengthLabels = new ArrayList<>();
+List<String> bucketGroups = new ArrayList<>();
+for (int i = 0; i < lengths.length; i++) {
+    lengthLabels.add(lengths[i] + " tok");
+    bucketGroups.add("bucket " + prefillBuckets.get(i));
+}
+new Show(chart(barChart("Prefill time by prompt length (sequence_length 512)", "prefill ms (median of 5)",
+        lengthLabels, prefillMs, bucketGroups), "prefill chart: " + prefillMs))"""),
+    md("""
+## What a shape change costs: a new compile
+
+The compile cache is keyed by the registry entry, which holds the shapes. The same shapes again are a cache hit;
+a new `sequence_length` or `batch_size` is a new entry and a new compile (on Neuron, minutes to hours of
+`neuronx-cc`; on the CPU backend, casting and packing the weights)."""),
+    code("""
+ExportResult exportTo(String output, String... shapeArgs) {
+    List<String> args = new ArrayList<>(List.of(model, work.resolve(output).toString(), "--cache_dir", cache));
+    args.addAll(List.of(shapeArgs));
+    ExportCommand cmd = new ExportCommand();
+    new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
+    return cmd.export(ProgressListener.NONE);
+}
+
+String[][] runs = {
+    {"llama-512-again", "--sequence_length", "512"},
+    {"llama-256", "--sequence_length", "256"},
+    {"llama-256-again", "--sequence_length", "256"},
+    {"llama-512-b2", "--sequence_length", "512", "--batch_size", "2"},
+    {"llama-512-b2-again", "--sequence_length", "512", "--batch_size", "2"},
+};
+List<List<String>> exportRows = new ArrayList<>();
+List<String> exportLabels = new ArrayList<>();
+List<Double> exportMs = new ArrayList<>();
+List<String> exportGroups = new ArrayList<>();
+for (String[] run : runs) {
+    ExportResult r = exportTo(run[0], Arrays.copyOfRange(run, 1, run.length));
+    double ms = r.timingsMs().getOrDefault("total_ms", 0.0);
+    String shape = r.exported().shape().toString();
+    exportRows.add(List.of(run[0], shape, r.cache(), r.entry(), String.format(Locale.ROOT, "%.1f", ms)));
+    exportLabels.add(run[0].replace("llama-", ""));
+    exportMs.add(ms);
+    exportGroups.add(r.cache());
+}
+display(new Show(Tables.display("exports after the first one (sequence_length 512, batch 1, already cached)",
+        Tables.of("exports", List.of("output", "shapes", "cache", "registry entry", "total ms"), exportRows))));
+new Show(chart(barChart("Export time: new shape (miss) vs same shape (hit)", "export ms", exportLabels, exportMs,
+        exportGroups), "export chart: " + exportMs))"""),
+    md("""
+Every cache miss above is a shape the cache had not seen; every hit reuses a compiled module. On a Neuron
+machine the gap is far wider (a compile takes minutes), which is why the shapes are worth choosing once: pick
+the buckets your prompts need, and export each shape once into a shared cache."""),
+])
+
+W = "/tmp/jneuron-notebooks/03"
+write("03-cache-and-registry.ipynb", [
+    md("""
+# The compile cache and its registry
+
+An export writes two things into the compile cache: the compiled module (`MODULE_<hash>+<flags>/`) and a
+**registry entry**, a small JSON file that says which model and which shapes the module was compiled for. The
+registry is what `%neuron_cache lookup` searches. Both follow optimum-neuron's layout byte for byte, so a
+Python user and a Java user can share one cache directory (or one Hub cache repo)."""),
+    code(f"""
+import java.nio.file.*;
+import java.util.*;
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.testing.*;
+import io.jneuron.core.cli.*;
+import io.jneuron.core.export.ExportResult;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.magics.render.Tables;
+import org.dflib.jjava.jupyter.kernel.display.*;
+import picocli.CommandLine;
+
+/** Shows a ready-made display bundle (HTML tables, an SVG chart) as it is: display(new Show(...)), or as a cell's value. */
+record Show(DisplayData data) implements DisplayDataRenderable {{
+    public void render(RenderContext ctx) {{
+        ctx.getOutputContainer().assign(data);
+    }}
+}}
+
+Path work = Path.of("{W}");
+if (Files.exists(work)) {{
+    try (var s = Files.walk(work)) {{
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }}
+}}
+String model = TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama")).directory().toString();
+String cache = work.resolve("cache").toString();
+
+ExportResult exportTo(String output, String... shapeArgs) {{
+    List<String> args = new ArrayList<>(List.of(model, work.resolve(output).toString(), "--cache_dir", cache));
+    args.addAll(List.of(shapeArgs));
+    ExportCommand cmd = new ExportCommand();
+    new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
+    return cmd.export(ProgressListener.NONE);
+}}
+
+// Three shapes of the same model: three registry entries, three compiled modules.
+ExportResult s128 = exportTo("llama-128", "--sequence_length", "128");
+ExportResult s256 = exportTo("llama-256", "--sequence_length", "256");
+ExportResult b2 = exportTo("llama-128-b2", "--sequence_length", "128", "--batch_size", "2");
+List<List<String>> rows = new ArrayList<>();
+for (ExportResult r : List.of(s128, s256, b2)) {{
+    rows.add(List.of(r.exported().shape().toString(), r.cache(), r.entry(),
+            Path.of(cache).relativize(r.entryFile()).toString()));
+}}
+new Show(Tables.display("three exports into " + cache,
+        Tables.of("exports", List.of("shapes", "cache", "entry hash", "registry file"), rows)))"""),
+    md("""
+## An entry and its hash
+
+The entry is the model's `config.json` (minus a few bookkeeping keys) plus a `neuron` section with the compiled
+shapes, written exactly as Python's `json.dumps(entry, indent=2, sort_keys=True)` would. Its hash is the first 20
+hex digits of the SHA-512 of that text; the hash names the file and the compiled module. Here is the file of the
+first export:"""),
+    code("""
+String entryJson = Files.readString(s128.entryFile());
+System.out.println(s128.entryFile().getFileName());
+System.out.println(entryJson);"""),
+    md("Recompute the hash from the file's text with nothing but the JDK, and compare it with the file name:"),
+    code("""
+String sha512Prefix(String text) throws Exception {
+    byte[] d = java.security.MessageDigest.getInstance("SHA-512").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    StringBuilder hex = new StringBuilder();
+    for (byte b : d) {
+        hex.append(String.format("%02x", b));
+    }
+    return hex.substring(0, 20);
+}
+
+String recomputed = sha512Prefix(entryJson);
+String fileName = s128.entryFile().getFileName().toString();
+new Show(Tables.display("sha512(entry JSON)[:20] = " + recomputed + (fileName.equals(recomputed + ".json")
+        ? ": the file name, hash match" : ": MISMATCH with " + fileName),
+        Tables.properties("hash", List.of(
+                List.of("recomputed hash", recomputed),
+                List.of("file name", fileName),
+                List.of("entry reported by the export", s128.entry()),
+                List.of("module folder", s128.module().getFileName().toString())))))"""),
+    md("""
+Change one shape and the `neuron` section changes, so the text and the hash change. The keys that differ
+between the `sequence_length` 128 and 256 entries:"""),
+    code("""
+Map<String, Object> neuron(ExportResult r) throws Exception {
+    Map<String, Object> e = io.jneuron.core.cache.PyJson.parseObject(Files.readAllBytes(r.entryFile()), r.entryFile().toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> n = (Map<String, Object>) e.get("neuron");
+    return n;
+}
+Map<String, Object> n128 = neuron(s128), n256 = neuron(s256);
+List<List<String>> diff = new ArrayList<>();
+for (String k : new TreeSet<>(n128.keySet())) {
+    if (!Objects.equals(n128.get(k), n256.get(k))) {
+        diff.add(List.of(k, String.valueOf(n128.get(k)), String.valueOf(n256.get(k))));
+    }
+}
+diff.add(List.of("(entry hash)", s128.entry(), s256.entry()));
+new Show(Tables.display(null, Tables.of("neuron diff", List.of("key", "sequence_length 128", "sequence_length 256"), diff)))"""),
+    md("""
+## Lookup with filters
+
+`%neuron_cache lookup MODEL` finds every entry for the model; the filters narrow it down by shape, dtype or
+instance type:"""),
+    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache"),
+    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache --sequence_length 128"),
+    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache --batch_size 2"),
+    md("Every entry re-hashed with the registry recipe, so a hand-edited or truncated entry shows up:"),
+    code(f"%neuron_cache verify {W}/cache"),
+    md("""
+## Status and cleanup
+
+A compile that crashed leaves a module folder with a `model.log` and no result (failed); an interrupted one can
+leave an empty folder. Make one of each by hand next to the real modules, then look at the cache:"""),
+    code("""
+Path compilerDir = s128.module().getParent();
+Path failed = Files.createDirectories(compilerDir.resolve("MODULE_00000000000000000000+00000000"));
+Files.writeString(failed.resolve("model.log"), "compiler crashed (made by the tutorial)\\n");
+Files.createDirectories(compilerDir.resolve("MODULE_11111111111111111111+00000000"));
+compilerDir.getFileName()"""),
+    code(f"%neuron_cache status --cache_dir {W}/cache"),
+    md("`cleanup --dry-run` says what it would remove; `--all` also removes empty folders:"),
+    code(f"%neuron_cache cleanup --all --dry-run --cache_dir {W}/cache"),
+    code(f"%neuron_cache cleanup --all --cache_dir {W}/cache"),
+    code(f"%neuron_cache status --cache_dir {W}/cache"),
+    md("The compiled modules and entries are untouched: the same shapes export as a cache hit."),
+    code(f"%neuron_export {W}/tiny-llama {W}/llama-128-again --sequence_length 128 --cache_dir {W}/cache"),
+])

@@ -7,6 +7,7 @@ asserts their outputs. Executed copies go to $JNEURON_NOTEBOOK_OUT (default /tmp
 """
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -72,7 +73,74 @@ def assert_quickstart(nb):
     check("decode tok/s" in html_of(gen), "generation ends with a timings table")
 
 
-CHECKS = {"01-quickstart.ipynb": assert_quickstart}
+def table_rows(html):
+    """The body rows of every jneuron-table in an HTML output, each a list of cell texts."""
+    rows = []
+    for body in re.findall(r"<tbody>(.*?)</tbody>", html, re.S):
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+            rows.append([c.strip() for c in re.findall(r"<td>(.*?)</td>", tr, re.S)])
+    return rows
+
+
+def svgs_of(cell):
+    return [o["data"]["image/svg+xml"] for o in outputs(cell) if "image/svg+xml" in o.get("data", {})]
+
+
+def assert_static_shapes(nb):
+    padding = find(nb, "BucketPlan plan")[0]
+    rows = table_rows(html_of(padding))
+    check([(r[0], r[1]) for r in rows] == [("1", "128"), ("100", "128"), ("128", "128"), ("129", "256"),
+                                          ("200", "256"), ("256", "256"), ("257", "512"), ("400", "512"),
+                                          ("512", "512")], f"padding table rows: {rows}")
+    export = find(nb, "%neuron_export")[0]
+    check(result_of(export).startswith("cache miss"), "the first export is a cache miss: " + result_of(export)[:200])
+    prefill = find(nb, "/** One generation")[0]
+    rows = table_rows(html_of(prefill))
+    check([(r[0], r[1]) for r in rows] == [("64", "128"), ("100", "128"), ("128", "128"), ("129", "256"),
+                                          ("200", "256"), ("256", "256"), ("257", "512"), ("400", "512")],
+          f"prefill table: one row per prompt length with its bucket, got {rows}")
+    check(all(float(r[3]) > 0 for r in rows), f"prefill times are measured: {rows}")
+    chart = svgs_of(find(nb, "/** A bar chart")[0])
+    check(len(chart) == 1 and chart[0].count('class="bar"') == 8, "the prefill chart is an SVG with 8 bars")
+    for want in ("bucket 128", "bucket 256", "bucket 512"):
+        check(want in chart[0], f"the prefill chart's legend has {want}")
+    shapes = find(nb, "ExportResult exportTo")[0]
+    rows = table_rows(html_of(shapes))
+    check([r[2] for r in rows] == ["hit-local", "miss", "hit-local", "miss", "hit-local"],
+          f"exports: same shape hits, new shape misses, got {[r[:3] for r in rows]}")
+    check(len({r[3] for r in rows}) == 3, "three shapes, three registry entries")
+    chart = svgs_of(shapes)
+    check(len(chart) == 1 and chart[0].count('class="bar"') == 5, "the export chart is an SVG with 5 bars")
+
+
+def assert_cache_and_registry(nb):
+    exports = table_rows(html_of(find(nb, "import java.nio.file")[0]))
+    check(len(exports) == 3 and all(r[1] == "miss" for r in exports), f"three new shapes, three misses: {exports}")
+    entry = find(nb, "String entryJson")[0]
+    printed = text_of(entry)
+    check('"neuron": {' in printed and '"sequence_length": 128' in printed, "the entry JSON is printed")
+    check(printed.strip().startswith(exports[0][2] + ".json"), "the entry file is named by its hash")
+    hashed = find(nb, "String sha512Prefix")[0]
+    check(f"sha512(entry JSON)[:20] = {exports[0][2]}: the file name, hash match" in result_of(hashed),
+          "the recomputed hash is the file name: " + result_of(hashed)[:200])
+    diff = table_rows(html_of(find(nb, "Map<String, Object> neuron")[0]))
+    check(["sequence_length", "128", "256"] in diff, f"the neuron sections differ in sequence_length: {diff}")
+    counts = [len(table_rows(html_of(c))) for c in find(nb, "%neuron_cache lookup")]
+    check(counts == [3, 2, 1], f"lookup: all, --sequence_length 128, --batch_size 2 find 3, 2, 1 rows; got {counts}")
+    check(", 0 bad" in result_of(find(nb, "%neuron_cache verify")[0]), "verify finds every entry good")
+    before, after = [table_rows(html_of(c))[0] for c in find(nb, "%neuron_cache status")]
+    check(before[5].startswith("1 (") and before[7].startswith("1 ("), f"status sees a failed and an empty module: {before}")
+    check(after[5].startswith("0 (") and after[7].startswith("0 (") and after[4] == before[4],
+          f"after cleanup: no failed or empty modules, the compiled ones kept: {after}")
+    dry, real = find(nb, "%neuron_cache cleanup")
+    check(result_of(dry).startswith("[dry run] would remove 2 item(s)"), "cleanup --dry-run: " + result_of(dry)[:100])
+    check(result_of(real).startswith("Removed 2 item(s)"), "cleanup: " + result_of(real)[:100])
+    again = find(nb, "%neuron_export")[0]
+    check(result_of(again).startswith("cache hit-local"), "after cleanup the export is a hit: " + result_of(again)[:100])
+
+
+CHECKS = {"01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": assert_static_shapes,
+          "03-cache-and-registry.ipynb": assert_cache_and_registry}
 
 
 def run(path, show):
