@@ -62,8 +62,10 @@ class NeuronxccKillTest {
         assertAllGone(pids);
         ModuleDir m = root.compileCache(driver.compilerId()).module(NeuronxccDriver.graphKey(Files.readAllBytes(hlo)),
                 NeuronxccFlags.of("trn1").flags());
-        assertTrue(e.getMessage().startsWith("neuronx-cc did not finish within PT3S compiling " + m.name() + " for trn1; "
-                + "killed it and its children (2 process(es)). Its output is in " + m.log()), e.getMessage());
+        // How many descendants were still alive to count depends on scheduling; that every one is gone is checked above.
+        assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote("neuronx-cc did not finish within PT3S compiling "
+                + m.name() + " for trn1; killed it and its children (") + "\\d+" + java.util.regex.Pattern.quote(
+                " process(es)). Its output is in " + m.log()) + "(?s).*"), e.getMessage());
         assertEquals(ModuleState.FAILED, m.state());
         assertTrue(Files.readString(m.log()).contains("INFO: stand-in neuronx-cc hanging as requested\n"));
     }
