@@ -10,9 +10,8 @@ import io.jneuron.cpu.tensor.Parallel;
 import java.util.Arrays;
 
 /**
- * One generation's state over shared {@link DecoderWeights}: the static KV cache
- * ({@code [layer][batch][sequence_length][kvHeads * headDim]}, allocated once) and work buffers sized
- * for the largest bucket. Prefill and decode share one forward pass over "slots" (row, position,
+ * One generation's state over shared {@link DecoderWeights}: the static KV cache (in
+ * {@link Attention}, allocated once) and work buffers sized for the largest bucket. Prefill and decode share one forward pass over "slots" (row, position,
  * token): prefill runs {@code batch x bucket} slots, decode {@code batch} slots. Not thread-safe.
  */
 public final class DecoderSession implements DecodeSession {
@@ -24,19 +23,14 @@ public final class DecoderSession implements DecodeSession {
     private final int hidden;
     private final int hs; // padded hidden stride
     private final int heads;
-    private final int kvHeads;
     private final int headDim;
     private final int qDim;
-    private final int kvDim;
     private final int qkvDim;
     private final int upRows;
     private final int inter;
     private final int attStride;
     private final int actStride;
-    private final float[][] keys;
-    private final float[][] values;
-    private final float[] ropeCos;
-    private final float[] ropeSin;
+    private final Attention attention;
     private final int[] positions;
     // work buffers, indexed by slot
     private final float[] x;
@@ -61,26 +55,15 @@ public final class DecoderSession implements DecodeSession {
         this.hidden = c.hiddenSize();
         this.hs = PackedMatrix.strideFor(hidden);
         this.heads = c.numHeads();
-        this.kvHeads = c.numKvHeads();
         this.headDim = c.headDim();
         this.qDim = heads * headDim;
-        this.kvDim = kvHeads * headDim;
-        this.qkvDim = qDim + 2 * kvDim;
+        this.qkvDim = qDim + 2 * c.numKvHeads() * headDim;
         this.inter = c.intermediateSize();
         this.upRows = weights.layers().get(0).up().rows();
         this.attStride = PackedMatrix.strideFor(qDim);
         this.actStride = PackedMatrix.strideFor(inter);
         int layers = weights.layers().size();
-        this.keys = new float[layers][batch * seqLen * kvDim];
-        this.values = new float[layers][batch * seqLen * kvDim];
-        if (weights.rotary()) {
-            float[][] t = weights.ropeTables();
-            ropeCos = t[0];
-            ropeSin = t[1];
-        } else {
-            ropeCos = null;
-            ropeSin = null;
-        }
+        this.attention = new Attention(weights, layers, batch, seqLen, attStride);
         this.positions = new int[batch];
         int maxSlots = batch * weights.shape().buckets().largest();
         x = new float[maxSlots * hs];
@@ -173,8 +156,11 @@ public final class DecoderSession implements DecodeSession {
             Kernels.matmul(lw.qkv(), xn, hs, slots, qkv, qkvDim, par);
             addBias(qkv, qkvDim, slots, lw.qkvBias());
             int layer = l;
-            par.forRange(slots, 1, (long) qkvDim * 4, (s0, s1) -> storeKv(layer, s0, s1));
-            par.forRange(slots * heads, 1, (long) headDim * 64, (i0, i1) -> attend(layer, i0, i1));
+            int[] rows = slotRow;
+            int[] pos = slotPos;
+            par.forRange(slots, 1, (long) qkvDim * 4, (s0, s1) -> attention.store(layer, qkv, rows, pos, s0, s1));
+            par.forRange(slots * heads, 1, (long) headDim * 64,
+                    (i0, i1) -> attention.attend(layer, qkv, att, rows, pos, i0, i1));
             Kernels.matmul(lw.out(), att, attStride, slots, proj, hs, par);
             addBias(proj, hs, slots, lw.outBias());
             addInto(x, proj, slots);
@@ -238,76 +224,6 @@ public final class DecoderSession implements DecodeSession {
                 }
             }
         });
-    }
-
-    /** Applies rotary embeddings to this slot's q and k, then writes k and v into the cache. */
-    private void storeKv(int layer, int s0, int s1) {
-        float[] kc = keys[layer];
-        float[] vc = values[layer];
-        for (int s = s0; s < s1; s++) {
-            int base = s * qkvDim;
-            if (ropeCos != null) {
-                int pos = slotPos[s];
-                for (int h = 0; h < heads; h++) {
-                    rotate(qkv, base + h * headDim, pos);
-                }
-                for (int h = 0; h < kvHeads; h++) {
-                    rotate(qkv, base + qDim + h * headDim, pos);
-                }
-            }
-            int cacheAt = (slotRow[s] * seqLen + slotPos[s]) * kvDim;
-            System.arraycopy(qkv, base + qDim, kc, cacheAt, kvDim);
-            System.arraycopy(qkv, base + qDim + kvDim, vc, cacheAt, kvDim);
-        }
-    }
-
-    /** HF's rotate_half convention: element i pairs with i + headDim/2. */
-    private void rotate(float[] v, int at, int pos) {
-        int half = headDim / 2;
-        int t = pos * half;
-        for (int i = 0; i < half; i++) {
-            float a = v[at + i];
-            float b = v[at + i + half];
-            float cos = ropeCos[t + i];
-            float sin = ropeSin[t + i];
-            v[at + i] = a * cos - b * sin;
-            v[at + i + half] = b * cos + a * sin;
-        }
-    }
-
-    /** Causal attention for work items (slot, head) in {@code [i0, i1)}; GQA maps heads to kv heads. */
-    private void attend(int layer, int i0, int i1) {
-        float[] kc = keys[layer];
-        float[] vc = values[layer];
-        float[] scores = new float[seqLen];
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        int group = heads / kvHeads;
-        for (int item = i0; item < i1; item++) {
-            int s = item / heads;
-            int h = item % heads;
-            int kvh = h / group;
-            int q = s * qkvDim + h * headDim;
-            int rowBase = slotRow[s] * seqLen;
-            int last = slotPos[s];
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p <= last; p++) {
-                float sc = Kernels.dot(qkv, q, kc, (rowBase + p) * kvDim + kvh * headDim, headDim) * scale;
-                scores[p] = sc;
-                max = Math.max(max, sc);
-            }
-            double sum = 0;
-            for (int p = 0; p <= last; p++) {
-                float e = (float) Math.exp(scores[p] - max);
-                scores[p] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            int o = s * attStride + h * headDim;
-            Arrays.fill(att, o, o + headDim, 0f);
-            for (int p = 0; p <= last; p++) {
-                Kernels.axpy(scores[p] * inv, vc, (rowBase + p) * kvDim + kvh * headDim, att, o, headDim);
-            }
-        }
     }
 
     /** GPT-2: gelu_new over c_fc; Llama: silu(gate) * up, gate rows first. */
