@@ -2,10 +2,12 @@
 # Installs the "Java (Neuron)" Jupyter kernel: builds the project, installs Jupyter from Debian's
 # packages when none is present, and installs a kernelspec whose jars live in its own folder.
 #
-#   install/install.sh [--user | --system | --sys-prefix | --prefix DIR] [--name NAME] [--java JAVA] [--no-build]
+#   install/install.sh [--user | --system | --sys-prefix | --prefix DIR] [--name NAME] [--java JAVA] [--no-build] [--no-cds]
 #   install/install.sh --uninstall [--user | --system | --sys-prefix | --prefix DIR] [--name NAME]
 #
 # Default: --user for a normal user, --system for root. JNEURON_BUILD_DIR picks Maven's build folder.
+# The kernelspec gets an AppCDS archive made by a warm-up run of the installed kernel (faster start);
+# --no-cds skips it. A missing or stale archive is ignored by the JVM (-Xshare:auto).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NAME=neuron-java
@@ -14,6 +16,7 @@ PREFIX=""
 JAVA_BIN=""
 BUILD=1
 UNINSTALL=0
+CDS=1
 BUILD_DIR="${JNEURON_BUILD_DIR:-target}"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
@@ -24,8 +27,9 @@ while [ $# -gt 0 ]; do
     --name) NAME="${2:?--name needs a value}"; shift ;;
     --java) JAVA_BIN="${2:?--java needs the path of a java executable}"; shift ;;
     --no-build) BUILD=0 ;;
+    --no-cds) CDS=0 ;;
     --uninstall) UNINSTALL=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) die "unknown option '$1'; see --help" ;;
   esac
   shift
@@ -97,10 +101,62 @@ cp "$LIB"/*.jar "$STAGE/$NAME/lib/"
 # JDK 24+ warns about sun.misc.Unsafe (a Tablesaw dependency uses it); JDK 17 refuses the flag.
 EXTRA=""
 if [ "${JV%%.*}" -ge 24 ]; then EXTRA='"--sun-misc-unsafe-memory-access=allow",'; fi
-sed -e "s#@JAVA@#$JAVA#g" -e "s#@EXTRA_OPTS@#$EXTRA#" "$ROOT/install/kernelspec/kernel.json.in" > "$STAGE/$NAME/kernel.json"
+sed -e "s#@JAVA@#$JAVA#g" -e "s#@EXTRA_OPTS@#$EXTRA#" -e "s#@CDS_OPTS@##" "$ROOT/install/kernelspec/kernel.json.in" \
+  > "$STAGE/$NAME/kernel.json"
 # shellcheck disable=SC2046
-jupyter kernelspec install --replace --name "$NAME" $(scope_args) "$STAGE/$NAME" >&2
+INSTALLED="$(jupyter kernelspec install --replace --name "$NAME" $(scope_args) "$STAGE/$NAME" 2>&1)" || { echo "$INSTALLED" >&2; exit 1; }
+echo "$INSTALLED" >&2
 echo "[install] kernel '$NAME' (Java (Neuron)) installed; it runs $JAVA" >&2
+DEST="$(printf '%s\n' "$INSTALLED" | sed -n "s#^.*Installed kernelspec $NAME in ##p" | tail -1)"
+
+# AppCDS: a warm-up run of the installed kernel (start, a cell, magics, a table, shutdown) records the
+# classes it loads in <kernelspec>/jneuron.jsa; kernel.json then maps them at start-up. The archive
+# holds the jars' paths and stamps, so it is made in place, after the copy. Any failure leaves the
+# kernelspec as it is, without the archive. The -Xlog options keep a stale archive's warning quiet.
+cds_archive() {
+  local dest="$1" py="" p
+  for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import jupyter_client' >/dev/null 2>&1; then py="$p"; break; fi
+  done
+  [ -n "$py" ] && [ -f "$dest/kernel.json" ] || return 1
+  rm -f "$dest/jneuron.jsa"
+  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 180 "$py" - "$NAME" "$dest/jneuron.jsa" \
+      >"$STAGE/cds.log" 2>&1 <<'PY' || return 1
+import os, sys, jupyter_client
+name, archive = sys.argv[1], sys.argv[2]
+km = jupyter_client.KernelManager(kernel_name=name)
+km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
+kc = km.client()
+kc.start_channels()
+try:
+    kc.wait_for_ready(timeout=120)
+    for code in ["1+1", "%neuron_backend", "%neuron_cache --help",
+                 'var t = Table.create("t", StringColumn.create("a", "x"));\ndisplay(t);\nt']:
+        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: None)
+        if reply["content"]["status"] != "ok":
+            sys.exit(f"warm-up cell {code!r} failed: {reply['content']}")
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+PY
+  [ -s "$dest/jneuron.jsa" ] || return 1
+  # The archive must map with the kernel's own options, or it is not worth keeping.
+  # shellcheck disable=SC2086
+  "$JAVA" --add-modules=jdk.incubator.vector ${EXTRA:+--sun-misc-unsafe-memory-access=allow} -XX:+UseParallelGC \
+    -Xshare:on -XX:SharedArchiveFile="$dest/jneuron.jsa" -cp "$dest/lib/*" -version >/dev/null 2>&1 || return 1
+  sed -i 's#"-Xshare:auto", #"-Xshare:auto", "-XX:SharedArchiveFile={resource_dir}/jneuron.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",#' \
+    "$dest/kernel.json"
+  grep -q 'SharedArchiveFile' "$dest/kernel.json"
+}
+if [ "$CDS" = 1 ] && [ -n "$DEST" ]; then
+  if cds_archive "$DEST"; then
+    echo "[install] AppCDS archive: $DEST/jneuron.jsa ($(du -h "$DEST/jneuron.jsa" | cut -f1))" >&2
+  else
+    rm -f "$DEST/jneuron.jsa"
+    echo "[install] no AppCDS archive (the warm-up run did not produce one; start-up is just slower)" >&2
+    if [ -f "$STAGE/cds.log" ]; then tail -5 "$STAGE/cds.log" | sed 's/^/[install]   /' >&2; fi
+  fi
+fi
 if [ "$SCOPE" = --prefix ]; then
   echo "[install] set JUPYTER_PATH=$PREFIX/share/jupyter so Jupyter finds it" >&2
 fi

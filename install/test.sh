@@ -50,6 +50,20 @@ echo "[test] kernel protocol + jupyter_kernel_test conformance" >&2
 echo "[test] notebooks, executed headless through nbclient" >&2
 /usr/bin/python3 notebooks/tests/run_notebooks.py || { echo "[test] notebook tests failed" >&2; exit 1; }
 
+# A real browser: Debian's notebook server and headless chromium (python3-selenium) run the quickstart
+# live, check the rendered tables and text, and save target/ci-artifacts/quickstart.png.
+if ! /usr/bin/python3 -c 'import notebook, selenium' >/dev/null 2>&1 \
+    || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "[test] installing the browser test's packages (jupyter-notebook, chromium, chromium-driver, python3-selenium)" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends jupyter-notebook python3-notebook \
+    chromium chromium-driver python3-selenium fonts-dejavu-core >/dev/null
+fi
+echo "[test] browser: 01-quickstart live in headless chromium" >&2
+timeout 150 /usr/bin/python3 notebooks/tests/browser_test.py --timeout 110 \
+  || { echo "[test] browser test failed" >&2; exit 1; }
+
 J25="${JNEURON_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ -x "$J25/bin/java" ]; then
   echo "[test] Temurin 25: mvn test" >&2

@@ -123,8 +123,8 @@ new Show(Tables.display("buckets for sequence_length 512: " + plan.sizes(),
 ## What padding costs: prefill time per bucket
 
 Run prompts of several lengths through the exported model (one generated token, so the time is the prefill) and
-take the median of five runs after a warm-up. Prompts in the same bucket cost about the same, whatever their
-length; one token more than a bucket costs the next bucket."""),
+take the median of five runs after a warm-up. Every prompt is padded to its bucket and the padding is computed
+too, so one token more than a bucket costs the whole next bucket: compare 128 with 129 tokens, and 256 with 257."""),
     code("""
 /** One generation of `tokens` prompt ids and a single new token: its timings are the prefill's. */
 GenerationResult prefillOnce(String exported, int tokens) {
@@ -148,6 +148,9 @@ double medianPrefillMs(String exported, int tokens, int runs) {
 }
 
 String llama512 = work.resolve("llama-512").toString();
+for (int i = 0; i < 3; i++) {
+    prefillOnce(llama512, 300);  // warm the JIT up before anything is timed
+}
 int[] lengths = {64, 100, 128, 129, 200, 256, 257, 400};
 List<List<String>> prefillRows = new ArrayList<>();
 List<Double> prefillMs = new ArrayList<>();
@@ -165,7 +168,7 @@ new Show(Tables.display("prefill, median of 5 runs, sequence_length 512 (buckets
                 prefillRows)))"""),
     md("""
 The same numbers as a chart, built as SVG in plain Java (no plotting library, no network). Bars are coloured by
-bucket: the steps are the bucket boundaries, not the prompt length."""),
+bucket: the big steps are at the bucket boundaries."""),
     code("""
 /** A bar chart as an SVG document: one bar per label, coloured by group, the value printed above each bar. */
 String barChart(String title, String yLabel, List<String> labels, List<Double> values, List<String> groups) {

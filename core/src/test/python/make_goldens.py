@@ -5,7 +5,7 @@ Run with Debian's interpreter (stdlib only), from anywhere:
 
     /usr/bin/python3 core/src/test/python/make_goldens.py
 
-It rewrites core/src/test/resources/golden/{pyjson,registry}/ deterministically (fixed seeds), so a
+It rewrites core/src/test/resources/golden/{pyjson,registry,lookup}/ deterministically (fixed seeds), so a
 re-run on the same CPython minor version produces identical files. Everything here reproduces what
 optimum-neuron does with the stdlib (spec: /work/shared/specs/optimum-neuron-cache.md §2.3-2.6):
 entries are json.dumps(indent=2, sort_keys=True) hashed with sha512[:20]; arch digests are
@@ -273,6 +273,9 @@ def main():
         text = json.dumps(fl)
         flags["hashes"].append({"flags": fl, "json": text, "md5_8": hashlib.md5(text.encode()).hexdigest()[:8]})
     write(os.path.join(GOLDEN, "registry", "flags.json"), json.dumps(flags["hashes"], indent=2) + "\n")
+    # The lookup fixture and lookup_oracle.py's answers (golden/lookup/).
+    import make_lookup_goldens
+    make_lookup_goldens.main()
 
 
 if __name__ == "__main__":
