@@ -1,30 +1,18 @@
 #!/usr/bin/env bash
-# Cold vs warm export of one checkpoint: each round exports into a fresh compile cache (cold: the
-# model is packed), then exports the same configuration again (warm: a local cache hit that must
-# compile nothing). Prints each round's in-process total_ms and the medians.
+# Cold vs warm export in one long-lived JVM (as a notebook kernel runs %neuron_export twice): each round
+# exports into a fresh compile cache (cold: packs the model), then exports the same configuration again
+# (warm: a local cache hit that compiles nothing). Medians over the rounds; one untimed round first.
 #
-#   bench/export-cache.sh MODEL_DIR [--rounds 3] [extra export options, e.g. --auto_cast_type bf16]
+#   bench/export-cache.sh MODEL_DIR [ROUNDS=5] [DTYPE=fp32] [SEQUENCE_LENGTH=256]
+# BUILD_DIR (default target-bench) is the Maven build folder used, so the bench does not disturb other builds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MODEL="$1"; shift
-ROUNDS=3
-if [ "${1:-}" = "--rounds" ]; then ROUNDS="$2"; shift 2; fi
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-cold=(); warm=()
-for r in $(seq 1 "$ROUNDS"); do
-  cache="$WORK/cache-$r"
-  c=$("$ROOT/bin/jneuron" export "$MODEL" "$WORK/out-$r-a" --cache_dir "$cache" --format json "$@")
-  w=$("$ROOT/bin/jneuron" export "$MODEL" "$WORK/out-$r-b" --cache_dir "$cache" --format json "$@")
-  cs=$(/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["cache"], d["timings"]["total_ms"])' "$c")
-  ws=$(/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["cache"], d["timings"]["total_ms"])' "$w")
-  echo "round $r: cold ${cs} ms, warm ${ws} ms"
-  cold+=("${cs#* }"); warm+=("${ws#* }")
-done
-/usr/bin/python3 - "${cold[*]}" "${warm[*]}" <<'PY'
-import statistics, sys
-cold = [float(x) for x in sys.argv[1].split()]
-warm = [float(x) for x in sys.argv[2].split()]
-mc, mw = statistics.median(cold), statistics.median(warm)
-print(f"median cold {mc:.0f} ms, median warm {mw:.0f} ms, speed-up {mc / mw:.1f}x")
-PY
+BUILD_DIR="${BUILD_DIR:-target-bench}"
+MODEL="$(cd "$1" && pwd)"
+cd "$ROOT"
+mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile -DskipTests >&2
+CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
+mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+exec java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+  -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
+  io.jneuron.cpu.ExportCacheBench "$MODEL" "${2:-5}" "${3:-fp32}" "${4:-256}" 2> >(grep -v '^WARNING: Using incubator' >&2)
