@@ -64,6 +64,14 @@ public final class NeuronBackendProvider implements BackendProvider {
         }
     }
 
+    /** Exporting needs optimum-cli (it traces and compiles for an --instance_type), not a device. */
+    @Override
+    public Availability probeExport(Settings settings) {
+        return OptimumCliExporter.find().map(c -> Availability.yes("exports through " + c.executable()))
+                .orElseGet(() -> Availability.no("no optimum-cli to export with (searched " + OptimumCliExporter.searched()
+                        + "); install optimum-neuron"));
+    }
+
     @Override
     public Backend create(Settings settings) {
         return new NeuronBackend();
@@ -85,6 +93,11 @@ public final class NeuronBackendProvider implements BackendProvider {
             // Checked here, not in Compiler.compile, so no cache module is created (and poisoned) for a compile
             // that can never run.
             throw OptimumCliExporter.checkpointCompileUnsupported();
+        }
+
+        @Override
+        public java.util.Optional<io.jneuron.core.backend.ModelExporter> modelExporter() {
+            return OptimumCliExporter.find().map(io.jneuron.neuron.compiler.OptimumModelExporter::new);
         }
 
         @Override

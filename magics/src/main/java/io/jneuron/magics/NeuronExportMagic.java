@@ -40,8 +40,8 @@ final class NeuronExportMagic {
         props.add(List.of("cache", r.cache()));
         props.add(List.of("shapes", r.exported().shape().toString()));
         props.add(List.of("registry entry", r.entry()));
-        props.add(List.of("entry file", r.entryFile().toString()));
-        props.add(List.of("module", r.module().toString()));
+        props.add(List.of("entry file", String.valueOf(r.entryFile())));
+        props.add(List.of("module", String.valueOf(r.module())));
         props.add(List.of("parameters", String.format(Locale.ROOT, "%.2f M", r.memory().parameters() / 1e6)));
         props.add(List.of("weights", String.format(Locale.ROOT, "%.1f MB", r.memory().weightBytes() / 1e6)));
         props.add(List.of("KV cache", String.format(Locale.ROOT, "%.1f MB", r.memory().kvCacheBytes() / 1e6)));

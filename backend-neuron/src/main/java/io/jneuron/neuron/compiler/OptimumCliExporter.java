@@ -113,7 +113,8 @@ public final class OptimumCliExporter {
                     + "is in " + log + ", ending:\n" + r.lastLines(), log);
         }
         OptimumExport done = register(request, root, command);
-        progress.progress("registered " + done.written().canonical().getFileName(), 1);
+        progress.progress(done.written() == null ? "exported (local model: not registered)"
+                : "registered " + done.written().canonical().getFileName(), 1);
         try {
             Files.deleteIfExists(log); // a success keeps nothing outside the output folder
         } catch (IOException e) {
@@ -152,7 +153,8 @@ public final class OptimumCliExporter {
                     + "(e.g. text-classification)", null);
         }
         RegistryEntry entry = RegistryEntry.create(config, neuron, modelId, task);
-        WrittenEntry written = root.registry().write(compiler, entry);
+        // optimum files no entry for a model exported from a local folder (its id is a path); neither do we.
+        WrittenEntry written = Files.isDirectory(Path.of(modelId)) ? null : root.registry().write(compiler, entry);
         return new OptimumExport(out, compiler, entry, written, List.copyOf(command));
     }
 

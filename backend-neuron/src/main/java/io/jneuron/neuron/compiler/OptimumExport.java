@@ -13,7 +13,8 @@ import java.util.List;
  * @param output the folder optimum wrote
  * @param compiler the compiler folder the entry was filed under ({@code neuronxcc-<version>})
  * @param entry the entry, built from the output's config and its neuron section
- * @param written where the entry and its alias were written in the local registry
+ * @param written where the entry and its alias were written in the local registry; null for a model exported
+ *                from a local folder, which optimum does not register either
  * @param command the command that ran
  */
 public record OptimumExport(Path output, CompilerId compiler, RegistryEntry entry, WrittenEntry written,

@@ -8,6 +8,11 @@ public interface Backend extends AutoCloseable {
 
     ModelRuntime runtime();
 
+    /** A whole-model exporter for backends whose compiler cannot take a checkpoint itself; empty by default. */
+    default java.util.Optional<ModelExporter> modelExporter() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -13,5 +13,13 @@ public interface BackendProvider {
 
     Availability probe(Settings settings);
 
+    /**
+     * Whether this backend can export (compile) here, which may not need the device that running does
+     * (Neuron compiles for an {@code --instance_type} without one). Defaults to {@link #probe}.
+     */
+    default Availability probeExport(Settings settings) {
+        return probe(settings);
+    }
+
     Backend create(Settings settings);
 }

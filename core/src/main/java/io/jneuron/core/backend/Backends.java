@@ -22,13 +22,26 @@ public final class Backends {
 
     /** The provider to use under {@code settings}; the caller creates (and closes) the backend. */
     public static BackendProvider select(Settings settings) {
+        return select(settings, false);
+    }
+
+    /**
+     * The provider to export with: a backend named explicitly is judged by
+     * {@link BackendProvider#probeExport} (it may compile without a device); the automatic choice
+     * stays the one {@link #select(Settings)} makes, so a model is exported for what runs here.
+     */
+    public static BackendProvider selectForExport(Settings settings) {
+        return select(settings, settings.backend() != null);
+    }
+
+    private static BackendProvider select(Settings settings, boolean export) {
         List<BackendProvider> all = providers();
         StringBuilder reasons = new StringBuilder();
         for (BackendProvider p : all) {
             if (settings.backend() != null && !settings.backend().equals(p.name())) {
                 continue;
             }
-            Availability a = p.probe(settings);
+            Availability a = export ? p.probeExport(settings) : p.probe(settings);
             if (a.available()) {
                 return p;
             }

@@ -74,8 +74,9 @@ public final class ExportCommand implements Runnable {
                         : r.cache().equals(ExportResult.HIT_HUB) ? "cache hit (hub)" : "cache hit (local)",
                 r.exported().backend(), t.get("total_ms") / 1000, r.exported().folder());
         out.printf(Locale.ROOT, "  shapes   %s%n", r.exported().shape());
-        out.printf(Locale.ROOT, "  entry    %s (%s)%n", r.entry(), r.entryFile());
-        out.printf(Locale.ROOT, "  module   %s%n", r.module());
+        out.printf(Locale.ROOT, "  entry    %s (%s)%n", r.entry(), r.entryFile() == null ? "not registered" : r.entryFile());
+        out.printf(Locale.ROOT, "  module   %s%n", r.module() == null ? "none (exported by " + r.exported().backend()
+                + "'s external tool)" : r.module());
         out.printf(Locale.ROOT, "  memory   %.1f M parameters, weights %.1f MB, KV cache %.1f MB%n",
                 r.memory().parameters() / 1e6, r.memory().weightBytes() / 1e6, r.memory().kvCacheBytes() / 1e6);
         out.printf(Locale.ROOT, "  files    %s%n", String.join(", ", r.artifacts()));
@@ -108,8 +109,9 @@ public final class ExportCommand implements Runnable {
         root.put("backend", r.exported().backend());
         root.put("cache", r.cache());
         root.put("entry", r.entry());
-        root.put("entry_file", r.entryFile().toString());
-        root.put("module", r.module().toString());
+        // A delegated export (optimum-cli) has no module of ours, and no entry for a local model.
+        root.put("entry_file", r.entryFile() == null ? null : r.entryFile().toString());
+        root.put("module", r.module() == null ? null : r.module().toString());
         root.put("shape", r.exported().shape().toString());
         ArrayNode arts = root.putArray("artifacts");
         r.artifacts().forEach(arts::add);

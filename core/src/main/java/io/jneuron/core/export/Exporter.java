@@ -4,6 +4,7 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.Backend;
 import io.jneuron.core.backend.Backends;
+import io.jneuron.core.backend.ModelExporter;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CompileCache;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -71,7 +73,7 @@ public final class Exporter {
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
         ShapeSpec shape = req.shape().resolve(ckpt.config().maxPositionEmbeddings());
-        try (Backend backend = Backends.select(settings).create(settings)) {
+        try (Backend backend = Backends.selectForExport(settings).create(settings)) {
             boolean neuron = !backend.name().equals("cpu");
             int cores = req.numCores() == null ? 1 : req.numCores();
             if (cores < 1) {
@@ -83,6 +85,18 @@ public final class Exporter {
             }
             MemoryPlan memory = MemoryPlan.of(ckpt.config(), shape, neuron, cores);
             memory.check();
+            Optional<ModelExporter> delegate = backend.modelExporter();
+            if (delegate.isPresent()) {
+                long tp = lap(timings, "plan_ms", t1);
+                ModelExporter.Result r = delegate.get().export(new ModelExporter.Request(req.model(), task, shape, cores,
+                        req.instanceType(), req.optlevel(), req.output(), req.cacheDir()), progress);
+                lap(timings, "compile_ms", tp);
+                timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
+                ExportedModel exported = new ExportedModel(r.output(), backend.name(), r.compilerVersion(), shape, null,
+                        modelId, revision, task, r.entry());
+                return new ExportResult(exported, ExportResult.MISS, r.entry(), r.entryFile(), null, r.files(), memory,
+                        timings);
+            }
             String version = backend.compiler().version();
             CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
             Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, modelId, revision, shape, cores,
