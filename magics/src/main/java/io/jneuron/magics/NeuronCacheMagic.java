@@ -114,7 +114,7 @@ final class NeuronCacheMagic {
             rows.add(cells(v.path(), v.ok() ? "ok" : "BAD", v.reason()));
             bad += v.ok() ? 0 : 1;
         }
-        String headline = "Verified " + o.results().size() + " registry file(s) in " + o.root() + ": "
+        String headline = "Verified " + o.results().size() + " registry file(s) in " + o.location() + ": "
                 + (o.results().size() - bad) + " ok, " + bad + " bad" + (bad > 0
                 ? "; delete the bad ones and re-export those models" : "");
         return Tables.display(headline, Tables.of("verify", List.of("path", "ok", "reason"), rows));

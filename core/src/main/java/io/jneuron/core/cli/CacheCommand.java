@@ -322,17 +322,25 @@ public final class CacheCommand implements Runnable {
         Common common;
         @Parameters(paramLabel = "DIR", arity = "0..1", description = "Cache root to verify (default: the resolved cache).")
         Path dir;
-        @Option(names = "--repo_id", description = "A Hub cache repo (not implemented yet).")
+        @Option(names = "--repo_id", description = "Verify a Hub cache repo's registry instead (downloads every entry).")
         String repoId;
 
-        /** Every registry file of one cache root, re-hashed. */
-        public record Outcome(Path root, List<VerifyResult> results) {
+        /** Every registry file of one cache root or Hub repo ({@code location}), re-hashed. */
+        public record Outcome(String location, List<VerifyResult> results) {
         }
 
         public Outcome verify() {
-            refuseRepo(repoId);
+            if (repoId != null) {
+                if (dir != null) {
+                    throw new CacheException("give DIR or --repo_id, not both");
+                }
+                HubConfig hubConfig = HubConfig.fromEnvironment(parent.env);
+                try (HubClient client = HubClient.create(hubConfig)) {
+                    return new Outcome(repoId, Registry.over(RegistrySource.hub(client, repoId)).verify());
+                }
+            }
             CacheRoot root = dir != null ? CacheRoot.at(dir) : common.root(parent);
-            return new Outcome(root.path(), Registry.local(root.path()).verify());
+            return new Outcome(root.path().toString(), Registry.local(root.path()).verify());
         }
 
         @Override
@@ -345,7 +353,7 @@ public final class CacheCommand implements Runnable {
                 print(out, CacheReports.verify(results));
             } else {
                 results.stream().filter(r -> !r.ok()).forEach(r -> out.println("BAD " + r.path() + ": " + r.reason()));
-                out.println("Verified " + results.size() + " registry file(s) in " + o.root() + ": "
+                out.println("Verified " + results.size() + " registry file(s) in " + o.location() + ": "
                         + (results.size() - bad) + " ok, " + bad + " bad.");
             }
             out.flush();
@@ -355,13 +363,6 @@ public final class CacheCommand implements Runnable {
                 return 1;
             }
             return 0;
-        }
-    }
-
-    private static void refuseRepo(String repoId) {
-        if (repoId != null) {
-            throw new CacheException("--repo_id " + repoId + ": reading a Hub cache repo is not implemented yet; "
-                    + "run without --repo_id to use the local cache");
         }
     }
 

@@ -84,8 +84,7 @@ class CacheCommandTest {
                 + "the Hub cache "), r.err());
         assertEquals(1, r.err().split("\n").length);
         Run repo = run("cache", "verify", cache.toString(), "--repo_id", "aws-neuron/optimum-neuron-cache");
-        assertEquals("error: --repo_id aws-neuron/optimum-neuron-cache: reading a Hub cache repo is not implemented yet; "
-                + "run without --repo_id to use the local cache\n", repo.err());
+        assertEquals("error: give DIR or --repo_id, not both\n", repo.err());
         assertEquals(1, run("cache", "status", "--cache_dir", cache.toString(), "--format", "xml").code());
         assertEquals(2, run("cache").code());
     }

@@ -125,6 +125,31 @@ class CacheHubCliTest {
     }
 
     @Test
+    void verifyReHashesTheRepoRegistryAndFindsATamperedEntry() throws Exception {
+        Path a = tmp.resolve("host-a");
+        write(a, 1);
+        write(a, 2);
+        assertEquals(0, run("synchronize", "--cache_dir", a.toString()).code());
+        Run clean = run("verify", "--repo_id", REPO, "--format", "json");
+        assertEquals(0, clean.code(), clean.err());
+        List<?> ok = (List<?>) PyJson.parse(clean.out(), "stdout");
+        assertEquals(4, ok.size(), clean.out()); // two entries, each with its alias
+        assertTrue(ok.stream().allMatch(o -> Boolean.TRUE.equals(((Map<?, ?>) o).get("ok"))), clean.out());
+
+        // Tamper with one canonical entry on the Hub side (the LocalHub serves plain folders).
+        Path served;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tmp.resolve("hub"))) {
+            served = files.filter(p -> p.toString().endsWith(".json") && p.toString().contains("0_REGISTRY")
+                    && !p.toString().contains("/llama/")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.writeString(served, java.nio.file.Files.readString(served).replace("128", "256"));
+        Run bad = run("verify", "--repo_id", REPO, "--format", "json");
+        assertEquals(1, bad.code());
+        List<?> rows = (List<?>) PyJson.parse(bad.out(), "stdout");
+        assertEquals(1, rows.stream().filter(o -> Boolean.FALSE.equals(((Map<?, ?>) o).get("ok"))).count(), bad.out());
+    }
+
+    @Test
     void anUnreachableRepoKeepsLocalRowsWithOneWarningAndOfflineAsksNothing() {
         Path b = tmp.resolve("host-b");
         write(b, 4);
