@@ -132,22 +132,20 @@ public final class ArtifactReader implements AutoCloseable {
     }
 
     private void readFloats(TensorEntry t, float[] dst) {
-        int done = 0;
-        long pos = t.offset();
-        while (done < dst.length) {
-            int n = fill(pos, Math.min(dst.length - done, buf.capacity() / 4));
-            buf.asFloatBuffer().get(dst, done, n);
-            done += n;
-            pos += n * 4L;
-        }
+        read(t, dst.length, (done, n) -> buf.asFloatBuffer().get(dst, done, n));
     }
 
     private void readInts(TensorEntry t, int[] dst) {
+        read(t, dst.length, (done, n) -> buf.asIntBuffer().get(dst, done, n));
+    }
+
+    /** Copies {@code count} 4-byte elements of {@code t} in buffer-sized chunks through {@code sink}. */
+    private void read(TensorEntry t, int count, java.util.function.BiConsumer<Integer, Integer> sink) {
         int done = 0;
         long pos = t.offset();
-        while (done < dst.length) {
-            int n = fill(pos, Math.min(dst.length - done, buf.capacity() / 4));
-            buf.asIntBuffer().get(dst, done, n);
+        while (done < count) {
+            int n = fill(pos, Math.min(count - done, buf.capacity() / 4));
+            sink.accept(done, n);
             done += n;
             pos += n * 4L;
         }
