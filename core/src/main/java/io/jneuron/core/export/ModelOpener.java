@@ -47,7 +47,7 @@ public final class ModelOpener {
             return exported;
         }
         Checkpoint ckpt = Checkpoint.open(folder);
-        ShapeSpec shape = request.resolve(ckpt.config().maxPositionEmbeddings());
+        ShapeSpec shape = request.resolve(ckpt.config());
         return OnTheFlyExport.export(ckpt, model, shape, settings, progress);
     }
 
