@@ -142,7 +142,7 @@ final class TestingCommand implements Runnable {
 
         private Architecture architecture() {
             for (Architecture a : Architecture.values()) {
-                if (a.modelType().equalsIgnoreCase(architecture)) {
+                if (!a.isEncoder() && a.modelType().equalsIgnoreCase(architecture)) {
                     return a;
                 }
             }

@@ -160,13 +160,13 @@ class ConfigReaderTest {
     @Test
     void unknownModelTypeIsNamed() throws IOException {
         Path f = write("{\"model_type\": \"mistral\", \"hidden_size\": 64}");
-        assertEquals(f + ": unknown model_type 'mistral'; jneuron runs gpt2 and llama checkpoints", error(f));
+        assertEquals(f + ": unknown model_type 'mistral'; jneuron runs gpt2, llama, bert, distilbert, roberta and xlm-roberta checkpoints", error(f));
     }
 
     @Test
     void missingModelTypeIsNamed() throws IOException {
         Path f = write("{\"hidden_size\": 64}");
-        assertEquals(f + ": unknown model_type ''; jneuron runs gpt2 and llama checkpoints", error(f));
+        assertEquals(f + ": unknown model_type ''; jneuron runs gpt2, llama, bert, distilbert, roberta and xlm-roberta checkpoints", error(f));
     }
 
     @Test
