@@ -95,4 +95,18 @@ public final class TaskShapes {
                     + "; use --task feature-extraction or a checkpoint fine-tuned for " + task);
         }
     }
+
+    /** What a checkpoint serves when no task is given: generation for a decoder, its head's task (or embeddings) for an encoder. */
+    public static String defaultTask(Checkpoint ckpt) {
+        if (!ckpt.config().architecture().isEncoder()) {
+            return TEXT_GENERATION;
+        }
+        return switch (EncoderConfig.read(ckpt.directory().resolve(Checkpoint.CONFIG)).head()) {
+            case NONE -> EncoderHead.FEATURE_EXTRACTION;
+            case SEQUENCE_CLASSIFICATION -> "text-classification";
+            case TOKEN_CLASSIFICATION -> "token-classification";
+            case MASKED_LM -> "fill-mask";
+            case QUESTION_ANSWERING -> "question-answering";
+        };
+    }
 }

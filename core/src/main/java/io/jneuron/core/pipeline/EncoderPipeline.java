@@ -4,13 +4,12 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.EncoderRunner;
 import io.jneuron.core.backend.ProgressListener;
-import io.jneuron.core.export.ExportedModel;
-import io.jneuron.core.export.LocalModels;
 import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.EncoderConfig;
 import io.jneuron.core.model.EncoderHead;
 import io.jneuron.core.model.HfTokenizer;
+import io.jneuron.core.model.ModelResolver;
 import io.jneuron.core.model.TokenEncoding;
 import io.jneuron.core.shape.ShapeException;
 import io.jneuron.core.shape.ShapeSpec;
@@ -39,13 +38,14 @@ public final class EncoderPipeline {
             throw new NeuronKernelException("unknown pipeline task '" + req.task() + "'; use one of " + TASKS);
         }
         List<String[]> texts = texts(req);
-        if (!ExportedModel.isExported(LocalModels.resolve(req.model()))
+        ModelResolver resolver = ModelResolver.fromEnvironment();
+        if (!resolver.resolve(req.model(), ModelResolver.Need.RUN).exported()
                 && (req.shape().batchSize() == null || req.shape().sequenceLength() == null)) {
             throw new ShapeException(req.model() + " is not an exported model; encoders need static shapes to be"
                     + " exported on the fly: give --batch_size and --sequence_length");
         }
         long t0 = System.nanoTime();
-        try (ModelOpener.Opened opened = ModelOpener.open(req.model(), req.shape(), settings, progress)) {
+        try (ModelOpener.Opened opened = ModelOpener.open(resolver, req.model(), req.shape(), settings, progress, true)) {
             EncoderRunner enc = opened.model().encoder().orElseThrow(() -> new NeuronKernelException(req.model()
                     + " is a " + opened.model().config().architecture().modelType() + " decoder; pipelines run"
                     + " encoders (use generate for decoders)"));

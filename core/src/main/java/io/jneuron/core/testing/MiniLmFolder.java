@@ -3,7 +3,7 @@ package io.jneuron.core.testing;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
-import io.jneuron.core.cache.internal.AtomicFiles;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.model.ModelFormatException;
 import io.jneuron.core.model.SafetensorsWriter;
 
