@@ -37,8 +37,8 @@ final class CpuCompiler implements Compiler {
         }
         WeightMapping mapping = switch (c.architecture()) {
             case GPT2 -> new Gpt2Mapping(checkpoint, shape.dtype());
-            case LLAMA -> new LlamaMapping(checkpoint, shape.dtype());
             case BERT, DISTILBERT, ROBERTA, XLM_ROBERTA -> encoder(checkpoint, shape);
+            default -> new LlamaMapping(checkpoint, shape.dtype());
         };
         long bytes = ArtifactWriter.write(artifact, version(), checkpoint.directory().toAbsolutePath().toString(), c,
                 shape.toString(), mapping.sources(), progress);

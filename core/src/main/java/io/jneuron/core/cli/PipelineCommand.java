@@ -67,6 +67,11 @@ public final class PipelineCommand implements Runnable {
         out.flush();
     }
 
+    /** Backend and threads as the options say (shared with {@code %%neuron_pipeline}). */
+    public io.jneuron.core.Settings settings() {
+        return common.settings();
+    }
+
     /** The parsed options as a core request (shared with {@code %%neuron_pipeline}). */
     public PipelineRequest request() {
         return new PipelineRequest(task, model, inputs, question, context, topK, shape.request(), pooling, truncation);

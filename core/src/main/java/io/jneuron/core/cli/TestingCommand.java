@@ -18,11 +18,13 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** {@code jneuron testing}: tools for tests and tutorials (DESIGN.md §6). */
 @Command(name = "testing", description = "Tools for tests and tutorials.",
-        subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class})
+        subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class,
+                TestingCommand.TinyEncoderCommand.class})
 final class TestingCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,13 +36,13 @@ final class TestingCommand implements Runnable {
 
     /** {@code jneuron testing tiny-model ARCH DIR}: a random-weight checkpoint in Hugging Face format. */
     @Command(name = "tiny-model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = "Write a random-weight GPT-2 or Llama checkpoint in Hugging Face format (config.json,"
+            description = "Write a random-weight decoder checkpoint (GPT-2, Llama or another family, its distinctive features on) in Hugging Face format (config.json,"
                     + " safetensors, tokenizer.json trained on a built-in corpus).")
     static final class TinyModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "ARCH", description = "gpt2 or llama")
+        @Parameters(index = "0", paramLabel = "ARCH", description = "gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text, granite or smollm3")
         String architecture;
 
         @Parameters(index = "1", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
@@ -146,7 +148,9 @@ final class TestingCommand implements Runnable {
                     return a;
                 }
             }
-            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use gpt2 or llama");
+            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use one of "
+                    + String.join(", ", Arrays.stream(Architecture.values()).filter(a -> !a.isEncoder())
+                    .map(Architecture::modelType).toList()) + " (encoders: testing tiny-encoder)");
         }
 
         private TinyModelSpec.RopeScalingType rope() {
@@ -174,7 +178,7 @@ final class TestingCommand implements Runnable {
         private static String json(TinyModel m) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             TinyModelSpec s = m.spec();
-            ModelConfig c = s.toModelConfig();
+            ModelConfig c = io.jneuron.core.model.ConfigReader.read(m.directory().resolve("config.json"));
             ObjectNode root = mapper.createObjectNode();
             root.put("path", m.directory().toString());
             root.put("architecture", s.architecture().modelType());
@@ -228,6 +232,47 @@ final class TestingCommand implements Runnable {
             out.printf(Locale.ROOT, "wrote all-MiniLM-L6-v2 to %s: %d tensors, %,d parameters%n  files %s%n",
                     w.directory(), w.tensors(), w.parameters(), String.join(", ", w.files()));
             out.flush();
+        }
+    }
+
+    /** {@code jneuron testing tiny-encoder ARCH DIR}: a random-weight encoder checkpoint with a task head. */
+    @Command(name = "tiny-encoder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Write a random-weight (untrained) bert, distilbert, roberta or xlm-roberta checkpoint with"
+                    + " a task head, in Hugging Face format, with a small WordPiece tokenizer.json.")
+    static final class TinyEncoderCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ARCH", description = "bert, distilbert, roberta or xlm-roberta")
+        String architecture;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
+        Path dir;
+
+        @Option(names = "--head", defaultValue = "none", description = "none, sequence_classification,"
+                + " token_classification, masked_lm or question_answering")
+        String head;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Weight seed")
+        long seed;
+
+        @Override
+        public void run() {
+            Architecture arch = Arrays.stream(Architecture.values())
+                    .filter(a -> a.isEncoder() && a.modelType().equalsIgnoreCase(architecture)).findFirst()
+                    .orElseThrow(() -> new NeuronKernelException("unknown encoder '" + architecture
+                            + "'; use bert, distilbert, roberta or xlm-roberta"));
+            io.jneuron.core.model.EncoderHead h;
+            try {
+                h = io.jneuron.core.model.EncoderHead.valueOf(head.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new NeuronKernelException("unknown --head '" + head + "'; use none, sequence_classification,"
+                        + " token_classification, masked_lm or question_answering");
+            }
+            Path out = io.jneuron.core.testing.TinyEncoders.generate(arch, h, seed, dir);
+            spec.commandLine().getOut().println("wrote a random-weight " + arch.modelType() + " "
+                    + h.name().toLowerCase(Locale.ROOT) + " checkpoint (untrained) to " + out);
+            spec.commandLine().getOut().flush();
         }
     }
 }
