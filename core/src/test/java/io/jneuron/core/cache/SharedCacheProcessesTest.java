@@ -47,7 +47,9 @@ class SharedCacheProcessesTest {
         assertEquals(List.of(), verify.stream().filter(r -> !r.ok()).toList());
         long modules = cpu.counts().get(ModuleState.SUCCESS);
         assertTrue(modules > 4, "the processes compiled and shared modules: " + modules);
-        assertEquals(2 * modules, verify.size(), "one registry file per compiled module, both verified");
+        long moduleResults = verify.stream().filter(r -> r.path().contains("/MODULE_")).count();
+        assertEquals(modules, moduleResults, "every compiled module re-hashed by verify");
+        assertTrue(verify.size() - moduleResults >= modules, "every export registered: " + verify.size());
         System.out.printf("shared cache %d s: %d exports by 4 processes, %d registry files and modules verified%n",
                 seconds, exports, verify.size());
     }
