@@ -142,6 +142,29 @@ final class JShellEvaluator implements AutoCloseable {
         return shell.sourceCodeAnalysis().documentation(code, cursor, false);
     }
 
+    /** Whether {@code code} is a whole sequence of snippets, so that a magic line may follow it. */
+    boolean isComplete(String code) {
+        SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
+        String rest = code;
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(rest);
+            if (!info.completeness().isComplete()) {
+                return false;
+            }
+            rest = info.remaining();
+        }
+        return true;
+    }
+
+    boolean isVariable(String name) {
+        return shell.variables().anyMatch(v -> v.name().equals(name) && shell.status(v).isActive());
+    }
+
+    /** Adds to the class path of both the compiler and the snippets' loader. */
+    void addToClasspath(List<java.nio.file.Path> paths) {
+        paths.forEach(p -> shell.addToClasspath(p.toAbsolutePath().toString()));
+    }
+
     SourceCodeAnalysis.Completeness completeness(String code) {
         return shell.sourceCodeAnalysis().analyzeCompletion(code).completeness();
     }

@@ -1,9 +1,9 @@
 package io.jneuron.core.cache;
 
 import io.jneuron.core.NeuronKernelException;
-import io.jneuron.core.cache.internal.AtomicFiles;
-import io.jneuron.core.cache.internal.CachePermissions;
 import io.jneuron.core.cache.internal.ModuleDigests;
+import io.jneuron.core.files.AtomicFiles;
+import io.jneuron.core.files.SharedFolders;
 import io.jneuron.core.cache.internal.Hashes;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.ModuleLock;
@@ -188,7 +188,7 @@ public final class CompileCache {
                 // Inspect after the lock is gone, so the snapshot shows what every other process now sees.
                 return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), compiled);
             } catch (IOException e) {
-                throw new CacheException(CachePermissions.denied(dir, e), e);
+                throw new CacheException(SharedFolders.denied(dir, e), e);
             }
         }
     }
@@ -217,7 +217,7 @@ public final class CompileCache {
             }
             for (String name : produced) {
                 AtomicFiles.move(tmp.resolve(name), dir.resolve(name));
-                CachePermissions.inherit(dir.resolve(name)); // the compiler made it with the umask
+                SharedFolders.inherit(dir.resolve(name)); // the compiler made it with the umask
             }
             ModuleDigests.writeDone(dir, produced); // last: marks the module complete, with what it holds
         } finally {

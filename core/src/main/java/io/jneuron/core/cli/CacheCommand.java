@@ -11,7 +11,7 @@ import io.jneuron.core.cache.CacheRepo;
 import io.jneuron.core.cache.FederatedLookup;
 import io.jneuron.core.cache.LookupMatch;
 import io.jneuron.core.cache.LookupQuery;
-import io.jneuron.core.cache.ModelConfigs;
+import io.jneuron.core.cache.ModelLookup;
 import io.jneuron.core.cache.ModuleDir;
 import io.jneuron.core.cache.ModuleState;
 import io.jneuron.core.cache.PyJson;
@@ -22,6 +22,7 @@ import io.jneuron.core.cache.RegistrySource;
 import io.jneuron.core.cache.VerifyResult;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
+import io.jneuron.core.model.ModelResolver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code jneuron cache lookup|list|status|cleanup|verify} (and, in {@link CacheHubCommands},
@@ -60,8 +62,16 @@ public final class CacheCommand implements Runnable {
         this(System.getenv());
     }
 
+    /** How the verbs make Hub clients (tests add a request counter); package-private for {@link CacheHubCommands}. */
+    final Function<HubConfig, HubClient> clients;
+
     CacheCommand(Map<String, String> env) {
+        this(env, HubClient::create);
+    }
+
+    CacheCommand(Map<String, String> env, Function<HubConfig, HubClient> clients) {
         this.env = Map.copyOf(env);
+        this.clients = clients;
     }
 
     @Override
@@ -127,28 +137,15 @@ public final class CacheCommand implements Runnable {
 
         /** The parsed verb's one core call, shared with {@code %neuron_cache lookup}. */
         public Outcome lookup() {
-            Path hub = ModelConfigs.hubCache(parent.env);
-            ModelConfigs.Located m = ModelConfigs.find(model, hub).orElseThrow(() -> new CacheException("no config.json "
-                    + "for '" + model + "': not a folder with config.json and not in the Hub cache " + hub
-                    + "; download the model first or pass its folder"));
-            String id = m.modelId() != null ? m.modelId() : model;
-            LookupQuery q = LookupQuery.of(m.modelId(), m.config()).withTask(task).withBatchSize(batchSize)
-                    .withSequenceLength(sequenceLength).withTensorParallelSize(tensorParallelSize).withDtype(dtype)
-                    .withInstanceType(instanceType);
             PrintWriter err = spec.commandLine().getErr();
-            CacheRoot root = common.root(parent);
             HubConfig hubConfig = HubConfig.fromEnvironment(parent.env);
-            Optional<String> repo = CacheRepo.resolve(repoId, hubConfig, parent.env);
-            Consumer<RegistryProblem> skipped = p -> err.println("warning: skipped " + p.path() + ": " + p.reason());
-            if (repo.isEmpty()) {
-                return new Outcome(id, root.path(), FederatedLookup.lookup(q, root.registry(), Optional.empty(), skipped).rows());
-            }
-            try (HubClient client = HubClient.create(hubConfig)) {
-                FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(),
-                        Optional.of(RegistrySource.hub(client, repo.get())), skipped);
-                r.warnings().forEach(err::println);
-                return new Outcome(id, root.path(), r.rows(), repo.get());
-            }
+            ModelLookup.Result r = ModelLookup.lookup(new ModelResolver(hubConfig, parent.clients), model,
+                    q -> q.withTask(task).withBatchSize(batchSize).withSequenceLength(sequenceLength)
+                            .withTensorParallelSize(tensorParallelSize).withDtype(dtype).withInstanceType(instanceType),
+                    common.root(parent), CacheRepo.resolve(repoId, hubConfig, parent.env),
+                    p -> err.println("warning: skipped " + p.path() + ": " + p.reason()));
+            r.warnings().forEach(err::println);
+            return new Outcome(r.model(), r.root(), r.rows(), r.repo());
         }
 
         @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.CompiledModule;
 import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.generate.GenerationRequest;
 import io.jneuron.core.generate.GenerationResult;
@@ -28,8 +29,9 @@ import java.util.Locale;
 
 /** {@code jneuron generate}: DESIGN.md §3. Text mode streams tokens; JSON mode prints one document. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text with a model: an exported folder, a checkpoint folder (exported on the fly) "
-                + "or a Hub id already in the local Hugging Face cache.")
+        description = "Generate text with a model: an exported folder, a checkpoint folder (compiled on the fly "
+                + "through the compile cache), or a Hub id (a checkpoint or an exported model; downloaded into the "
+                + "Hugging Face cache).")
 public final class GenerateCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,8 +80,16 @@ public final class GenerateCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    /** What one generation produced; {@code streamed} says the text already went to the token listener. */
-    public record Outcome(String backend, GenerationResult result, boolean streamed) {
+    @Option(names = "--cache_dir", description = "Compile cache root for a checkpoint compiled on the fly (default: "
+            + "NEURON_CC_FLAGS --cache_dir, NEURON_COMPILE_CACHE_URL, /var/tmp/neuron-compile-cache, as export).")
+    String cacheDir;
+
+    /**
+     * What one generation produced; {@code streamed} says the text already went to the token listener.
+     * {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL was an exported model).
+     */
+    public record Outcome(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
+                          double exportMs) {
     }
 
     @Override
@@ -89,7 +99,7 @@ public final class GenerateCommand implements Runnable {
         ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(spec.commandLine().getErr());
         Outcome o = generate(progress, json ? null : streamTo(out));
         if (json) {
-            out.println(toJson(o.backend(), o.result()));
+            out.println(toJson(o));
         } else {
             printText(out, o);
         }
@@ -100,7 +110,7 @@ public final class GenerateCommand implements Runnable {
      * null) receives tokens only when a single prompt is decoded with a tokenizer, so deltas are text.
      */
     public Outcome generate(ProgressListener progress, TokenListener listener) {
-        Settings settings = common.settings();
+        Settings settings = cacheDir == null ? common.settings() : common.settings().withCacheDir(cacheDir);
         // Bad input fails before any export or load starts.
         List<int[]> rows = new ArrayList<>();
         if (prompts.ids != null) {
@@ -131,7 +141,7 @@ public final class GenerateCommand implements Runnable {
             }
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
-            return new Outcome(opened.backend().name(), result, stream);
+            return new Outcome(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs());
         }
     }
 
@@ -181,6 +191,10 @@ public final class GenerateCommand implements Runnable {
             }
         }
         GenerationResult.Timings t = r.timings();
+        if (o.compiled() != null) {
+            out.println(String.format(Locale.ROOT, "-- compiled on the fly: cache %s in %.0f ms (%s)",
+                    o.compiled().cache(), o.exportMs(), o.compiled().module()));
+        }
         out.println(String.format(Locale.ROOT,
                 "-- %s batch=%d seq=%d bucket=%d | load %.0f ms | prefill %d tok %.1f ms (%.1f tok/s) | decode %d tok %.1f ms (%.1f tok/s)",
                 o.backend(), r.batchSize(), r.sequenceLength(), r.bucket(), t.loadMs(), t.promptTokens(),
@@ -199,10 +213,11 @@ public final class GenerateCommand implements Runnable {
         return sb.toString();
     }
 
-    static String toJson(String backend, GenerationResult r) {
+    static String toJson(Outcome o) {
+        GenerationResult r = o.result();
         ObjectMapper m = CommonOptions.JSON;
         ObjectNode root = m.createObjectNode();
-        root.put("backend", backend);
+        root.put("backend", o.backend());
         root.put("batch_size", r.batchSize());
         root.put("sequence_length", r.sequenceLength());
         root.put("bucket", r.bucket());
@@ -235,7 +250,15 @@ public final class GenerateCommand implements Runnable {
             }
         }
         GenerationResult.Timings t = r.timings();
+        if (o.compiled() != null) {
+            // A checkpoint compiled on the fly: the compile cache's verdict, as export reports it.
+            root.putObject("export").put("cache", o.compiled().cache()).put("entry", o.compiled().entry())
+                    .put("module", o.compiled().module().toString());
+        }
         ObjectNode tim = root.putObject("timings");
+        if (o.compiled() != null) {
+            tim.put("export_ms", o.exportMs());
+        }
         tim.put("load_ms", t.loadMs());
         tim.put("ttft_ms", t.ttftMs());
         tim.put("prefill_ms", t.prefillMs());

@@ -46,7 +46,7 @@ class SharedCacheProcessesTest {
         List<VerifyResult> verify = CacheRoot.at(root).verify();
         assertEquals(List.of(), verify.stream().filter(r -> !r.ok()).toList());
         long modules = cpu.counts().get(ModuleState.SUCCESS);
-        assertTrue(modules > 4, "the processes compiled and shared modules: " + modules);
+        assertTrue(modules > 0 && exports > modules, "the processes compiled and shared modules: " + modules);
         long moduleResults = verify.stream().filter(r -> r.path().contains("/MODULE_")).count();
         assertEquals(modules, moduleResults, "every compiled module re-hashed by verify");
         assertTrue(verify.size() - moduleResults >= modules, "every export registered: " + verify.size());

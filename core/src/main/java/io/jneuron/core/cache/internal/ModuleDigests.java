@@ -1,5 +1,7 @@
 package io.jneuron.core.cache.internal;
 
+import io.jneuron.core.files.AtomicFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

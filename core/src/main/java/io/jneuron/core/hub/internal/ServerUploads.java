@@ -1,5 +1,6 @@
 package io.jneuron.core.hub.internal;
 
+import io.jneuron.core.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.hub.internal.Exchanges.HttpError;

@@ -1,4 +1,4 @@
-package io.jneuron.core.cache.internal;
+package io.jneuron.core.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,9 +13,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 
 /**
- * Nothing half-written is ever visible (DESIGN.md §5): files are written beside their target and renamed
- * into place. New folders and files get the user's umask, or the group's access in a shared cache
- * ({@link CachePermissions}); optimum's umask 000 (world-writable) is deliberately not copied.
+ * The project's one helper for writes that readers never see half done (DESIGN.md §5): files are written
+ * beside their target and renamed into place, with one {@link #move} behaviour (an atomic rename, or a clear
+ * error) and one {@link #deleteTree}. New folders and files get the user's umask, or the group's access in a
+ * shared folder ({@link SharedFolders}); optimum's umask 000 (world-writable) is deliberately not copied.
  */
 public final class AtomicFiles {
     /** Prefix of our temp files and folders; cleanup may remove those of dead writers. */
@@ -33,20 +34,24 @@ public final class AtomicFiles {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
-            CachePermissions.inherit(tmp);
+            SharedFolders.inherit(tmp);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    /** Renames {@code from} onto {@code to} atomically (replacing a file; {@code from} must be on the same file system). */
+    /**
+     * Renames {@code from} onto {@code to} atomically, replacing a file or an empty folder. {@code from} must be
+     * on the same file system (a temp made by {@link #tempBeside} is); there is no copying fallback, because a
+     * copy could be seen half done.
+     */
     public static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + from + " to " + to + " atomically; the temp folder must be on the "
-                    + "cache's file system", e);
+            throw new IOException("cannot rename " + from + " to " + to + " atomically; the temp file must be on the "
+                    + "target's file system", e);
         }
     }
 
@@ -61,11 +66,25 @@ public final class AtomicFiles {
         }
         try {
             Files.createDirectory(dir);
-            CachePermissions.inherit(dir);
+            SharedFolders.inherit(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
                 throw e;
             }
+        }
+    }
+
+    /** A fresh hidden temp name beside {@code target}, so a crash leaves no file under the real name. */
+    public static Path tempBeside(Path target) {
+        return target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    }
+
+    /** {@link #deleteTree} for cleaning up our own temp files after a failure, which must not hide that failure. */
+    public static void deleteTreeQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // Leftover temp files carry TEMP_PREFIX; cache cleanup removes those of dead writers.
         }
     }
 

@@ -1,4 +1,4 @@
-package io.jneuron.core.cache.internal;
+package io.jneuron.core.files;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -13,12 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * chmod 2775 DIR}) is a shared cache, and what we create inside it is made group-writable (setgid on folders,
  * so the group carries down) for the other members. Never world-writable: any local user could swap an artifact.
  */
-public final class CachePermissions {
+public final class SharedFolders {
     private static final int SETGID = 02000;
     private static final int GROUP_RWX = 0070;
     private static final int GROUP_RW = 0060;
 
-    private CachePermissions() {
+    private SharedFolders() {
     }
 
     /** Whether {@code dir} is a shared cache folder: setgid and group-writable. False where there is no POSIX mode. */
