@@ -19,7 +19,9 @@ public final class NeuronExtension implements Extension {
                 .registerLineMagic("neuron_cache", (BaseKernel k, java.util.List<String> a) -> NeuronCacheMagic.run(k, a))
                 .registerLineMagic("neuron_backend", (BaseKernel k, java.util.List<String> a) -> NeuronBackendMagic.run(k, a))
                 .registerCellMagic("neuron_generate",
-                        (BaseKernel k, java.util.List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body));
+                        (BaseKernel k, java.util.List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body))
+                .registerCellMagic("neuron_pipeline",
+                        (BaseKernel k, java.util.List<String> a, String body) -> NeuronPipelineMagic.run(k, a, body));
         kernel.getRenderer().createRegistration(Table.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
                 .register((t, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Tables.html(t));
