@@ -23,7 +23,13 @@ final class NeuronExportMagic {
             return p.help();
         }
         LiveOutput progress = new LiveOutput(kernel);
-        ExportResult r = ((ExportCommand) p.command()).export(progress);
+        ExportResult r;
+        try {
+            r = ((ExportCommand) p.command()).export(progress);
+        } catch (RuntimeException e) {
+            progress.failed();
+            throw e;
+        }
         progress.progress("done", 1);
         return render(r);
     }

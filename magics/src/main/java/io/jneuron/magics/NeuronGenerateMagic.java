@@ -35,12 +35,18 @@ final class NeuronGenerateMagic {
         }
         LiveOutput live = new LiveOutput(kernel);
         StringBuilder text = new StringBuilder();
-        GenerateCommand.Outcome o = ((GenerateCommand) p.command()).generate(live, (row, id, delta) -> {
-            if (delta != null && !delta.isEmpty()) {
-                text.append(delta);
-                live.text(prompt + text, false);
-            }
-        });
+        GenerateCommand.Outcome o;
+        try {
+            o = ((GenerateCommand) p.command()).generate(live, (row, id, delta) -> {
+                if (delta != null && !delta.isEmpty()) {
+                    text.append(delta);
+                    live.text(prompt + text, false);
+                }
+            });
+        } catch (RuntimeException e) {
+            live.failed();
+            throw e;
+        }
         GenerationResult r = o.result();
         String generated = o.streamed() ? text.toString() : GenerateCommand.display(r.rows().get(0));
         live.text(prompt + generated, true);

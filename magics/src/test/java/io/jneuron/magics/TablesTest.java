@@ -24,7 +24,7 @@ class TablesTest {
         assertTrue(html.contains("&lt;script&gt;"), html);
         assertTrue(html.contains("model &lt;b&gt;"), html);
         assertFalse(html.contains("<script>"), html);
-        assertTrue(html.contains("<td>-</td>"), html);
+        assertTrue(html.contains("overflow-wrap:anywhere\">-</td>"), html);
         assertTrue(((String) d.getData(MIMEType.TEXT_PLAIN)).startsWith("model <b>"));
     }
 

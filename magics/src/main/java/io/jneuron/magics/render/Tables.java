@@ -3,12 +3,8 @@ package io.jneuron.magics.render;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.io.html.HtmlWriteOptions;
-import tech.tablesaw.io.html.HtmlWriter;
+import io.jneuron.core.report.TableLayout;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,17 +39,30 @@ public final class Tables {
     }
 
     public static String html(Table t) {
-        StringWriter w = new StringWriter();
-        try {
-            new HtmlWriter().write(t, HtmlWriteOptions.builder(w).escapeText(true).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString().replaceFirst("<table", "<table class=\"" + CSS_CLASS + "\"");
+        List<List<String>> rows = rows(t);
+        return TableLayout.html(CSS_CLASS, t.columnNames(), rows, TableLayout.numericColumns(t.columnCount(), rows));
     }
 
+    /** Compact text, at most {@link TableLayout#MAX_WIDTH} characters a line (long cells elided; HTML has them whole). */
     public static String text(Table t) {
-        return t.rowCount() == 0 ? t.name() + "\n(no rows)" : t.printAll();
+        if (t.rowCount() == 0) {
+            return t.name() + "\n(no rows)";
+        }
+        List<List<String>> rows = rows(t);
+        return TableLayout.text(t.columnNames(), rows, TableLayout.numericColumns(t.columnCount(), rows),
+                TableLayout.MAX_WIDTH);
+    }
+
+    private static List<List<String>> rows(Table t) {
+        List<List<String>> rows = new ArrayList<>();
+        for (int r = 0; r < t.rowCount(); r++) {
+            List<String> row = new ArrayList<>();
+            for (int c = 0; c < t.columnCount(); c++) {
+                row.add(t.getString(r, c));
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** One display bundle: an escaped headline, then each table. */
@@ -62,7 +71,7 @@ public final class Tables {
         StringBuilder text = new StringBuilder();
         if (headline != null) {
             html.append("<p class=\"jneuron-headline\">").append(Html.escape(headline)).append("</p>\n");
-            text.append(headline).append('\n');
+            text.append(TableLayout.wrap(headline, TableLayout.MAX_WIDTH)).append('\n');
         }
         for (Table t : tables) {
             html.append(html(t)).append('\n');
