@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${1:-/tmp/jneuron-bench}"
 B="$ROOT/bin/jneuron"
 J="$ROOT/bench/jlama/run.sh"
-export NEURON_KERNEL_EXPORT_CACHE="$DIR/exports"
+export NEURON_KERNEL_CACHE_DIR="$DIR/compile-cache"
 [ -f "$DIR/llama-110m/config.json" ] || "$B" testing tiny-model llama "$DIR/llama-110m" --preset 110m
 # ~1.8M parameters; widths are multiples of 16 because Jlama miscomputes other sizes.
 [ -f "$DIR/llama-2m/config.json" ] || "$B" testing tiny-model llama "$DIR/llama-2m" --vocab 8192 --intermediate 352

@@ -89,9 +89,13 @@ class ExportPipelineTest {
                     .generate(GenerationRequest.builder(o.tokenizer().encode("Once upon a time", true))
                             .maxNewTokens(8).build()).rows().get(0).generatedIds();
         }
-        Settings onTheFly = new Settings("cpu", 2, tmp.resolve("exports"));
+        Settings onTheFly = new Settings("cpu", 2, cache.toString());
         try (ModelOpener.Opened o = ModelOpener.open(model.toString(), new ShapeRequest(1, 128, DType.FP32, null),
                 onTheFly, (s, f) -> { })) {
+            // One export path: generating from the checkpoint reuses the module the export compiled.
+            assertEquals(ExportResult.HIT_LOCAL, o.compiled().cache());
+            assertEquals(r.entry(), o.compiled().entry());
+            assertEquals(r.module(), o.compiled().module());
             int[] fromCheckpoint = new Generator(o.model(), o.tokenizer())
                     .generate(GenerationRequest.builder(o.tokenizer().encode("Once upon a time", true))
                             .maxNewTokens(8).build()).rows().get(0).generatedIds();

@@ -46,10 +46,14 @@ class GenerateCliTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--threads");
         all.add("2");
+        return runExactly(all.toArray(String[]::new));
+    }
+
+    static Run runExactly(String... all) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        System.setProperty("neuron.kernel.export_cache", tmp.resolve("exports").toString());
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+        System.setProperty("neuron.kernel.cache_dir", tmp.resolve("cache").toString());
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -116,10 +120,37 @@ class GenerateCliTest {
                 r.err().strip(), "rejected before any work, so nothing else on stderr");
         Run missing = run("generate", tmp.resolve("nope").toString(), "--prompt", "hi");
         assertEquals(1, missing.code());
-        assertTrue(missing.err().startsWith("error: model '" + tmp.resolve("nope") + "' is neither a folder"), missing.err());
+        assertEquals("error: model '" + tmp.resolve("nope") + "' is not a folder (no such directory); check the path",
+                missing.lastErrLine());
         Run empty = run("generate", Files.exists(tmp) ? tmp.toString() : "", "--prompt", "hi");
         assertEquals(1, empty.code());
         assertEquals("error: " + tmp + "/config.json: file not found", empty.lastErrLine());
+    }
+
+    @Test
+    void aCheckpointTwiceIsCompiledOnceThroughTheCompileCacheAndTheSecondRunIsAHit() throws Exception {
+        Path cache = tmp.resolve("cache-twice");
+        String[] args = {"generate", model.toString(), "--prompt-ids", "3,4,5", "--max_new_tokens", "4",
+                "--sequence_length", "32", "--cache_dir", cache.toString(), "--format", "json"};
+        Run first = run(args);
+        assertEquals(0, first.code(), first.err());
+        JsonNode a = JSON.readTree(first.out());
+        assertEquals("miss", a.get("export").get("cache").asText());
+        JsonNode status1 = JSON.readTree(runExactly("cache", "status", "--cache_dir", cache.toString(), "--format", "json").out());
+        Run second = run(args);
+        JsonNode b = JSON.readTree(second.out());
+        assertEquals("hit-local", b.get("export").get("cache").asText());
+        assertEquals(a.get("export").get("entry"), b.get("export").get("entry"));
+        assertEquals(a.get("generated_ids"), b.get("generated_ids"));
+        assertTrue(b.get("timings").has("export_ms"));
+        // cache status shows the one module and its registry entry, the same after the hit: nothing was compiled again.
+        JsonNode status2 = JSON.readTree(runExactly("cache", "status", "--cache_dir", cache.toString(), "--format", "json").out());
+        JsonNode cpu = status2.get("compilers").get(0);
+        assertEquals("jneuron-cpu", cpu.get("compiler").asText());
+        assertEquals(1, cpu.get("states").get("success").get("count").asInt(), status2.toString());
+        assertTrue(cpu.get("registry_entries").asInt() >= 1, "the entry (and its alias) are filed");
+        assertEquals(status1, status2);
+        assertTrue(a.get("export").get("module").asText().startsWith(cache.toString()));
     }
 
     static String[] concat(String[] a, String b) {

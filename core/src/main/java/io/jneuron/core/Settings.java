@@ -1,6 +1,5 @@
 package io.jneuron.core;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,28 +9,19 @@ import java.util.Map;
  *
  * @param backend explicit backend name, or null to pick the best available
  * @param threads     worker threads for CPU kernels (default: available processors)
- * @param exportCache where checkpoints given to {@code generate} are exported on the fly
- *                    ({@code neuron.kernel.export_cache}, default {@code ~/.cache/jneuron/exports})
+ * @param cacheDir    the compile cache root for exports, on-the-fly ones included ({@code neuron.kernel.cache_dir});
+ *                    null resolves it from the environment as {@code export} does ({@code CacheRoot.resolve})
  */
-public record Settings(String backend, int threads, Path exportCache) {
+public record Settings(String backend, int threads, String cacheDir) {
 
     public Settings {
         if (threads <= 0) {
             throw new NeuronKernelException("threads must be positive, got " + threads);
         }
-        if (exportCache == null) {
-            exportCache = defaultExportCache();
-        }
     }
 
     public Settings(String backend, int threads) {
         this(backend, threads, null);
-    }
-
-    private static Path defaultExportCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("jneuron").resolve("exports");
     }
 
     public static Settings fromEnvironment() {
@@ -51,9 +41,9 @@ public record Settings(String backend, int threads, Path exportCache) {
                         + threads + "'");
             }
         }
-        String cache = read(props, env, "export_cache");
+        String cache = read(props, env, "cache_dir");
         return new Settings(backend == null || backend.isBlank() ? null : backend.trim(), n,
-                cache == null || cache.isBlank() ? null : Path.of(cache));
+                cache == null || cache.isBlank() ? null : cache);
     }
 
     private static String read(Map<String, String> props, Map<String, String> env, String key) {
@@ -62,10 +52,14 @@ public record Settings(String backend, int threads, Path exportCache) {
     }
 
     public Settings withBackend(String name) {
-        return new Settings(name, threads, exportCache);
+        return new Settings(name, threads, cacheDir);
     }
 
     public Settings withThreads(int n) {
-        return new Settings(backend, n, exportCache);
+        return new Settings(backend, n, cacheDir);
+    }
+
+    public Settings withCacheDir(String dir) {
+        return new Settings(backend, threads, dir);
     }
 }

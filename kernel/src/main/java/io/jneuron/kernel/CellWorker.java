@@ -44,6 +44,8 @@ final class CellWorker {
     /** Runs {@code work} and waits; its exception is rethrown as is (checked ones unchanged). */
     <T> T run(Callable<T> work) throws Exception {
         Future<T> f = pool.submit(work);
+        // A magic such as %load runs cells itself: restore the outer work when the inner ends.
+        Future<?> outer = current;
         current = f;
         try {
             return f.get();
@@ -60,7 +62,7 @@ final class CellWorker {
             }
             throw (Error) c;
         } finally {
-            current = null;
+            current = outer;
         }
     }
 

@@ -32,7 +32,10 @@ final class JShellEvaluator implements AutoCloseable {
                 .compilerOptions("-Xlint:none", "-proc:none").build();
     }
 
-    /** Evaluates every snippet of {@code code}; returns the last expression's value, or null. */
+    /**
+     * Evaluates every snippet of {@code code}; returns the last expression's value ({@link SnippetControl#NULL}
+     * when that value is null, which renders as "null"), or null when the cell has no value.
+     */
     Object eval(String code) {
         SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
         Object last = null;
@@ -96,6 +99,13 @@ final class JShellEvaluator implements AutoCloseable {
             if (CellWorker.Interrupted.class.getName().equals(ev.getExceptionClassName())) {
                 return new CellWorker.Interrupted();
             }
+            if (ExitGuard.Refused.class.getName().equals(ev.getExceptionClassName())) {
+                return new CellError(ev.getMessage(), List.of());
+            }
+            if (ev.getExceptionClassName().equals(OutOfMemoryError.class.getName())) {
+                return new CellError("java.lang.OutOfMemoryError: " + ev.getMessage() + " (the cell's objects were "
+                        + "freed; the kernel goes on. Use smaller data or a larger -Xmx in the kernelspec)", userFrames(ev));
+            }
             return new CellError(ev.getExceptionClassName() + (ev.getMessage() == null ? "" : ": " + ev.getMessage()),
                     userFrames(ev));
         }
@@ -106,13 +116,20 @@ final class JShellEvaluator implements AutoCloseable {
         return new CellError(String.valueOf(e), List.of());
     }
 
-    /** Stack frames of the user's snippets only; the kernel's own frames are noise in a cell. */
+    /** Stack frames of the user's snippets only (JDK and library frames are noise in a cell), then the causes. */
     private static List<String> userFrames(EvalException ev) {
         List<String> out = new ArrayList<>();
         for (StackTraceElement f : ev.getStackTrace()) {
-            if (f.getClassName().startsWith("REPL.")) {
-                out.add("  at " + f.getMethodName() + " (cell line " + f.getLineNumber() + ")");
+            // JShell renames the frames of snippet code: file "#<snippet id>", and an empty method for the cell itself.
+            String file = f.getFileName();
+            if (file != null && file.startsWith("#")) {
+                String where = f.getMethodName().isEmpty() ? "the cell" : f.getMethodName();
+                out.add("  at " + where + " (snippet " + file + ", line " + f.getLineNumber() + ")");
             }
+        }
+        for (Throwable c = ev.getCause(); c != null && out.size() < 20; c = c.getCause()) {
+            String name = c instanceof EvalException e ? e.getExceptionClassName() : c.getClass().getName();
+            out.add("caused by " + name + (c.getMessage() == null ? "" : ": " + c.getMessage()));
         }
         return out;
     }
@@ -123,6 +140,29 @@ final class JShellEvaluator implements AutoCloseable {
 
     List<SourceCodeAnalysis.Documentation> documentation(String code, int cursor) {
         return shell.sourceCodeAnalysis().documentation(code, cursor, false);
+    }
+
+    /** Whether {@code code} is a whole sequence of snippets, so that a magic line may follow it. */
+    boolean isComplete(String code) {
+        SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
+        String rest = code;
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(rest);
+            if (!info.completeness().isComplete()) {
+                return false;
+            }
+            rest = info.remaining();
+        }
+        return true;
+    }
+
+    boolean isVariable(String name) {
+        return shell.variables().anyMatch(v -> v.name().equals(name) && shell.status(v).isActive());
+    }
+
+    /** Adds to the class path of both the compiler and the snippets' loader. */
+    void addToClasspath(List<java.nio.file.Path> paths) {
+        paths.forEach(p -> shell.addToClasspath(p.toAbsolutePath().toString()));
     }
 
     SourceCodeAnalysis.Completeness completeness(String code) {

@@ -1,5 +1,8 @@
 package io.jneuron.kernel;
 
+import io.jneuron.kernel.magic.KernelMagics;
+import io.jneuron.kernel.magic.MagicCatalog;
+import io.jneuron.kernel.magic.MavenResolver;
 import jdk.jshell.SourceCodeAnalysis;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -19,10 +22,10 @@ import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -34,8 +37,12 @@ import java.util.regex.Pattern;
  */
 public final class NeuronKernel extends BaseKernel {
     private static final Pattern MAGIC_PREFIX = Pattern.compile("^\\s*(%%?)([A-Za-z0-9_]*)$");
+    /** A magic's name and the argument text after it, up to the cursor. */
+    private static final Pattern MAGIC_ARGS = Pattern.compile("^\\s*(%%?)([A-Za-z_][A-Za-z0-9_]*)[ \\t]+(.*)$");
 
     private final JShellEvaluator evaluator = new JShellEvaluator();
+    private final MagicCatalog catalog = new MagicCatalog();
+    private final CellRunner runner;
     /** Serialises the evaluator between the shell thread and the start-up warm-up. */
     private final Object lock = new Object();
 
@@ -43,6 +50,23 @@ public final class NeuronKernel extends BaseKernel {
                          CommManager comms, Renderer renderer, MagicParser parser, MagicsRegistry magics,
                          boolean extensions, StringStyler errorStyler) {
         super(name, version, info, List.of(), history, io, comms, renderer, parser, magics, extensions, errorStyler);
+        this.runner = new CellRunner(this, evaluator, magics, catalog);
+        new KernelMagics(new KernelMagics.Host() {
+            @Override
+            public void addToClasspath(List<Path> paths) {
+                evaluator.addToClasspath(paths);
+            }
+
+            @Override
+            public Object evalCell(String code) {
+                return runner.run(code);
+            }
+
+            @Override
+            public MagicsRegistry magics() {
+                return magicsRegistry;
+            }
+        }, MavenResolver.forUser(), catalog).register(magics);
     }
 
     public static NeuronKernel create() {
@@ -77,23 +101,7 @@ public final class NeuronKernel extends BaseKernel {
     @Override
     public Object evalRaw(String code) {
         synchronized (lock) {
-            Optional<WholeCellMagic> m = WholeCellMagic.parse(code);
-            if (m.isPresent()) {
-                return runMagic(m.get());
-            }
-            return evaluator.eval(magicParser.resolveMagics(code));
-        }
-    }
-
-    private Object runMagic(WholeCellMagic m) {
-        try {
-            return evaluator.worker().run(() -> m.body() == null
-                    ? magicsRegistry.evalLineMagic(this, m.name(), m.args())
-                    : magicsRegistry.evalCellMagic(this, m.name(), m.args(), m.body()));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CellError("%" + m.name() + " failed: " + e, List.of());
+            return runner.run(code);
         }
     }
 
@@ -109,6 +117,15 @@ public final class NeuronKernel extends BaseKernel {
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
+        Matcher magic = Pattern.compile("^\\s*(%%?)([A-Za-z_][A-Za-z0-9_]*)").matcher(lineAt(code, at));
+        if (magic.find()) {
+            boolean cell = magic.group(1).equals("%%");
+            Set<String> names = cell ? magicsRegistry.getCellMagicNames() : magicsRegistry.getLineMagicNames();
+            if (!names.contains(magic.group(2))) {
+                return null;
+            }
+            return catalog.help(magic.group(2), cell, List.of()).map(DisplayData::new).orElse(null);
+        }
         List<SourceCodeAnalysis.Documentation> docs;
         synchronized (lock) {
             docs = evaluator.documentation(code, at);
@@ -128,12 +145,22 @@ public final class NeuronKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
-        Matcher mm = MAGIC_PREFIX.matcher(code.substring(0, at));
+        String line = code.substring(code.lastIndexOf('\n', at - 1) + 1, at);
+        Matcher mm = MAGIC_PREFIX.matcher(line);
         if (mm.find()) {
             Set<String> names = new TreeSet<>(mm.group(1).equals("%%") ? magicsRegistry.getCellMagicNames()
                     : magicsRegistry.getLineMagicNames());
             List<String> hits = names.stream().filter(n -> n.startsWith(mm.group(2))).map(n -> mm.group(1) + n).toList();
             return new ReplacementOptions(hits, at - mm.group(1).length() - mm.group(2).length(), at);
+        }
+        Matcher ma = MAGIC_ARGS.matcher(line);
+        if (ma.find()) {
+            String args = ma.group(3);
+            boolean endsInSpace = args.isEmpty() || Character.isWhitespace(args.charAt(args.length() - 1));
+            List<String> words = CellPlan.split(args);
+            String partial = endsInSpace || words.isEmpty() ? "" : words.remove(words.size() - 1);
+            List<String> hits = catalog.complete(ma.group(2), ma.group(1).equals("%%"), words, partial);
+            return new ReplacementOptions(hits, at - partial.length(), at);
         }
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> sugg;
@@ -148,12 +175,13 @@ public final class NeuronKernel extends BaseKernel {
 
     @Override
     public String isComplete(String code) {
-        if (WholeCellMagic.parse(code).isPresent()) {
-            return IS_COMPLETE_YES;
-        }
         SourceCodeAnalysis.Completeness c;
         synchronized (lock) {
-            c = evaluator.completeness(code);
+            CellPlan plan = CellPlan.parse(code, evaluator::isComplete);
+            if (plan.steps().stream().anyMatch(s -> s instanceof CellPlan.CellMagic)) {
+                return IS_COMPLETE_YES;
+            }
+            c = evaluator.completeness(plan.java());
         }
         // Any other string means "incomplete", and is the indent for the next line.
         return switch (c) {
@@ -161,6 +189,12 @@ public final class NeuronKernel extends BaseKernel {
             case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> "";
             case UNKNOWN -> IS_COMPLETE_BAD;
         };
+    }
+
+    private static String lineAt(String code, int at) {
+        int start = code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        int end = code.indexOf('\n', at);
+        return code.substring(start, end < 0 ? code.length() : end);
     }
 
     @Override

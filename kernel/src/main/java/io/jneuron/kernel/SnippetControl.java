@@ -18,6 +18,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SnippetControl extends DirectExecutionControl {
     static final String KEY_PREFIX = "\u0000jneuron-value-";
+    /**
+     * The value string of a snippet whose value is null. JShell needs a non-null string for every
+     * value-bearing snippet (it NPEs on null), and the kernel needs to tell null from "no value".
+     */
+    static final String NULL_KEY = KEY_PREFIX + "null";
+    /** What {@link #take} returns for {@link #NULL_KEY}: the snippet's value is null. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
 
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final AtomicLong next = new AtomicLong();
@@ -42,17 +54,31 @@ final class SnippetControl extends DirectExecutionControl {
             throw new InvocationTargetException(e);
         }
         if (result == null) {
-            return null;
+            return NULL_KEY;
         }
         String key = KEY_PREFIX + next.incrementAndGet();
         values.put(key, result);
         return key;
     }
 
-    /** The object behind a value key, removed from the store; null for anything else. */
+    /** The object behind a value key, removed from the store ({@link #NULL} for a null value); null for anything else. */
     Object take(String key) {
+        if (NULL_KEY.equals(key)) {
+            return NULL;
+        }
         return key != null && key.startsWith(KEY_PREFIX) ? values.remove(key) : null;
     }
+
+    /** Snippet classes are rewritten so that a cell cannot end the kernel's JVM (see {@link ExitGuard}). */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        ClassBytecodes[] guarded = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            guarded[i] = new ClassBytecodes(cbcs[i].name(), ExitGuard.rewrite(cbcs[i].bytecodes()));
+        }
+        super.load(guarded);
+    }
+
 
     /** Drops objects no cell will render, so they can be collected. */
     void clearValues() {

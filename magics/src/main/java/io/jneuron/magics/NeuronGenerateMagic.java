@@ -41,6 +41,6 @@ final class NeuronGenerateMagic {
         });
         live.text(prompt + (g.streamed() ? text.toString() : g.text(0)), true);
         // The text is in the live area already; the cell's value shows the timings.
-        return new Generation(g.backend(), g.result(), true);
+        return g.shown();
     }
 }

@@ -18,6 +18,16 @@ final class VectorKernels {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int L = F.length();
     private static final int HALF = PackedMatrix.BLOCK / 2;
+    /** Sign, fp16 exponent and mantissa after {@code ASHR 3}: bits 31 and 27..13. */
+    private static final int FP16_MASK = 0x8FFFE000;
+    /**
+     * fp16 decode multiplies weights scaled by 2^-112 (see {@link #fp16Lo}) with activations scaled by
+     * {@code X_SCALE}, and rescales each sum by {@code OUT_SCALE}: powers of two, so nothing is rounded
+     * differently, except products below ~2^-110 (negligible) and activations above ~2^32 (none are).
+     */
+    private static final float X_SCALE = 0x1p96f;
+    private static final float OUT_SCALE = 0x1p16f;
+    private static final ThreadLocal<float[]> SCALED_X = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorKernels() {
     }
@@ -111,10 +121,7 @@ final class VectorKernels {
         if (!fp16) {
             return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
         }
-        // Exponent+mantissa moved into float position, rescaled by 2^112, then the sign put back.
-        FloatVector mag = v.lanewise(VectorOperators.LSHL, 13).and(0x0FFFE000).reinterpretAsFloats().mul(0x1p112f);
-        IntVector sign = v.lanewise(VectorOperators.LSHL, 16).and(0x80000000);
-        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return fp16Lo(v).mul(0x1p112f);
     }
 
     /** Element j + 16 of a block (high half) as fp32. */
@@ -122,9 +129,22 @@ final class VectorKernels {
         if (!fp16) {
             return v.and(0xFFFF0000).reinterpretAsFloats();
         }
-        FloatVector mag = v.lanewise(VectorOperators.LSHR, 3).and(0x0FFFE000).reinterpretAsFloats().mul(0x1p112f);
-        IntVector sign = v.and(0x80000000);
-        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return fp16Hi(v).mul(0x1p112f);
+    }
+
+    /**
+     * The low fp16 of each int as fp32 times 2^-112: an arithmetic shift puts sign, exponent and
+     * mantissa where a float has them (the exponent still in fp16's bias, hence the factor; fp16
+     * subnormals land on float subnormals, so the value is exact), the mask clears the copied sign bits.
+     */
+    private static FloatVector fp16Lo(IntVector v) {
+        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(FP16_MASK)
+                .reinterpretAsFloats();
+    }
+
+    /** The high fp16 of each int as fp32 times 2^-112 (see {@link #fp16Lo}). */
+    private static FloatVector fp16Hi(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 3).and(FP16_MASK).reinterpretAsFloats();
     }
 
     /**
@@ -134,6 +154,9 @@ final class VectorKernels {
     static void rowsPacked(int[] w, int stride, boolean fp16, float[] x, int xs, int tokens, float[] out, int os,
                            int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        // Tokens the 4x4 kernel does not cover go through the one-token kernel.
+        int single = scratch != null ? tokens / 4 * 4 : 0;
+        float[] xScaled = fp16 && single < tokens ? scaledX(x, xs, single, tokens, stride) : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int t = 0;
@@ -145,7 +168,7 @@ final class VectorKernels {
             }
             for (; t < tokens; t++) {
                 if (fp16) {
-                    packedBlock4x1(w, stride, true, r, x, t * xs, out, t * os);
+                    fp16Block4x1(w, stride, r, xScaled, (t - single) * stride, out, t * os);
                 } else {
                     bf16Block4x1(w, stride, r, x, t * xs, out, t * os);
                 }
@@ -201,8 +224,11 @@ final class VectorKernels {
         out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
-    private static void packedBlock4x1(int[] w, int stride, boolean fp16, int r, float[] x, int xo, float[] out,
-                                       int oo) {
+    /**
+     * fp16 decode: as {@link #bf16Block4x1} with the three-instruction widening of {@link #fp16Lo} /
+     * {@link #fp16Hi}; {@code x} is pre-scaled by {@link #X_SCALE}, so no per-element rescale is needed.
+     */
+    private static void fp16Block4x1(int[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int half = stride / 2;
         int w0 = r * half, w1 = w0 + half, w2 = w1 + half, w3 = w2 + half;
@@ -215,16 +241,35 @@ final class VectorKernels {
                 IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
                 IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
                 IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
-                a0 = hi(v0, fp16).fma(xh, lo(v0, fp16).fma(xl, a0));
-                a1 = hi(v1, fp16).fma(xh, lo(v1, fp16).fma(xl, a1));
-                a2 = hi(v2, fp16).fma(xh, lo(v2, fp16).fma(xl, a2));
-                a3 = hi(v3, fp16).fma(xh, lo(v3, fp16).fma(xl, a3));
+                a0 = fp16Lo(v0).fma(xl, a0);
+                a1 = fp16Lo(v1).fma(xl, a1);
+                a2 = fp16Lo(v2).fma(xl, a2);
+                a3 = fp16Lo(v3).fma(xl, a3);
+                a0 = fp16Hi(v0).fma(xh, a0);
+                a1 = fp16Hi(v1).fma(xh, a1);
+                a2 = fp16Hi(v2).fma(xh, a2);
+                a3 = fp16Hi(v3).fma(xh, a3);
             }
         }
-        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[oo + r] = a0.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+    }
+
+    /** Tokens {@code t0..t1-1} times {@link #X_SCALE}, {@code stride} apart from index 0 of this thread's scratch. */
+    private static float[] scaledX(float[] x, int xs, int t0, int t1, int stride) {
+        float[] d = SCALED_X.get();
+        if (d.length < (t1 - t0) * stride) {
+            d = new float[(t1 - t0) * stride];
+            SCALED_X.set(d);
+        }
+        for (int t = t0; t < t1; t++) {
+            for (int i = 0; i < stride; i += L) {
+                FloatVector.fromArray(F, x, t * xs + i).mul(X_SCALE).intoArray(d, (t - t0) * stride + i);
+            }
+        }
+        return d;
     }
 
     /** Rows {@code r..r+n-1} of packed 16-bit weights as fp32 rows of {@code stride} in {@code dst}. */

@@ -59,6 +59,43 @@ class KernelsTest {
         }
     }
 
+    /**
+     * fp16 decode widens with shifts and rescales by powers of two: subnormal halves (below 6.1e-5),
+     * signed zeros and large activations must come out as a double loop over the exact halves gives.
+     */
+    @ParameterizedTest
+    @CsvSource({"1e-5,1", "1e-5,3", "3e-3,2", "1,1"})
+    void fp16DecodeIsExactForSubnormalWeightsAndLargeActivations(double scale, int tokens) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int rows = 12;
+        int cols = 96;
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i % 11 == 0 ? (i % 2 == 0 ? 0f : -0f) : (float) (rnd.nextGaussian() * scale);
+        }
+        PackedMatrix m = PackedMatrix.pack(DType.FP16, rows, cols, w);
+        float[] x = new float[tokens * m.stride()];
+        for (int t = 0; t < tokens; t++) {
+            for (int c = 0; c < cols; c++) {
+                x[t * m.stride() + c] = (float) (rnd.nextGaussian() * (c % 7 == 0 ? 3e4 : 1));
+            }
+        }
+        float[] out = new float[tokens * rows];
+        Kernels.matmul(m, x, m.stride(), tokens, out, rows, PAR);
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                double expect = 0;
+                double mag = 0;
+                for (int c = 0; c < cols; c++) {
+                    double p = rounded(DType.FP16, w[r * cols + c]) * x[t * m.stride() + c];
+                    expect += p;
+                    mag += Math.abs(p);
+                }
+                assertEquals(expect, out[t * rows + r], 1e-6 * mag, "row " + r + " token " + t);
+            }
+        }
+    }
+
     @Test
     void packedElementsReadBackExactly() {
         float[] w = {1f, -2.5f, 0.1f, 65504f, -0f, 3.0e-5f, 1e-8f, 0.33333334f, 7f};

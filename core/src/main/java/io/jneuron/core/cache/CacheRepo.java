@@ -1,6 +1,6 @@
 package io.jneuron.core.cache;
 
-import io.jneuron.core.cache.internal.AtomicFiles;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
 import io.jneuron.core.hub.HubException;

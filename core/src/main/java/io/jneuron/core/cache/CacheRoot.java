@@ -1,6 +1,6 @@
 package io.jneuron.core.cache;
 
-import io.jneuron.core.cache.internal.AtomicFiles;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.internal.CacheCleaner;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.RegistryScanner;

@@ -1,7 +1,7 @@
 package io.jneuron.core.cache;
 
 import io.jneuron.core.NeuronKernelException;
-import io.jneuron.core.cache.internal.AtomicFiles;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.internal.Hashes;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.ModuleLock;

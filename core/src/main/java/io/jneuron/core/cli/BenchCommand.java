@@ -62,6 +62,9 @@ final class BenchCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--cache_dir", description = "Compile cache root for a checkpoint compiled on the fly (default: as export).")
+    String cacheDir;
+
     static final String[] METRICS = {"load_ms", "prefill_tok_s", "decode_tok_s", "ttft_ms", "peak_rss_mb"};
 
     @Override
@@ -71,13 +74,13 @@ final class BenchCommand implements Runnable {
                     + "--warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Settings settings = common.settings();
+        Settings settings = cacheDir == null ? common.settings() : common.settings().withCacheDir(cacheDir);
         if (inProcess) {
             out.println(BenchRun.measure(model, shape.request(), settings, promptLength, newTokens, warmup, iterations));
             return;
         }
         ExportedModel exported = ModelOpener.prepare(model, shape.request(), settings,
-                common.json() ? (s, f) -> { } : Output.stderrProgress(spec.commandLine().getErr()));
+                common.json() ? (s, f) -> { } : Output.stderrProgress(spec.commandLine().getErr())).exported();
         List<JsonNode> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             results.add(child(exported, settings));
@@ -120,10 +123,18 @@ final class BenchCommand implements Runnable {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
-                exported.folder().toString(), "--in-process", "--format", "json",
+                model, "--in-process", "--format", "json",
+                // The shapes prepared here, so a checkpoint's child run finds the same module in the compile cache.
+                "--batch_size", Integer.toString(exported.shape().batchSize()),
+                "--sequence_length", Integer.toString(exported.shape().sequenceLength()),
+                "--auto_cast_type", exported.shape().dtype().cliName(), "--buckets",
+                exported.shape().buckets().sizes().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
                 "--prompt-length", Integer.toString(promptLength), "--new-tokens", Integer.toString(newTokens),
                 "--warmup", Integer.toString(warmup), "--iterations", Integer.toString(iterations),
                 "--threads", Integer.toString(settings.threads()), "--backend", exported.backend()));
+        if (settings.cacheDir() != null) {
+            cmd.addAll(List.of("--cache_dir", settings.cacheDir()));
+        }
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
             p.getOutputStream().close();

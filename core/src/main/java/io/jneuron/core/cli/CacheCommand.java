@@ -1,6 +1,8 @@
 package io.jneuron.core.cli;
 
 import io.jneuron.core.cache.CleanupOptions;
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubConfig;
 import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.service.CacheResults;
@@ -15,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code jneuron cache lookup|list|status|cleanup|verify|synchronize|create|set}: the compile cache, its registry
@@ -31,13 +34,20 @@ public final class CacheCommand implements Runnable {
 
     /** The environment the verbs read (tests pass their own). */
     final Map<String, String> env;
+    /** How the verbs make Hub clients (tests add a request counter). */
+    final Function<HubConfig, HubClient> clients;
 
     public CacheCommand() {
         this(System.getenv());
     }
 
     CacheCommand(Map<String, String> env) {
+        this(env, HubClient::create);
+    }
+
+    CacheCommand(Map<String, String> env, Function<HubConfig, HubClient> clients) {
         this.env = Map.copyOf(env);
+        this.clients = clients;
     }
 
     @Override
@@ -57,7 +67,7 @@ public final class CacheCommand implements Runnable {
         @Override
         public Integer call() {
             Render.Format f = Render.Format.parse(format);
-            Report r = report(Output.context(spec, parent.env, f));
+            Report r = report(Output.context(spec, parent.env, f).withHubClients(parent.clients));
             Output.print(spec, f, r);
             return exitCode(r);
         }
@@ -75,7 +85,7 @@ public final class CacheCommand implements Runnable {
     }
 
     @Command(name = "lookup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Cached configurations of a model (local folder or Hub id in the Hub cache).")
+        description = "Cached configurations of a model (a local folder, or a Hub id: only its config.json is fetched).")
     public static final class Lookup extends LocalVerb {
         @Parameters(paramLabel = "MODEL", description = "A folder with config.json, or a Hub id (org/name).")
         String model;

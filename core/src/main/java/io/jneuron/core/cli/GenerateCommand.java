@@ -19,8 +19,9 @@ import java.util.List;
 
 /** {@code jneuron generate} (docs/cli.md): text mode streams tokens, then the timings; JSON mode prints one document. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text with a model: an exported folder, a checkpoint folder (exported on the fly) "
-                + "or a Hub id already in the local Hugging Face cache.")
+        description = "Generate text with a model: an exported folder, a checkpoint folder (compiled on the fly "
+                + "through the compile cache), or a Hub id (a checkpoint or an exported model; downloaded into the "
+                + "Hugging Face cache).")
 public final class GenerateCommand implements Runnable, ReportCommand {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,6 +70,10 @@ public final class GenerateCommand implements Runnable, ReportCommand {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--cache_dir", description = "Compile cache root for a checkpoint compiled on the fly (default: "
+            + "NEURON_CC_FLAGS --cache_dir, NEURON_COMPILE_CACHE_URL, /var/tmp/neuron-compile-cache, as export).")
+    String cacheDir;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -106,7 +111,9 @@ public final class GenerateCommand implements Runnable, ReportCommand {
 
     /** {@link #report} with tokens streamed to {@code listener} (see {@link GenerateService#generate}). */
     public Generation generate(Context ctx, TokenListener listener) {
-        return GenerateService.generate(request(), listener, common.apply(ctx));
+        Context c = common.apply(ctx);
+        return GenerateService.generate(request(), listener, cacheDir == null ? c : c.withSettings(c.settings()
+                .withCacheDir(cacheDir)));
     }
 
     static int[] parseIds(String s) {

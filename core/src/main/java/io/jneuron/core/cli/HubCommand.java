@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code jneuron hub serve DIR}: a Hub-compatible server over a folder (DESIGN.md "Hub", §3). */
-@Command(name = "hub", description = "Hugging Face Hub tools.",
+@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
         subcommands = {HubCommand.Serve.class, CommandLine.HelpCommand.class})
 final class HubCommand implements Runnable {
     @CommandLine.Spec
@@ -28,7 +28,7 @@ final class HubCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
     }
 
-    @Command(name = "serve", description = "Serve DIR (repos in DIR/org/name/) with the Hub API, until interrupted. "
+    @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Serve DIR (repos in DIR/org/name/) with the Hub API, until interrupted. "
             + "Clients use the printed URL as HF_ENDPOINT.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Spec
@@ -52,11 +52,20 @@ final class HubCommand implements Runnable {
                 description = "Files of at least this many bytes go through LFS (default: the Hub's 10 MB).")
         long lfsThreshold;
 
+        @Option(names = "--request-timeout", paramLabel = "S", defaultValue = "300",
+                description = "Close a connection that takes over S seconds to send a request or to take a reply "
+                        + "(default ${DEFAULT-VALUE}; raise it for multi-GB transfers over slow links).")
+        long requestTimeout;
+
         /** Counted down to stop the server; tests call it instead of interrupting. */
         final CountDownLatch stop = new CountDownLatch(1);
 
         @Override
         public Integer call() throws Exception {
+            if (requestTimeout < 1) {
+                throw new NeuronKernelException("--request-timeout must be at least 1 second, got " + requestTimeout);
+            }
+            LocalHub.requestTimeout(requestTimeout);
             HubToken token = tokenFile == null ? null : readToken(tokenFile);
             try (LocalHub hub = LocalHub.start(dir, host, port, token, lfsThreshold, 1000)) {
                 PrintWriter out = spec.commandLine().getOut();

@@ -4,24 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.model.ModelFormatException;
 import io.jneuron.core.shape.BucketPlan;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * An exported model folder: the checkpoint's {@code config.json} and tokenizer files, the compiled
  * artifact, and {@code neuron_config.json} saying which backend compiled it, for which static
  * shapes, and where the artifact is. {@code generate} loads such a folder on its own.
  *
- * @param artifact file name of the artifact inside {@code folder}
- * @param entry    the registry entry hash this export corresponds to, or null (on-the-fly exports)
+ * @param artifact file name of the artifact inside {@code folder}; for a checkpoint compiled on the fly
+ *                 ({@link #compiledInCache}), the absolute path of the artifact in its compile cache module
+ * @param entry    the registry entry hash this export corresponds to, or null (an export by an external tool)
  */
 public record ExportedModel(Path folder, String backend, String compilerVersion, ShapeSpec shape, String artifact,
                             String checkpointId, String checkpointRevision, String task, String entry) {
@@ -34,6 +34,15 @@ public record ExportedModel(Path folder, String backend, String compilerVersion,
 
     public Path artifactPath() {
         return folder.resolve(artifact);
+    }
+
+    /**
+     * A checkpoint compiled on the fly, loaded where the compile cache keeps it: side files (tokenizer, special
+     * tokens) come from the checkpoint folder, the artifact from the module. Never written to disk.
+     */
+    public static ExportedModel compiledInCache(Path checkpoint, CompiledModule m) {
+        return new ExportedModel(checkpoint, m.backend(), m.compilerVersion(), m.shape(),
+                m.artifactPath().toAbsolutePath().toString(), m.modelId(), m.revision(), m.task(), m.entry());
     }
 
     public static ExportedModel read(Path folder) {
@@ -92,12 +101,12 @@ public record ExportedModel(Path folder, String backend, String compilerVersion,
         n.put("entry", entry);
         Path target = folder.resolve(NEURON_CONFIG);
         try {
-            Path tmp = Files.createTempFile(folder, "." + NEURON_CONFIG, ".tmp");
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            Path tmp = AtomicFiles.tempBeside(target);
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+                AtomicFiles.move(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new NeuronKernelException("cannot write " + target + ": " + e.getMessage(), e);

@@ -12,23 +12,19 @@ import io.jneuron.core.cache.CompileOutcome;
 import io.jneuron.core.cache.CompilerId;
 import io.jneuron.core.cache.HubModules;
 import io.jneuron.core.cache.ModuleState;
-import io.jneuron.core.cache.PyJson;
 import io.jneuron.core.cache.RegistryEntry;
 import io.jneuron.core.cache.WrittenEntry;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
+import io.jneuron.core.model.ModelResolver;
+import io.jneuron.core.model.ModelSource;
 import io.jneuron.core.shape.ShapeSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -58,79 +54,115 @@ public final class Exporter {
      */
     public static ExportResult export(ExportRequest req, Settings settings, ProgressListener progress, HubClient hub,
                                       String repo) {
+        return export(ModelResolver.fromEnvironment(), req, settings, progress, hub, repo);
+    }
+
+    /** As above, with MODEL resolved by {@code resolver} (a Hub id is downloaded into the Hugging Face cache). */
+    public static ExportResult export(ModelResolver resolver, ExportRequest req, Settings settings,
+                                      ProgressListener progress, HubClient hub, String repo) {
         Map<String, Double> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         progress.progress("resolve", -1);
-        Path folder = LocalModels.resolve(req.model());
-        boolean local = Files.isDirectory(Path.of(req.model()));
-        String modelId = local ? "local/" + folder.getFileName() : req.model();
-        String revision = local ? CheckpointFingerprint.of(folder) : folder.getFileName().toString();
-        Checkpoint ckpt = Checkpoint.open(folder);
-        Map<String, Object> config = readConfig(folder);
+        ModelSource src = resolver.resolve(req.model(), ModelResolver.Need.RUN);
+        if (src.exported()) {
+            throw new NeuronKernelException(req.model() + " is an exported model already; export its checkpoint, or "
+                    + "run it with generate");
+        }
+        Checkpoint ckpt = Checkpoint.open(src.folder());
         long t1 = lap(timings, "resolve_ms", t0);
 
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
         ShapeSpec shape = req.shape().resolve(ckpt.config().maxPositionEmbeddings());
+        int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
-            boolean neuron = !backend.name().equals("cpu");
-            int cores = req.numCores() == null ? 1 : req.numCores();
-            if (cores < 1) {
-                throw new NeuronKernelException("--num_cores must be at least 1, got " + cores);
-            }
-            if (!neuron && cores != 1) {
-                throw new NeuronKernelException("--num_cores " + cores + " needs the neuron backend; the cpu backend runs "
-                        + "one model per process (use --threads for CPU parallelism)");
-            }
-            MemoryPlan memory = MemoryPlan.of(ckpt.config(), shape, neuron, cores);
-            memory.check();
             Optional<ModelExporter> delegate = backend.modelExporter();
             if (delegate.isPresent()) {
+                MemoryPlan memory = plan(ckpt, shape, backend, cores);
                 long tp = lap(timings, "plan_ms", t1);
                 ModelExporter.Result r = delegate.get().export(new ModelExporter.Request(req.model(), task, shape, cores,
                         req.instanceType(), req.optlevel(), req.output(), req.cacheDir()), progress);
                 lap(timings, "compile_ms", tp);
                 timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
                 ExportedModel exported = new ExportedModel(r.output(), backend.name(), r.compilerVersion(), shape, null,
-                        modelId, revision, task, r.entry());
+                        src.modelId(), src.revision(), task, r.entry());
                 return new ExportResult(exported, ExportResult.MISS, r.entry(), r.entryFile(), null, r.files(), memory,
                         timings);
             }
-            String version = backend.compiler().version();
-            CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
-            Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, modelId, revision, shape, cores,
-                    req.instanceType(), req.optlevel());
-            RegistryEntry entry = RegistryEntry.create(config, neuronConfig, modelId, task);
-            String hash = entry.hash();
-            CacheRoot root = CacheRoot.resolve(req.cacheDir(), System.getenv());
-            CompileCache cache = root.compileCache(compiler);
-            long t2 = lap(timings, "plan_ms", t1);
-
-            String artifact = "model." + backend.name();
-            Optional<CompileOutcome> fromHub = fromHub(hub, repo, cache, hash, progress);
-            progress.progress("compile", 0);
-            CompileOutcome outcome = fromHub.isPresent() ? fromHub.get() : cache.compileOnce(hash, workDir ->
-                    backend.compiler().compile(ckpt, shape, workDir.resolve(artifact), progress));
-            WrittenEntry written = root.registry().write(compiler, entry);
-            String cacheState = !outcome.compiled() ? ExportResult.HIT_LOCAL
-                    : fromHub.isPresent() ? ExportResult.HIT_HUB : ExportResult.MISS;
-            progress.progress(switch (cacheState) {
-                case ExportResult.MISS -> "compiled";
-                case ExportResult.HIT_HUB -> "cache hit (hub)";
-                default -> "cache hit (local)";
-            }, 1);
-            long t3 = lap(timings, "compile_ms", t2);
-
+            CompiledModule m = compile(src, ckpt, backend, new Target(task, shape, cores, req.instanceType(),
+                    req.optlevel(), req.cacheDir()), hub, repo, progress);
+            timings.put("plan_ms", (System.nanoTime() - t1) / 1e6 - m.compileMs());
+            timings.put("compile_ms", m.compileMs());
+            long t3 = System.nanoTime();
             progress.progress("store", -1);
-            ExportedModel exported = new ExportedModel(req.output(), backend.name(), version, shape, artifact, modelId,
-                    revision, task, hash);
-            List<String> artifacts = assemble(ckpt.directory(), outcome.module().path().resolve(artifact), exported);
+            ExportedModel exported = new ExportedModel(req.output(), m.backend(), m.compilerVersion(), shape, m.artifact(),
+                    m.modelId(), m.revision(), task, m.entry());
+            List<String> artifacts = ExportFolder.assemble(ckpt.directory(), m.artifactPath(), exported);
             lap(timings, "store_ms", t3);
             timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
-            return new ExportResult(exported, cacheState, hash, written.canonical(), outcome.module().path(), artifacts,
-                    memory, timings);
+            return new ExportResult(exported, m.cache(), m.entry(), m.entryFile(), m.module(), artifacts, m.memory(),
+                    timings);
         }
+    }
+
+    /**
+     * What to compile a checkpoint for.
+     *
+     * @param cacheDir compile cache root as given by the user, or null to resolve it from the environment
+     */
+    public record Target(String task, ShapeSpec shape, int cores, String instanceType, String optlevel, String cacheDir) {
+    }
+
+    /**
+     * The compiled module of a checkpoint for {@code target}: from the local compile cache, else from the Hub
+     * cache repo {@code repo} (when given), else compiled once now under the module's lock; its registry entry
+     * is filed either way. The one path behind {@code export} and an on-the-fly {@code generate}.
+     */
+    public static CompiledModule compile(ModelSource src, Checkpoint ckpt, Backend backend, Target target,
+                                         HubClient hub, String repo, ProgressListener progress) {
+        MemoryPlan memory = plan(ckpt, target.shape(), backend, target.cores());
+        String version = backend.compiler().version();
+        CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
+        Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, src.modelId(), src.revision(),
+                target.shape(), target.cores(), target.instanceType(), target.optlevel());
+        RegistryEntry entry = RegistryEntry.create(src.config(), neuronConfig, src.modelId(), target.task());
+        String hash = entry.hash();
+        CacheRoot root = CacheRoot.resolve(target.cacheDir(), System.getenv());
+        CompileCache cache = root.compileCache(compiler);
+
+        long t0 = System.nanoTime();
+        String artifact = "model." + backend.name();
+        Optional<CompileOutcome> fromHub = fromHub(hub, repo, cache, hash, progress);
+        progress.progress("compile", 0);
+        CompileOutcome outcome = fromHub.isPresent() ? fromHub.get() : cache.compileOnce(hash, workDir ->
+                backend.compiler().compile(ckpt, target.shape(), workDir.resolve(artifact), progress));
+        WrittenEntry written = root.registry().write(compiler, entry);
+        String state = !outcome.compiled() ? ExportResult.HIT_LOCAL
+                : fromHub.isPresent() ? ExportResult.HIT_HUB : ExportResult.MISS;
+        progress.progress(switch (state) {
+            case ExportResult.MISS -> "compiled";
+            case ExportResult.HIT_HUB -> "cache hit (hub)";
+            default -> "cache hit (local)";
+        }, 1);
+        return new CompiledModule(backend.name(), version, src.modelId(), src.revision(), target.task(), target.shape(),
+                hash, written.canonical(), outcome.module().path(), artifact, state, memory,
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** Refuses what cannot fit before any work starts. */
+    private static MemoryPlan plan(Checkpoint ckpt, ShapeSpec shape, Backend backend, int cores) {
+        boolean neuron = !backend.name().equals("cpu");
+        if (cores < 1) {
+            throw new NeuronKernelException("--num_cores must be at least 1, got " + cores);
+        }
+        if (!neuron && cores != 1) {
+            throw new NeuronKernelException("--num_cores " + cores + " needs the neuron backend; the cpu backend runs "
+                    + "one model per process (use --threads for CPU parallelism)");
+        }
+        MemoryPlan memory = MemoryPlan.of(ckpt.config(), shape, neuron, cores);
+        memory.check();
+        return memory;
     }
 
     /** The module from the Hub when the local cache lacks it and the repo has it complete; else empty. */
@@ -168,70 +200,6 @@ public final class Exporter {
         n.put("target", instanceType == null ? backend : instanceType);
         n.put("optlevel", optlevel == null ? "2" : optlevel);
         return n;
-    }
-
-    private static Map<String, Object> readConfig(Path folder) {
-        Path file = folder.resolve(Checkpoint.CONFIG);
-        try {
-            return PyJson.parseObject(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new NeuronKernelException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Builds the output folder beside its final place and swaps it in, so a failure leaves the old
-     * export (or nothing) rather than a mix. The artifact is hard-linked from the cache when the
-     * file system allows (instant, and survives a cache cleanup), copied otherwise.
-     */
-    private static List<String> assemble(Path checkpoint, Path cachedArtifact, ExportedModel exported) {
-        Path out = exported.folder().toAbsolutePath().normalize();
-        if (Files.exists(out) && !ExportedModel.isExported(out) && !isEmptyDir(out)) {
-            throw new NeuronKernelException("output folder " + out + " exists and is not an exported model; choose "
-                    + "another folder or remove it");
-        }
-        Path tmp = null;
-        try {
-            Files.createDirectories(out.getParent());
-            tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".tmp");
-            List<String> names = new ArrayList<>();
-            for (String side : OnTheFlyExport.SIDE_FILES) {
-                Path src = checkpoint.resolve(side);
-                if (Files.isRegularFile(src)) {
-                    Files.copy(src, tmp.resolve(side));
-                    names.add(side);
-                }
-            }
-            Path artifact = tmp.resolve(exported.artifact());
-            try {
-                Files.createLink(artifact, cachedArtifact);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(cachedArtifact, artifact, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            names.add(exported.artifact());
-            exported.at(tmp).write();
-            names.add(ExportedModel.NEURON_CONFIG);
-            if (Files.exists(out)) {
-                OnTheFlyExport.deleteTree(out);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-            return names;
-        } catch (IOException e) {
-            throw new NeuronKernelException("cannot write the export to " + out + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                OnTheFlyExport.deleteTree(tmp);
-            }
-        }
-    }
-
-    private static boolean isEmptyDir(Path p) {
-        try (var s = Files.list(p)) {
-            return Files.isDirectory(p) && s.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static long lap(Map<String, Double> timings, String name, long since) {

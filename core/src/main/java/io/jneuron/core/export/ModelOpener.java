@@ -9,24 +9,30 @@ import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.HfTokenizer;
+import io.jneuron.core.model.ModelResolver;
+import io.jneuron.core.model.ModelSource;
 import io.jneuron.core.model.TextTokenizer;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * Turns what a user typed as MODEL into a loaded model: an exported folder is loaded as is; a
- * checkpoint folder (or a model already in the local Hugging Face cache) is exported on the fly into
- * jneuron's export cache first, and that export is reused next time.
+ * Turns what a user typed as MODEL into a loaded model. MODEL is resolved once ({@link ModelResolver}): an
+ * exported folder (local, or a Hub repo holding one, downloaded into the Hugging Face cache) is loaded as
+ * is; a checkpoint is compiled through the same path as {@code export} ({@link Exporter#compile}: compile
+ * cache, lock, registry) and its artifact is loaded from the cache module, so the second run is a hit.
  */
 public final class ModelOpener {
     private ModelOpener() {
     }
 
-    /** A loaded model with its tokenizer (null when the folder has none) and backend; close it after use. */
+    /**
+     * A loaded model with its tokenizer (null when the folder has none) and backend; close it after use.
+     *
+     * @param compiled the compile of a checkpoint on the fly, or null when MODEL was an exported folder
+     */
     public record Opened(Backend backend, LoadedModel model, TextTokenizer tokenizer, ExportedModel exported,
-                         double loadMs, double exportMs) implements AutoCloseable {
+                         double loadMs, double exportMs, CompiledModule compiled) implements AutoCloseable {
         @Override
         public void close() {
             try (Backend b = backend; LoadedModel m = model) {
@@ -37,18 +43,37 @@ public final class ModelOpener {
         }
     }
 
-    /** Resolves MODEL to an exported folder, exporting a checkpoint on the fly (cached) when needed. */
-    public static ExportedModel prepare(String model, ShapeRequest request, Settings settings,
-                                        ProgressListener progress) {
-        Path folder = LocalModels.resolve(model);
-        if (ExportedModel.isExported(folder)) {
-            ExportedModel exported = ExportedModel.read(folder);
+    /** {@link #prepare(ModelResolver, String, ShapeRequest, Settings, ProgressListener)} resolving from the environment. */
+    public static Prepared prepare(String model, ShapeRequest request, Settings settings, ProgressListener progress) {
+        return prepare(ModelResolver.fromEnvironment(), model, request, settings, progress);
+    }
+
+    /**
+     * An exported model ready to load, and the on-the-fly compile that made it (null for an exported folder).
+     * For a compiled checkpoint the export's folder is the checkpoint (tokenizer, special tokens) and its
+     * artifact is the compile cache module's file.
+     */
+    public record Prepared(ExportedModel exported, CompiledModule compiled) {
+    }
+
+    /** Resolves MODEL to an exported model, compiling a checkpoint through the compile cache when needed. */
+    public static Prepared prepare(ModelResolver resolver, String model, ShapeRequest request, Settings settings,
+                                   ProgressListener progress) {
+        progress.progress("resolve", -1);
+        ModelSource src = resolver.resolve(model, ModelResolver.Need.RUN);
+        if (src.exported()) {
+            ExportedModel exported = ExportedModel.read(src.folder());
             request.checkMatches(exported.shape(), model);
-            return exported;
+            return new Prepared(exported, null);
         }
-        Checkpoint ckpt = Checkpoint.open(folder);
+        Checkpoint ckpt = Checkpoint.open(src.folder());
         ShapeSpec shape = request.resolve(ckpt.config().maxPositionEmbeddings());
-        return OnTheFlyExport.export(ckpt, model, shape, settings, progress);
+        BackendProvider provider = Backends.select(settings);
+        try (Backend backend = provider.create(settings)) {
+            CompiledModule m = Exporter.compile(src, ckpt, backend, new Exporter.Target(TaskShapes.TEXT_GENERATION, shape,
+                    1, null, null, settings.cacheDir()), null, null, progress);
+            return new Prepared(ExportedModel.compiledInCache(src.folder(), m), m);
+        }
     }
 
     public static Opened open(String model, ShapeRequest request, Settings settings, ProgressListener progress) {
@@ -58,8 +83,15 @@ public final class ModelOpener {
     /** As {@link #open(String, ShapeRequest, Settings, ProgressListener)}; {@code tokenizer=false} skips it (ids only). */
     public static Opened open(String model, ShapeRequest request, Settings settings, ProgressListener progress,
                               boolean tokenizer) {
+        return open(ModelResolver.fromEnvironment(), model, request, settings, progress, tokenizer);
+    }
+
+    /** As above, with MODEL resolved by {@code resolver}. */
+    public static Opened open(ModelResolver resolver, String model, ShapeRequest request, Settings settings,
+                              ProgressListener progress, boolean tokenizer) {
         long t0 = System.nanoTime();
-        ExportedModel exported = prepare(model, request, settings, progress);
+        Prepared prepared = prepare(resolver, model, request, settings, progress);
+        ExportedModel exported = prepared.exported();
         double exportMs = (System.nanoTime() - t0) / 1e6;
         long t1 = System.nanoTime();
         if (settings.backend() != null && !settings.backend().equals(exported.backend())) {
@@ -87,6 +119,6 @@ public final class ModelOpener {
                 throw e;
             }
         }
-        return new Opened(backend, loaded, tok, exported, loadMs, exportMs);
+        return new Opened(backend, loaded, tok, exported, loadMs, exportMs, prepared.compiled());
     }
 }

@@ -1,6 +1,6 @@
 package io.jneuron.core.hub;
 
-import io.jneuron.core.hub.internal.AtomicFiles;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.hub.internal.Names;
 
 import java.io.IOException;

@@ -51,6 +51,14 @@ public final class LocalHub implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes connections that take over {@code seconds} to send a request or take a reply (default
+     * {@value HubServer#DEFAULT_REQUEST_TIMEOUT_S}). Once per JVM: call it before the first server starts.
+     */
+    public static void requestTimeout(long seconds) {
+        HubServer.requestTimeout(seconds, true);
+    }
+
     /** Loopback, a free port, the Hub's 10 MB LFS threshold and 1000 entries per page. */
     public static LocalHub start(Path dir, HubToken token) {
         return start(dir, "127.0.0.1", 0, token, 10_000_000L, 1000);

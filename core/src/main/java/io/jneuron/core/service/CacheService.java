@@ -5,9 +5,7 @@ import io.jneuron.core.cache.CacheRepo;
 import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CacheSync;
 import io.jneuron.core.cache.CleanupOptions;
-import io.jneuron.core.cache.FederatedLookup;
-import io.jneuron.core.cache.LookupQuery;
-import io.jneuron.core.cache.ModelConfigs;
+import io.jneuron.core.cache.ModelLookup;
 import io.jneuron.core.cache.Registry;
 import io.jneuron.core.cache.RegistryProblem;
 import io.jneuron.core.cache.RegistryScan;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,7 +35,7 @@ public final class CacheService {
     /**
      * {@code cache lookup}. Null fields are "not given".
      *
-     * @param model    a folder with config.json, or a Hub id in the local Hugging Face cache
+     * @param model    a folder with config.json, or a Hub id (its config.json is fetched when not cached)
      * @param repoId   a Hub cache repo to search too (default: {@code CUSTOM_CACHE_REPO}, else the one {@code cache set} recorded)
      * @param cacheDir the compile cache root (default: from the environment)
      */
@@ -60,28 +57,14 @@ public final class CacheService {
     }
 
     public static CacheResults.Lookup lookup(LookupRequest req, Context ctx) {
-        Path hub = ModelConfigs.hubCache(ctx.env());
-        ModelConfigs.Located m = ModelConfigs.find(req.model(), hub).orElseThrow(() -> new CacheException("no config.json "
-                + "for '" + req.model() + "': not a folder with config.json and not in the Hub cache " + hub
-                + "; download the model first or pass its folder"));
-        String id = m.modelId() != null ? m.modelId() : req.model();
-        LookupQuery q = LookupQuery.of(m.modelId(), m.config()).withTask(req.task()).withBatchSize(req.batchSize())
-                .withSequenceLength(req.sequenceLength()).withTensorParallelSize(req.tensorParallelSize())
-                .withDtype(req.dtype()).withInstanceType(req.instanceType());
-        CacheRoot root = CacheRoot.resolve(req.cacheDir(), ctx.env());
-        HubConfig hubConfig = HubConfig.fromEnvironment(ctx.env());
-        Optional<String> repo = CacheRepo.resolve(req.repoId(), hubConfig, ctx.env());
-        Consumer<RegistryProblem> skipped = skipped(ctx);
-        if (repo.isEmpty()) {
-            return new CacheResults.Lookup(id, root.path(), null,
-                    FederatedLookup.lookup(q, root.registry(), Optional.empty(), skipped).rows());
-        }
-        try (HubClient client = HubClient.create(hubConfig)) {
-            FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(),
-                    Optional.of(RegistrySource.hub(client, repo.get())), skipped);
-            r.warnings().forEach(ctx.warnings());
-            return new CacheResults.Lookup(id, root.path(), repo.get(), r.rows());
-        }
+        ModelLookup.Result r = ModelLookup.lookup(ctx.resolver(), req.model(),
+                q -> q.withTask(req.task()).withBatchSize(req.batchSize()).withSequenceLength(req.sequenceLength())
+                        .withTensorParallelSize(req.tensorParallelSize()).withDtype(req.dtype())
+                        .withInstanceType(req.instanceType()),
+                CacheRoot.resolve(req.cacheDir(), ctx.env()), CacheRepo.resolve(req.repoId(), ctx.hubConfig(), ctx.env()),
+                skipped(ctx));
+        r.warnings().forEach(ctx.warnings());
+        return new CacheResults.Lookup(r.model(), r.root(), r.repo(), r.rows());
     }
 
     /** {@code cache list}: entries grouped per model; the model id comes from the entry, else from its alias folder. */
@@ -118,7 +101,7 @@ public final class CacheService {
             if (dir != null) {
                 throw new CacheException("give DIR or --repo_id, not both");
             }
-            try (HubClient client = HubClient.create(HubConfig.fromEnvironment(ctx.env()))) {
+            try (HubClient client = ctx.hubClient()) {
                 return new CacheResults.Verify(repoId, Registry.over(RegistrySource.hub(client, repoId)).verify());
             }
         }
@@ -132,7 +115,7 @@ public final class CacheService {
         String repo = CacheRepo.resolve(repoId, config, ctx.env()).orElseThrow(() -> new CacheException(
                 "no cache repo to synchronize to; pass --repo_id, set CUSTOM_CACHE_REPO or run `jneuron cache set`"));
         Path root = CacheRoot.resolve(cacheDir, ctx.env()).path();
-        try (HubClient client = HubClient.create(config)) {
+        try (HubClient client = ctx.hubClients().apply(config)) {
             return new CacheResults.Sync(CacheSync.synchronize(root, client, repo));
         }
     }
@@ -140,7 +123,7 @@ public final class CacheService {
     /** {@code cache create}: a Hub cache repo (private unless {@code isPublic}), recorded as this machine's. */
     public static CacheResults.RepoSet create(String name, boolean isPublic, Context ctx) {
         HubConfig config = HubConfig.fromEnvironment(ctx.env());
-        try (HubClient client = HubClient.create(config)) {
+        try (HubClient client = ctx.hubClients().apply(config)) {
             return recorded(CacheRepo.create(client, config, name, isPublic), true, ctx);
         }
     }
@@ -148,7 +131,7 @@ public final class CacheService {
     /** {@code cache set}: use an existing Hub cache repo on this machine. */
     public static CacheResults.RepoSet set(String repo, Context ctx) {
         HubConfig config = HubConfig.fromEnvironment(ctx.env());
-        try (HubClient client = HubClient.create(config)) {
+        try (HubClient client = ctx.hubClients().apply(config)) {
             return recorded(CacheRepo.set(client, config, repo), false, ctx);
         }
     }

@@ -6,7 +6,6 @@ import io.jneuron.core.export.ExportRequest;
 import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.export.Exporter;
 import io.jneuron.core.hub.HubClient;
-import io.jneuron.core.hub.HubConfig;
 
 import java.util.Optional;
 
@@ -26,13 +25,12 @@ public final class ExportService {
         if (req.optlevel() != null && !req.optlevel().matches("[123]")) {
             throw new NeuronKernelException("--optlevel '" + req.optlevel() + "' is not 1, 2 or 3");
         }
-        HubConfig hubConfig = HubConfig.fromEnvironment(ctx.env());
-        Optional<String> repo = CacheRepo.resolve(repoId, hubConfig, ctx.env());
+        Optional<String> repo = CacheRepo.resolve(repoId, ctx.hubConfig(), ctx.env());
         if (repo.isEmpty()) {
-            return Exporter.export(req, ctx.settings(), ctx.progress());
+            return Exporter.export(ctx.resolver(), req, ctx.settings(), ctx.progress(), null, null);
         }
-        try (HubClient hub = HubClient.create(hubConfig)) {
-            return Exporter.export(req, ctx.settings(), ctx.progress(), hub, repo.get());
+        try (HubClient hub = ctx.hubClient()) {
+            return Exporter.export(ctx.resolver(), req, ctx.settings(), ctx.progress(), hub, repo.get());
         }
     }
 }

@@ -14,7 +14,10 @@ import io.jneuron.core.model.SpecialTokensReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code generate}: open MODEL (an exported folder, or a checkpoint exported on the fly), then generate. */
+/**
+ * {@code generate}: open MODEL (an exported model, or a checkpoint compiled on the fly through the compile cache; a Hub
+ * id is downloaded first), then generate.
+ */
 public final class GenerateService {
     private GenerateService() {
     }
@@ -65,7 +68,8 @@ public final class GenerateService {
      * tokenizer, so its deltas are text ({@link Generation#streamed()}).
      */
     public static Generation generate(Request req, TokenListener listener, Context ctx) {
-        try (ModelOpener.Opened opened = ModelOpener.open(req.model(), req.shape(), ctx.settings(), ctx.progress())) {
+        try (ModelOpener.Opened opened = ModelOpener.open(ctx.resolver(), req.model(), req.shape(), ctx.settings(),
+                ctx.progress(), true)) {
             List<int[]> rows = new ArrayList<>();
             if (req.promptIds() != null) {
                 rows.addAll(req.promptIds());
@@ -91,7 +95,7 @@ public final class GenerateService {
             }
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
-            return new Generation(opened.backend().name(), result, stream);
+            return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jneuron.core.service;
 
+import io.jneuron.core.export.CompiledModule;
 import io.jneuron.core.generate.GenerationResult;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.Table;
@@ -14,9 +15,16 @@ import java.util.Map;
 /**
  * What {@code generate} produced on {@code backend}: the generated rows and the timings. {@code streamed} says the
  * text was already shown as it came (to a token listener, or a live notebook output), so the headline leaves it out;
- * without a tokenizer a row shows its ids.
+ * without a tokenizer a row shows its ids. {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL
+ * was an exported model) and {@code exportMs} the time to get it.
  */
-public record Generation(String backend, GenerationResult result, boolean streamed) implements Report {
+public record Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
+                         double exportMs) implements Report {
+    /** The same generation, its text marked as shown (a magic shows it live). */
+    public Generation shown() {
+        return new Generation(backend, result, true, compiled, exportMs);
+    }
+
     /** Row {@code i}'s text, or its generated ids when the model has no tokenizer. */
     public String text(int i) {
         GenerationResult.Row row = result.rows().get(i);
@@ -32,15 +40,16 @@ public record Generation(String backend, GenerationResult result, boolean stream
 
     @Override
     public String headline() {
-        if (streamed) {
-            return null;
-        }
-        int n = result.rows().size();
         StringBuilder sb = new StringBuilder();
+        int n = streamed ? 0 : result.rows().size();
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "" : "\n").append(n > 1 ? "[" + i + "] " : "").append(text(i));
         }
-        return sb.toString();
+        if (compiled != null) {
+            sb.append(sb.length() == 0 ? "" : "\n").append(String.format(Locale.ROOT,
+                    "compiled on the fly: cache %s in %.0f ms (%s)", compiled.cache(), exportMs, compiled.module()));
+        }
+        return sb.length() == 0 ? null : sb.toString();
     }
 
     @Override
@@ -91,7 +100,18 @@ public record Generation(String backend, GenerationResult result, boolean stream
             o.put("prefill_top_logits", tops);
         }
         GenerationResult.Timings t = result.timings();
+        if (compiled != null) {
+            // A checkpoint compiled on the fly: the compile cache's verdict, as export reports it.
+            Map<String, Object> export = new LinkedHashMap<>();
+            export.put("cache", compiled.cache());
+            export.put("entry", compiled.entry());
+            export.put("module", compiled.module().toString());
+            o.put("export", export);
+        }
         Map<String, Object> tim = new LinkedHashMap<>();
+        if (compiled != null) {
+            tim.put("export_ms", exportMs);
+        }
         tim.put("load_ms", t.loadMs());
         tim.put("ttft_ms", t.ttftMs());
         tim.put("prefill_ms", t.prefillMs());

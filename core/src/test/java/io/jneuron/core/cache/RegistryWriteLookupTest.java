@@ -1,5 +1,8 @@
 package io.jneuron.core.cache;
 
+import io.jneuron.core.hub.HubConfig;
+import io.jneuron.core.model.ModelResolver;
+import io.jneuron.core.model.ModelSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +55,8 @@ class RegistryWriteLookupTest {
     @Test
     void lookupFindsTheArchDigestFolderFromTheHubCacheConfig() {
         Registry registry = fixtureRegistry();
-        ModelConfigs.Located m = ModelConfigs.find(Fixtures.LLAMA, Goldens.path("registry/hf-home/hub")).orElseThrow();
+        ModelSource m = new ModelResolver(HubConfig.of("http://127.0.0.1:9", null, Goldens.path("registry/hf-home"))
+                .withOffline(true)).resolve(Fixtures.LLAMA, ModelResolver.Need.CONFIG);
         assertEquals("0123456789abcdef0123456789abcdef01234567", m.revision());
         List<LookupMatch> rows = registry.lookup(LookupQuery.of(m.modelId(), m.config()), noProblems());
         assertEquals(2, rows.size(), rows.toString());
@@ -116,19 +120,6 @@ class RegistryWriteLookupTest {
         Map<String, Object> gpt2 = Map.of("model_type", "gpt2", "architectures", List.of("GPT2LMHeadModel"), "n_embd", 8L);
         assertEquals(List.of(), fixtureRegistry().lookup(LookupQuery.of("openai-community/gpt2", gpt2), noProblems()));
         assertEquals(List.of(), Registry.local(root.resolve("missing")).lookup(LookupQuery.of("a/b", gpt2), noProblems()));
-    }
-
-    @Test
-    void modelConfigsReadsAFolderAndMissesUnknownModels() throws Exception {
-        Path model = root.resolve("model");
-        Files.createDirectories(model);
-        Files.writeString(model.resolve("config.json"), "{\"_name_or_path\": \"org/name\", \"model_type\": \"llama\"}");
-        ModelConfigs.Located m = ModelConfigs.find(model.toString(), root.resolve("hub")).orElseThrow();
-        assertEquals("org/name", m.modelId());
-        assertTrue(ModelConfigs.find("nobody/nothing", Goldens.path("registry/hf-home/hub")).isEmpty());
-        assertTrue(ModelConfigs.find("../../etc", Goldens.path("registry/hf-home/hub")).isEmpty());
-        Files.writeString(model.resolve("config.json"), "{\"model_type\": ");
-        assertThrows(CacheException.class, () -> ModelConfigs.find(model.toString(), root));
     }
 
     private Registry fixtureRegistry() {

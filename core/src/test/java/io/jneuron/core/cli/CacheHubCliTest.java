@@ -5,7 +5,9 @@ import io.jneuron.core.cache.CompilerId;
 import io.jneuron.core.cache.PyJson;
 import io.jneuron.core.cache.Registry;
 import io.jneuron.core.cache.RegistryEntry;
+import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubToken;
+import io.jneuron.core.hub.RequestCounter;
 import io.jneuron.core.hub.LocalHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,9 +82,13 @@ class CacheHubCliTest {
     }
 
     Run run(String... args) {
+        return run(new CacheCommand(env), args);
+    }
+
+    Run run(CacheCommand command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new CacheCommand(env));
+        CommandLine cl = new CommandLine(command);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, c, p) -> {
@@ -119,9 +125,45 @@ class CacheHubCliTest {
 
         Run text = run("lookup", modelDir.toString(), "--cache_dir", b.toString());
         String[] lines = text.out().split("\n");
-        assertEquals("Cached entries for org/tiny (found by arch-digest in " + b + " and " + REPO + "):", lines[0]);
+        assertEquals("Cached entries for local/model (found by arch-digest in " + b + " and " + REPO + "):", lines[0]);
         assertEquals(5, lines.length, text.out());
         assertTrue(lines[2].contains(" local ") && lines[3].contains(" hub ") && lines[4].contains(" hub "), text.out());
+    }
+
+    @Test
+    void lookupOfAHubIdWithNoLocalCopyFetchesItsConfigThenTheRepoRowsInBoundedRequests() throws Exception {
+        Path a = tmp.resolve("host-a");
+        for (long batch = 1; batch <= 3; batch++) {
+            write(a, batch);
+        }
+        assertEquals(0, run("synchronize", "--cache_dir", a.toString()).code());
+        Path model = Files.createDirectories(tmp.resolve("hub/meta-llama/Llama-3.1-8B"));
+        Files.writeString(model.resolve("config.json"), PyJson.dumps(config(), PyJson.Style.INDENT2));
+        Files.writeString(model.resolve("model.safetensors"), "weights a lookup never fetches");
+        env.put("HF_HOME", tmp.resolve("fresh-hf").toString());
+        RequestCounter counter = new RequestCounter();
+        CacheCommand command = new CacheCommand(env, c -> HubClient.builder(c).addNetworkInterceptor(counter).build());
+        Run r = run(command, "lookup", "meta-llama/Llama-3.1-8B", "--repo_id", REPO,
+                "--cache_dir", tmp.resolve("empty-cache").toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        List<?> rows = (List<?>) PyJson.parse(r.out(), "stdout");
+        assertEquals(List.of("1 hub", "2 hub", "3 hub"), rows.stream().map(o -> (Map<?, ?>) o)
+                .map(m -> m.get("batch_size") + " " + m.get("source")).toList());
+        List<String> requests = counter.requests();
+        // config.json (HEAD + GET), then the repo: info, root, 0_REGISTRY, the digest folder, and HEAD + GET per row.
+        assertEquals(List.of("HEAD /meta-llama/Llama-3.1-8B/resolve/main/config.json",
+                "GET /meta-llama/Llama-3.1-8B/resolve/main/config.json"), requests.subList(0, 2));
+        assertEquals(2 + 4 + 2 * rows.size(), requests.size(), String.join("\n", requests));
+        assertTrue(requests.stream().noneMatch(q -> q.contains("safetensors")), "a lookup fetches the config only");
+        assertTrue(Files.isRegularFile(tmp.resolve("fresh-hf/hub/models--meta-llama--Llama-3.1-8B/refs/main")),
+                "the config lands in the standard Hugging Face cache");
+        // The second lookup reads the config from that cache.
+        int before = counter.count();
+        assertEquals(0, run(command, "lookup", "meta-llama/Llama-3.1-8B", "--cache_dir",
+                tmp.resolve("empty-cache").toString(), "--repo_id", REPO).code());
+        List<String> again = counter.requests().subList(before, counter.count());
+        assertTrue(again.stream().noneMatch(q -> q.contains("config.json")), again.toString());
+        assertTrue(again.size() <= 4 + 2 * rows.size(), again.toString());
     }
 
     @Test

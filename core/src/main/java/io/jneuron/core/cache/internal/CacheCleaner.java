@@ -1,5 +1,6 @@
 package io.jneuron.core.cache.internal;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.CacheException;
 import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CleanupOptions;

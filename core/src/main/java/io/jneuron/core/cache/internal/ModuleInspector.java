@@ -1,5 +1,6 @@
 package io.jneuron.core.cache.internal;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.LockInfo;
 import io.jneuron.core.cache.ModuleDir;
 import io.jneuron.core.cache.ModuleState;

@@ -1,5 +1,6 @@
 package io.jneuron.core.hub.internal;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.hub.HubCache;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.hub.HubException.Kind;

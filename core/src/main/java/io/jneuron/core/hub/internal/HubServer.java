@@ -23,6 +23,19 @@ import java.util.concurrent.Executors;
  */
 public final class HubServer implements AutoCloseable {
     private static final long JSON_LIMIT = 16L << 20;
+    /**
+     * Requests handled at once. The JDK server reads a request's headers on a worker, so a slow or stalled client
+     * holds one until its request timeout: the pool is sized so that a few dozen of them cannot starve the others.
+     */
+    static final int WORKERS = 64;
+    /** Default limit, in seconds, on receiving one request (headers and body) and on sending one reply. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_S = 300;
+    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+    private static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
+
+    static {
+        requestTimeout(DEFAULT_REQUEST_TIMEOUT_S, false);
+    }
 
     private final HttpServer server;
     private final ExecutorService pool;
@@ -40,7 +53,7 @@ public final class HubServer implements AutoCloseable {
         this.token = token;
         this.pageSize = pageSize;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        this.pool = Executors.newFixedThreadPool(4, r -> {
+        this.pool = Executors.newFixedThreadPool(WORKERS, r -> {
             Thread t = new Thread(r, "jneuron-hub-serve");
             t.setDaemon(true);
             return t;
@@ -50,6 +63,21 @@ public final class HubServer implements AutoCloseable {
         server.start();
         String h = server.getAddress().getAddress().getHostAddress();
         this.baseUrl = "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + server.getAddress().getPort();
+    }
+
+    /**
+     * Closes any connection that takes longer than {@code seconds} to send its request or to take its reply. The
+     * JDK server reads this once per JVM, when it first starts a server: call it before that (a later call has
+     * no effect), as {@code hub serve --request-timeout} does.
+     *
+     * @param override false to keep a value already set with {@code -Dsun.net.httpserver.maxReqTime}
+     */
+    public static void requestTimeout(long seconds, boolean override) {
+        for (String p : new String[] {MAX_REQ_TIME, MAX_RSP_TIME}) {
+            if (override || System.getProperty(p) == null) {
+                System.setProperty(p, Long.toString(seconds));
+            }
+        }
     }
 
     public String baseUrl() {

@@ -43,10 +43,10 @@ final class RepoStore {
         this.lfsThreshold = lfsThreshold;
     }
 
-    /** The repo's folder; 404 RepoNotFound unless it exists. Server repos are always "org/name". */
+    /** The repo's folder; 404 RepoNotFound unless it exists, as a real folder of DIR. Server repos are always "org/name". */
     Path repo(String repo) {
         Path dir = repoDir(repo);
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !inside(root, dir)) {
             throw new HttpError(404, "RepoNotFound", "Repository not found");
         }
         return dir;
@@ -61,7 +61,11 @@ final class RepoStore {
         if (repo.indexOf('/') < 0) {
             throw new HttpError(404, "RepoNotFound", "Repository not found (this server holds org/name repos only)");
         }
-        return root.resolve(repo);
+        Path dir = root.resolve(repo);
+        if (!reachedWithin(root, dir)) {
+            throw new HttpError(404, "RepoNotFound", "Repository not found");
+        }
+        return dir;
     }
 
     Object lock(String repo) {
@@ -111,7 +115,7 @@ final class RepoStore {
     List<Entry> list(String repo, String folder, boolean recursive) {
         Path dir = repo(repo);
         Path start = folder.isEmpty() ? dir : dir.resolve(checkPath(folder)).normalize();
-        if (!start.startsWith(dir) || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+        if (!start.startsWith(dir) || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS) || !inside(dir, start)) {
             throw new HttpError(404, "EntryNotFound", "Entry not found");
         }
         List<Entry> out = new ArrayList<>();
@@ -162,12 +166,31 @@ final class RepoStore {
         if (!target.startsWith(dir) || target.equals(dir)) {
             throw new HttpError(400, null, "path leaves the repo");
         }
+        // Before creating any folder (it would be made wherever a link points) and after (a link may appear meanwhile).
+        if (!reachedWithin(dir, target.getParent())) {
+            throw new HttpError(400, null, "path leads out of the repo through a link");
+        }
         Files.createDirectories(target.getParent());
         if (!target.getParent().toRealPath().startsWith(dir.toRealPath())) {
             throw new HttpError(400, null, "path leads out of the repo through a link");
         }
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new HttpError(400, null, "path is a folder");
+        }
+        return target;
+    }
+
+    /**
+     * What a commit may delete at {@code path}: inside the repo, and reached without leaving it through a link.
+     * The entry itself may be a link (the link is removed, never its target); the folders above it must be real.
+     */
+    Path deletable(Path dir, String path) {
+        Path target = dir.resolve(checkPath(path)).normalize();
+        if (!target.startsWith(dir) || target.equals(dir) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new HttpError(404, "EntryNotFound", "cannot delete '" + Names.printable(path) + "': not found");
+        }
+        if (!inside(dir, target.getParent())) {
+            throw new HttpError(400, null, "cannot delete '" + Names.printable(path) + "': the path leads out of the repo through a link");
         }
         return target;
     }
@@ -180,7 +203,17 @@ final class RepoStore {
         }
     }
 
-    private static boolean inside(Path dir, Path file) {
+    /** Whether the deepest existing part of {@code p} really lies in {@code dir}, so creating the rest stays inside. */
+    static boolean reachedWithin(Path dir, Path p) {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing != null && inside(dir, existing);
+    }
+
+    /** Whether {@code file}'s real location (every link resolved) is {@code dir} or below it; false if it is missing. */
+    static boolean inside(Path dir, Path file) {
         try {
             return file.toRealPath().startsWith(dir.toRealPath());
         } catch (IOException e) {

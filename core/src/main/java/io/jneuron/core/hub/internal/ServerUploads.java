@@ -1,5 +1,6 @@
 package io.jneuron.core.hub.internal;
 
+import io.jneuron.core.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.hub.internal.Exchanges.HttpError;
@@ -133,10 +134,9 @@ final class ServerUploads {
                     throw new HttpError(412, null, "A commit has happened since. Please refresh and try again.");
                 }
                 for (Change c : changes) {
-                    Path target = dir.resolve(c.path()).normalize();
                     // Check every delete first, so a bad one refuses the whole commit before anything changes.
-                    if (c.delete() && (!target.startsWith(dir) || !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-                        throw new HttpError(404, "EntryNotFound", "cannot delete '" + c.path() + "': not found");
+                    if (c.delete()) {
+                        store.deletable(dir, c.path());
                     }
                 }
                 for (Change c : changes) {
@@ -162,8 +162,8 @@ final class ServerUploads {
             AtomicFiles.move(c.staged(), store.writable(dir, c.path()));
             return;
         }
-        Path target = dir.resolve(c.path()).normalize();
-        if (c.folder()) {
+        Path target = store.deletable(dir, c.path()); // again: an earlier change of this commit may have made a link
+        if (c.folder() && Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (var walk = Files.walk(target)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(p);

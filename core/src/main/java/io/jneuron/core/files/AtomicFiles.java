@@ -1,4 +1,4 @@
-package io.jneuron.core.cache.internal;
+package io.jneuron.core.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,8 +16,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Nothing half-written is ever visible (DESIGN.md §5): files are written beside their target and renamed
- * into place. Folders are made world-writable, as optimum does with umask 000, so one shared cache under
+ * The project's one helper for writes that readers never see half done (DESIGN.md §5): files are written
+ * beside their target and renamed into place, with one {@link #move} behaviour (an atomic rename, or a clear
+ * error) and one {@link #deleteTree}. Folders are made world-writable, as optimum does with umask 000, so one shared cache under
  * {@code /var/tmp} works for every user.
  */
 public final class AtomicFiles {
@@ -45,13 +46,17 @@ public final class AtomicFiles {
         }
     }
 
-    /** Renames {@code from} onto {@code to} atomically (replacing a file; {@code from} must be on the same file system). */
+    /**
+     * Renames {@code from} onto {@code to} atomically, replacing a file or an empty folder. {@code from} must be
+     * on the same file system (a temp made by {@link #tempBeside} is); there is no copying fallback, because a
+     * copy could be seen half done.
+     */
     public static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + from + " to " + to + " atomically; the temp folder must be on the "
-                    + "cache's file system", e);
+            throw new IOException("cannot rename " + from + " to " + to + " atomically; the temp file must be on the "
+                    + "target's file system", e);
         }
     }
 
@@ -75,6 +80,20 @@ public final class AtomicFiles {
             Files.setPosixFilePermissions(p, perms);
         } catch (IOException | UnsupportedOperationException e) {
             // Not POSIX, or someone else's folder: the cache still works for this user.
+        }
+    }
+
+    /** A fresh hidden temp name beside {@code target}, so a crash leaves no file under the real name. */
+    public static Path tempBeside(Path target) {
+        return target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    }
+
+    /** {@link #deleteTree} for cleaning up our own temp files after a failure, which must not hide that failure. */
+    public static void deleteTreeQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // Leftover temp files carry TEMP_PREFIX; cache cleanup removes those of dead writers.
         }
     }
 

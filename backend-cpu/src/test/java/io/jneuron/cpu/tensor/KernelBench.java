@@ -1,0 +1,120 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.shape.DType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Decode-shaped matrix products alone (one token through every projection of a ~110M Llama: 12
+ * layers of qkv, out, gate/up and down, plus the LM head), so kernel speed is seen without attention,
+ * norms or sampling. Precisions run interleaved round by round, so a busy machine slows all of them
+ * alike; prints per precision the median ms per token, GB/s of weights streamed, and the median of
+ * the per-round ratio to the first precision. Run by {@code bench/kernels.sh}; not a test.
+ *
+ * <p>Arguments: {@code ROUNDS THREADS DTYPE...} (e.g. {@code 15 2 bf16 fp16 fp32}).
+ */
+public final class KernelBench {
+    private static final int HIDDEN = 768;
+    private static final int LAYERS = 12;
+    private static final int INTER = 2048;
+    private static final int VOCAB = 32000;
+    private static final int TOKENS_PER_ROUND = 8;
+
+    public static void main(String[] args) {
+        int rounds = Integer.parseInt(args[0]);
+        int threads = Integer.parseInt(args[1]);
+        List<DType> dtypes = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            dtypes.add(DType.parse(args[i]));
+        }
+        List<List<PackedMatrix>> sets = new ArrayList<>();
+        long[] bytes = new long[dtypes.size()];
+        for (int d = 0; d < dtypes.size(); d++) {
+            sets.add(weights(dtypes.get(d)));
+            for (PackedMatrix m : sets.get(d)) {
+                bytes[d] += m.bytes();
+            }
+        }
+        float[] x = new float[PackedMatrix.strideFor(INTER)];
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i < HIDDEN ? (float) rnd.nextGaussian() : 0f;
+        }
+        float[] out = new float[VOCAB];
+        double[][] ms = new double[dtypes.size()][rounds];
+        try (Parallel par = new Parallel(threads)) {
+            for (int warm = 0; warm < 3; warm++) {
+                for (List<PackedMatrix> set : sets) {
+                    token(set, x, out, par);
+                }
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int d = 0; d < dtypes.size(); d++) {
+                    long t0 = System.nanoTime();
+                    for (int k = 0; k < TOKENS_PER_ROUND; k++) {
+                        token(sets.get(d), x, out, par);
+                    }
+                    ms[d][r] = (System.nanoTime() - t0) / 1e6 / TOKENS_PER_ROUND;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "decode-shaped products, %d threads, %d rounds x %d tokens, %s%n", threads,
+                rounds, TOKENS_PER_ROUND, Kernels.describe());
+        for (int d = 0; d < dtypes.size(); d++) {
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = ms[0][r] / ms[d][r];
+            }
+            double med = median(ms[d]);
+            System.out.printf(Locale.ROOT, "%-5s %7.1f MB  %7.2f ms/token (min %.2f max %.2f)  %6.1f tok/s  %5.1f GB/s"
+                            + "  speed vs %s %.2fx%n", dtypes.get(d), bytes[d] / 1e6, med, min(ms[d]), max(ms[d]),
+                    1000 / med, bytes[d] / med / 1e6, dtypes.get(0), median(ratio));
+        }
+    }
+
+    private static void token(List<PackedMatrix> set, float[] x, float[] out, Parallel par) {
+        for (PackedMatrix m : set) {
+            Kernels.matmul(m, x, m.stride(), 1, out, m.rows(), par);
+        }
+    }
+
+    private static List<PackedMatrix> weights(DType dtype) {
+        SplittableRandom rnd = new SplittableRandom(dtype.ordinal());
+        List<PackedMatrix> set = new ArrayList<>();
+        for (int l = 0; l < LAYERS; l++) {
+            set.add(random(dtype, 3 * HIDDEN, HIDDEN, rnd));
+            set.add(random(dtype, HIDDEN, HIDDEN, rnd));
+            set.add(random(dtype, 2 * INTER, HIDDEN, rnd));
+            set.add(random(dtype, HIDDEN, INTER, rnd));
+        }
+        set.add(random(dtype, VOCAB, HIDDEN, rnd));
+        return set;
+    }
+
+    private static PackedMatrix random(DType dtype, int rows, int cols, SplittableRandom rnd) {
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rnd.nextGaussian() * 0.02);
+        }
+        return PackedMatrix.pack(dtype, rows, cols, w);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Decode-shaped matrix products alone (a ~110M Llama's projections, one token), precisions interleaved
+# round by round: median ms per token, GB/s of weights streamed, speed ratio to the first precision
+# (io.jneuron.cpu.tensor.KernelBench, a main under backend-cpu/src/test/java).
+#
+#   bench/kernels.sh [ROUNDS=15] [THREADS=2] [DTYPE...=bf16 fp16 fp32]
+# BUILD_DIR (default target-bench) is the Maven build folder used, so the bench does not disturb other builds.
+# JAVA (default java) picks the JVM, e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-target-bench}"
+cd "$ROOT"
+mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile -DskipTests >&2
+CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
+mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+ROUNDS="${1:-15}"; THREADS="${2:-2}"; shift $(( $# < 2 ? $# : 2 ))
+[ $# -gt 0 ] || set -- bf16 fp16 fp32
+exec "${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx3g \
+  -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
+  io.jneuron.cpu.tensor.KernelBench "$ROUNDS" "$THREADS" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2)

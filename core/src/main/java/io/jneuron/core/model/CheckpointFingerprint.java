@@ -1,0 +1,109 @@
+package io.jneuron.core.model;
+
+import io.jneuron.core.NeuronKernelException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Stands in for {@code checkpoint_revision} when a model comes from a local folder (a Hub download has
+ * its commit sha): 40 hex of a SHA-256 over the content of every file the export reads. Content, not
+ * sizes and times, so weights rewritten in place with the same size and mtime give another revision,
+ * hence another registry entry and compile-cache module, never a stale hit. Small files and safetensors
+ * headers are hashed whole; tensor data, the bulk, is read once through CRC32C per 1 MiB chunk (the
+ * CPU does it at memory speed) and those checksums go into the SHA-256, so any changed chunk changes
+ * the fingerprint.
+ */
+public final class CheckpointFingerprint {
+    private static final int CHUNK = 1 << 20;
+
+    private CheckpointFingerprint() {
+    }
+
+    public static String of(Path folder) {
+        try {
+            List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+                for (Path f : ds) {
+                    String name = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && (ModelSource.SIDE_FILES.contains(name) || name.endsWith(".safetensors")
+                            || name.equals(Checkpoint.WEIGHTS_INDEX))) {
+                        files.add(f);
+                    }
+                }
+            }
+            files.sort(null);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Path f : files) {
+                md.update((f.getFileName() + "\t" + Files.size(f) + "\n").getBytes(StandardCharsets.UTF_8));
+                digest(f, md);
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 40);
+        } catch (IOException e) {
+            throw new NeuronKernelException("cannot read " + folder + " to fingerprint it: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Whole bytes up to the first chunk (configs, tokenizers, a safetensors header), then chunk checksums. */
+    private static void digest(Path f, MessageDigest md) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long head = Math.min(size, headBytes(ch, f));
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            long pos = 0;
+            while (pos < head) {
+                buf.clear().limit((int) Math.min(CHUNK, head - pos));
+                pos += read(ch, buf, pos);
+                md.update(buf.flip());
+            }
+            CRC32C crc = new CRC32C();
+            ByteBuffer sums = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (pos < size) {
+                buf.clear().limit((int) Math.min(CHUNK, size - pos));
+                pos += read(ch, buf, pos);
+                crc.reset();
+                crc.update(buf.flip());
+                md.update(sums.clear().putLong(crc.getValue()).flip());
+            }
+        }
+    }
+
+    /** How much of a file is hashed whole: a safetensors file's length prefix and header, else up to one chunk. */
+    private static long headBytes(FileChannel ch, Path f) throws IOException {
+        if (!f.getFileName().toString().endsWith(".safetensors") || ch.size() < 8) {
+            return CHUNK;
+        }
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        read(ch, len, 0);
+        long header = len.flip().getLong();
+        // A bad length is the reader's to report; here it only bounds what is hashed whole.
+        return header < 0 || header > SafetensorsFile.MAX_HEADER_BYTES ? CHUNK : 8 + header;
+    }
+
+    private static int read(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + total);
+            if (n < 0) {
+                throw new IOException("file shrank while it was read");
+            }
+            total += n;
+        }
+        return total;
+    }
+}
