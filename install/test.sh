@@ -47,6 +47,8 @@ echo "[test] kernelspec: install/install.sh --user --no-build" >&2
 install/install.sh --user --no-build
 echo "[test] kernel protocol + jupyter_kernel_test conformance" >&2
 /usr/bin/python3 kernel/src/test/python/test_kernel.py || { echo "[test] kernel protocol tests failed" >&2; exit 1; }
+echo "[test] ordinary Java and magics in one notebook (nbclient; %maven reaches Maven Central)" >&2
+/usr/bin/python3 kernel/src/test/python/test_notebook.py || { echo "[test] ordinary-java notebook failed" >&2; exit 1; }
 echo "[test] notebooks, executed headless through nbclient" >&2
 /usr/bin/python3 notebooks/tests/run_notebooks.py || { echo "[test] notebook tests failed" >&2; exit 1; }
 

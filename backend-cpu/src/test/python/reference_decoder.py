@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent fp64 reference forward pass for GPT-2 and Llama decoders (numpy only).
+"""Independent fp64 reference forward pass for GPT-2, Llama and (reference_families.py) the other decoders (numpy only).
 
 Reads a Hugging Face checkpoint folder (config.json plus model.safetensors, or a sharded
 model.safetensors.index.json) with its own safetensors parser, computes every forward pass in
@@ -493,8 +493,11 @@ def build_model(cfg, tensors, where="checkpoint"):
         return Gpt2(cfg, tensors, where)
     if mt == "llama":
         return Llama(cfg, tensors, where)
+    import reference_families  # noqa: E402 (imports this module's building blocks)
+    if mt in reference_families.FAMILIES:
+        return reference_families.Family(cfg, tensors, where)
     raise CheckpointError(f"{where}: model_type {mt!r} is not supported by the reference "
-                          "(gpt2, llama)")
+                          f"(gpt2, llama, {', '.join(reference_families.FAMILIES)})")
 
 
 def load_model(model_dir):
@@ -546,7 +549,7 @@ def main(argv=None):
             gen, logits = greedy(model, prompt, args.max_new_tokens)
             rows.append({"prompt_ids": prompt, "generated_ids": gen,
                          "logits": [l.tolist() for l in logits]})
-    except CheckpointError as e:
+    except ValueError as e:  # CheckpointError, also as raised from reference_families' import of this module
         print(f"reference_decoder: {e}", file=sys.stderr)
         return 2
     json.dump({"rows": rows}, sys.stdout, separators=(",", ":"))

@@ -100,6 +100,44 @@ class NeuronKernelProtocol(unittest.TestCase):
             r = self.kc.get_shell_msg(timeout=TIMEOUT)
         self.assertIn("System", r["content"]["matches"])
 
+    def complete(self, code, at=None):
+        msg_id = self.kc.complete(code, len(code) if at is None else at)
+        r = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while r["parent_header"]["msg_id"] != msg_id:
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)
+        return r["content"]
+
+    def test_completion_of_magic_verbs_and_options(self):
+        r = self.complete("%neuron_cache lo")
+        self.assertEqual(r["matches"], ["lookup"])
+        self.assertEqual(r["cursor_start"], len("%neuron_cache "))
+        self.assertIn("--sequence_length", self.complete("%neuron_export --seq")["matches"])
+        self.assertIn("--sequence_length", self.complete("%neuron_cache lookup m --seq")["matches"])
+        self.assertIn("--max_new_tokens", self.complete("%%neuron_generate m --max")["matches"])
+        self.assertIn("--repository", self.complete("int x = 1;\n%maven --re")["matches"])
+        self.assertIn("%lsmagic", self.complete("%lsm")["matches"])
+
+    def test_help_on_every_magic(self):
+        _, msgs = run(self.kc, "%lsmagic")
+        listing = of_type(msgs, "execute_result")[0]["data"]["text/plain"]
+        names = [w for line in listing.splitlines() for w in line.split()[:1] if w.startswith("%")]
+        self.assertGreaterEqual(len(names), 9, listing)
+        for name in names:
+            code = name + " --help"
+            reply, msgs = run(self.kc, code)
+            self.assertEqual(reply["status"], "ok", f"{code}: {reply}")
+            self.assertIn(name, of_type(msgs, "execute_result")[0]["data"]["text/plain"], code)
+        reply, msgs = run(self.kc, "%neuron_backend -V")
+        self.assertTrue(of_type(msgs, "execute_result")[0]["data"]["text/plain"].startswith("jneuron kernel"))
+
+    def test_inspect_on_a_magic_shows_its_help(self):
+        msg_id = self.kc.inspect("%neuron_export /m /o", 3)
+        r = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while r["parent_header"]["msg_id"] != msg_id:
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertTrue(r["content"]["found"])
+        self.assertIn("--sequence_length", r["content"]["data"]["text/plain"])
+
     def test_interrupt_stops_a_sleep(self):
         msg_id = self.kc.execute("Thread.sleep(60_000);")
         time.sleep(2)

@@ -35,7 +35,7 @@ final class CpuCompiler implements Compiler {
         }
         WeightMapping mapping = switch (c.architecture()) {
             case GPT2 -> new Gpt2Mapping(checkpoint, shape.dtype());
-            case LLAMA -> new LlamaMapping(checkpoint, shape.dtype());
+            default -> new LlamaMapping(checkpoint, shape.dtype());
         };
         long bytes = ArtifactWriter.write(artifact, version(), checkpoint.directory().toAbsolutePath().toString(), c,
                 shape.toString(), mapping.sources(), progress);

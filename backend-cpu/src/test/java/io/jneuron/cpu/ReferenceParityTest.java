@@ -83,6 +83,11 @@ class ReferenceParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void logitsAndGreedyIdsMatchTheFp64Reference(Case c) throws Exception {
+        check(c, tmp);
+    }
+
+    /** Generates the case's checkpoint under {@code tmp}, runs both implementations and compares every step. */
+    static void check(Case c, Path tmp) throws Exception {
         Path model = tmp.resolve("model");
         TinyModels.generate(c.spec(), model);
         int batch = c.promptLengths().length;

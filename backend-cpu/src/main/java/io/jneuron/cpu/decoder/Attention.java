@@ -1,14 +1,17 @@
 package io.jneuron.cpu.decoder;
 
+import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.cpu.tensor.Kernels;
 
 import java.util.Arrays;
 
 /**
  * Causal self-attention over a static KV cache {@code [layer][batch][sequence_length][kvHeads * headDim]},
- * allocated once per session: rotary embeddings (Llama), cache writes at each slot's (row, position),
- * and grouped-query attention for work items (slot, head). Slots are the decoder's token positions
- * of one step; callers split slots and items across threads, so methods write disjoint ranges.
+ * allocated once per session: per-head q/k norms and rotary embeddings (per layer: none for NoPE layers,
+ * partial for Phi-3, a local base for Gemma 3's sliding layers), cache writes at each slot's (row,
+ * position), and grouped-query attention for work items (slot, head) with the layer's sliding window and
+ * score soft-cap. Slots are the decoder's token positions of one step; callers split slots and items
+ * across threads, so methods write disjoint ranges.
  */
 final class Attention {
     private final int heads;
@@ -19,12 +22,20 @@ final class Attention {
     private final int qkvDim;
     private final int seqLen;
     private final int attStride;
+    private final int rotaryHalf;
+    private final float normEps;
+    private final float scale;
+    private final float softcap;
     private final float[][] keys;
     private final float[][] values;
-    private final float[] ropeCos;
-    private final float[] ropeSin;
+    private final float[][] ropeCos; // per layer; null where the layer has no positions
+    private final float[][] ropeSin;
+    private final int[] windows;
+    private final DecoderWeights w;
 
     Attention(DecoderWeights w, int layers, int batch, int seqLen, int attStride) {
+        this.w = w;
+        DecoderTraits t = w.config().traits();
         this.heads = w.config().numHeads();
         this.kvHeads = w.config().numKvHeads();
         this.headDim = w.config().headDim();
@@ -33,31 +44,57 @@ final class Attention {
         this.qkvDim = qDim + 2 * kvDim;
         this.seqLen = seqLen;
         this.attStride = attStride;
+        this.rotaryHalf = w.rotaryDim() / 2;
+        this.normEps = (float) w.config().normEps();
+        this.scale = (float) (t.attentionScale() > 0 ? t.attentionScale() : 1.0 / Math.sqrt(headDim));
+        this.softcap = (float) t.attnLogitSoftcap();
         this.keys = new float[layers][batch * seqLen * kvDim];
         this.values = new float[layers][batch * seqLen * kvDim];
-        if (w.rotary()) {
-            float[][] t = w.ropeTables();
-            ropeCos = t[0];
-            ropeSin = t[1];
-        } else {
-            ropeCos = null;
-            ropeSin = null;
+        this.ropeCos = new float[layers][];
+        this.ropeSin = new float[layers][];
+        this.windows = new int[layers];
+        float[][] shared = null;
+        for (int l = 0; l < layers; l++) {
+            windows[l] = t.window(l);
+            if (!w.rotary()) {
+                continue;
+            }
+            float[][] tables = w.ropeTables(l);
+            // Layers with equal tables share one copy (Gemma 3 has two kinds, the rest one).
+            if (tables != null && shared != null && Arrays.equals(tables[0], shared[0])) {
+                tables = shared;
+            } else if (tables != null) {
+                shared = tables;
+            }
+            ropeCos[l] = tables == null ? null : tables[0];
+            ropeSin[l] = tables == null ? null : tables[1];
         }
     }
 
-    /** Applies rotary embeddings to this slot's q and k, then writes k and v into the cache. */
+    /** Normalises and rotates this slot's q and k as the layer says, then writes k and v into the cache. */
     void store(int layer, float[] qkv, int[] slotRow, int[] slotPos, int s0, int s1) {
         float[] kc = keys[layer];
         float[] vc = values[layer];
+        LayerWeights lw = w.layers().get(layer);
+        float[] cos = ropeCos[layer];
+        float[] sin = ropeSin[layer];
         for (int s = s0; s < s1; s++) {
             int base = s * qkvDim;
-            if (ropeCos != null) {
-                int pos = slotPos[s];
+            if (lw.qNorm() != null) {
                 for (int h = 0; h < heads; h++) {
-                    rotate(qkv, base + h * headDim, pos);
+                    headNorm(qkv, base + h * headDim, lw.qNorm());
                 }
                 for (int h = 0; h < kvHeads; h++) {
-                    rotate(qkv, base + qDim + h * headDim, pos);
+                    headNorm(qkv, base + qDim + h * headDim, lw.kNorm());
+                }
+            }
+            if (cos != null) {
+                int pos = slotPos[s];
+                for (int h = 0; h < heads; h++) {
+                    rotate(qkv, base + h * headDim, pos, cos, sin);
+                }
+                for (int h = 0; h < kvHeads; h++) {
+                    rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
             int cacheAt = (slotRow[s] * seqLen + slotPos[s]) * kvDim;
@@ -66,27 +103,42 @@ final class Attention {
         }
     }
 
-    /** HF's rotate_half convention: element i pairs with i + headDim/2. */
-    private void rotate(float[] v, int at, int pos) {
-        int half = headDim / 2;
+    /** RMSNorm over one head (statistics in double, like the decoder's norms). */
+    private void headNorm(float[] v, int at, float[] weight) {
+        double ss = 0;
+        for (int i = 0; i < headDim; i++) {
+            ss += (double) v[at + i] * v[at + i];
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / headDim + normEps));
+        for (int i = 0; i < headDim; i++) {
+            v[at + i] = weight[i] * (v[at + i] * inv);
+        }
+    }
+
+    /** HF's rotate_half convention over the rotary part: element i pairs with i + rotaryDim/2; the rest passes. */
+    private void rotate(float[] v, int at, int pos, float[] cosT, float[] sinT) {
+        int half = rotaryHalf;
         int t = pos * half;
         for (int i = 0; i < half; i++) {
             float a = v[at + i];
             float b = v[at + i + half];
-            float cos = ropeCos[t + i];
-            float sin = ropeSin[t + i];
+            float cos = cosT[t + i];
+            float sin = sinT[t + i];
             v[at + i] = a * cos - b * sin;
             v[at + i + half] = b * cos + a * sin;
         }
     }
 
-    /** Causal attention for work items (slot, head) in {@code [i0, i1)}; GQA maps heads to kv heads. */
+    /**
+     * Causal attention for work items (slot, head) in {@code [i0, i1)}; GQA maps heads to kv heads. A query
+     * at position i of a sliding layer sees keys i - window + 1 .. i (transformers' {@code kv > q - window}).
+     */
     void attend(int layer, float[] qkv, float[] att, int[] slotRow, int[] slotPos, int i0, int i1) {
         float[] kc = keys[layer];
         float[] vc = values[layer];
         float[] scores = new float[seqLen];
-        float scale = (float) (1.0 / Math.sqrt(headDim));
         int group = heads / kvHeads;
+        int window = windows[layer];
         for (int item = i0; item < i1; item++) {
             int s = item / heads;
             int h = item % heads;
@@ -94,14 +146,18 @@ final class Attention {
             int q = s * qkvDim + h * headDim;
             int rowBase = slotRow[s] * seqLen;
             int last = slotPos[s];
+            int first = window > 0 ? Math.max(0, last - window + 1) : 0;
             float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p <= last; p++) {
+            for (int p = first; p <= last; p++) {
                 float sc = Kernels.dot(qkv, q, kc, (rowBase + p) * kvDim + kvh * headDim, headDim) * scale;
+                if (softcap > 0) {
+                    sc = (float) (softcap * Math.tanh(sc / softcap));
+                }
                 scores[p] = sc;
                 max = Math.max(max, sc);
             }
             double sum = 0;
-            for (int p = 0; p <= last; p++) {
+            for (int p = first; p <= last; p++) {
                 float e = (float) Math.exp(scores[p] - max);
                 scores[p] = e;
                 sum += e;
@@ -109,7 +165,7 @@ final class Attention {
             float inv = (float) (1.0 / sum);
             int o = s * attStride + h * headDim;
             Arrays.fill(att, o, o + headDim, 0f);
-            for (int p = 0; p <= last; p++) {
+            for (int p = first; p <= last; p++) {
                 Kernels.axpy(scores[p] * inv, vc, (rowBase + p) * kvDim + kvh * headDim, att, o, headDim);
             }
         }

@@ -25,7 +25,9 @@ public final class DecoderLoader {
                     r.matrix(layer(i, "out.weight")), optional(r, layer(i, "out.bias")),
                     r.vector(layer(i, "norm2.weight")), optional(r, layer(i, "norm2.bias")),
                     r.matrix(layer(i, "up.weight")), optional(r, layer(i, "up.bias")),
-                    r.matrix(layer(i, "down.weight")), optional(r, layer(i, "down.bias"))));
+                    r.matrix(layer(i, "down.weight")), optional(r, layer(i, "down.bias")),
+                    optional(r, layer(i, "q_norm.weight")), optional(r, layer(i, "k_norm.weight")),
+                    optional(r, layer(i, "post_attn_norm.weight")), optional(r, layer(i, "post_mlp_norm.weight"))));
         }
         PackedMatrix embedding = r.matrix(TensorNames.TOKEN_EMBEDDING);
         PackedMatrix head = r.has(TensorNames.LM_HEAD) ? r.matrix(TensorNames.LM_HEAD) : embedding;

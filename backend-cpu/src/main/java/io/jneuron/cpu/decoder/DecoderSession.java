@@ -32,6 +32,8 @@ public final class DecoderSession implements DecodeSession {
     private final int actStride;
     private final Attention attention;
     private final int[] positions;
+    private final float embeddingMultiplier;
+    private final float residualMultiplier;
     // work buffers, indexed by slot
     private final float[] x;
     private final float[] xn;
@@ -65,6 +67,8 @@ public final class DecoderSession implements DecodeSession {
         int layers = weights.layers().size();
         this.attention = new Attention(weights, layers, batch, seqLen, attStride);
         this.positions = new int[batch];
+        this.embeddingMultiplier = (float) c.traits().embeddingMultiplier();
+        this.residualMultiplier = (float) c.traits().residualMultiplier();
         int maxSlots = batch * weights.shape().buckets().largest();
         x = new float[maxSlots * hs];
         xn = new float[maxSlots * hs];
@@ -163,15 +167,32 @@ public final class DecoderSession implements DecodeSession {
                     (i0, i1) -> attention.attend(layer, qkv, att, rows, pos, i0, i1));
             Kernels.matmul(lw.out(), att, attStride, slots, proj, hs, par);
             addBias(proj, hs, slots, lw.outBias());
-            addInto(x, proj, slots);
+            residual(proj, slots, lw.postAttnNorm());
             norm(x, xn, slots, lw.norm2Weight(), lw.norm2Bias());
             Kernels.matmul(lw.up(), xn, hs, slots, mlp, upRows, par);
             addBias(mlp, upRows, slots, lw.upBias());
             activate(slots);
             Kernels.matmul(lw.down(), act, actStride, slots, proj, hs, par);
             addBias(proj, hs, slots, lw.downBias());
-            addInto(x, proj, slots);
+            residual(proj, slots, lw.postMlpNorm());
         }
+    }
+
+    /** Adds a block's output to the stream: normalised first (Gemma), scaled by the residual multiplier (Granite). */
+    private void residual(float[] out, int slots, float[] postNorm) {
+        if (postNorm != null) {
+            norm(out, out, slots, postNorm, null);
+        }
+        float m = residualMultiplier;
+        if (m != 1f) {
+            for (int s = 0; s < slots; s++) {
+                int o = s * hs;
+                for (int i = 0; i < hidden; i++) {
+                    out[o + i] *= m;
+                }
+            }
+        }
+        addInto(x, out, slots);
     }
 
     private void embed(int[] ids, int slots) {
@@ -182,6 +203,11 @@ public final class DecoderSession implements DecodeSession {
                 throw new ShapeException("token id " + id + " is outside the vocabulary 0.." + (vocab - 1));
             }
             w.tokenEmbedding().row(id, x, s * hs);
+            if (embeddingMultiplier != 1f) {
+                for (int i = 0; i < hidden; i++) {
+                    x[s * hs + i] *= embeddingMultiplier;
+                }
+            }
             if (w.positionEmbedding() != null) {
                 int po = slotPos[s] * hidden;
                 for (int i = 0; i < hidden; i++) {
@@ -226,26 +252,35 @@ public final class DecoderSession implements DecodeSession {
         });
     }
 
-    /** GPT-2: gelu_new over c_fc; Llama: silu(gate) * up, gate rows first. */
+    /** GPT-2: gelu_new over c_fc; the others act(gate) * up, gate rows first, act silu or gelu_pytorch_tanh (Gemma). */
     private void activate(int slots) {
         boolean llama = w.rotary();
+        boolean gelu = c.activation().equals("gelu_pytorch_tanh");
         par.forRange(slots, 1, inter * 8L, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
                 int in = s * upRows;
                 int out = s * actStride;
-                if (llama) {
+                if (llama && gelu) {
+                    for (int i = 0; i < inter; i++) {
+                        act[out + i] = gelu(mlp[in + i]) * mlp[in + inter + i];
+                    }
+                } else if (llama) {
                     for (int i = 0; i < inter; i++) {
                         float g = mlp[in + i];
                         act[out + i] = g / (1f + (float) Math.exp(-g)) * mlp[in + inter + i];
                     }
                 } else {
                     for (int i = 0; i < inter; i++) {
-                        double v = mlp[in + i];
-                        act[out + i] = (float) (0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+                        act[out + i] = gelu(mlp[in + i]);
                     }
                 }
             }
         });
+    }
+
+    /** The tanh approximation of GELU (gelu_new, gelu_pytorch_tanh). */
+    private static float gelu(double v) {
+        return (float) (0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
     }
 
     private void addBias(float[] buf, int stride, int slots, float[] bias) {
@@ -279,6 +314,14 @@ public final class DecoderSession implements DecodeSession {
         int vocab = w.lmHead().rows();
         float[] flat = new float[batch * vocab];
         Kernels.matmul(w.lmHead(), normed, hs, batch, flat, vocab, par);
+        double cap = c.traits().finalLogitSoftcap();
+        double divide = c.traits().logitsScaling();
+        if (cap > 0 || divide != 1) {
+            for (int i = 0; i < flat.length; i++) {
+                double v = flat[i] / divide;
+                flat[i] = (float) (cap > 0 ? cap * Math.tanh(v / cap) : v);
+            }
+        }
         float[][] out = new float[batch][];
         for (int b = 0; b < batch; b++) {
             out[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);

@@ -32,13 +32,13 @@ final class TestingCommand implements Runnable {
 
     /** {@code jneuron testing tiny-model ARCH DIR}: a random-weight checkpoint in Hugging Face format. */
     @Command(name = "tiny-model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = "Write a random-weight GPT-2 or Llama checkpoint in Hugging Face format (config.json,"
+            description = "Write a random-weight decoder checkpoint (GPT-2, Llama or another family, its distinctive features on) in Hugging Face format (config.json,"
                     + " safetensors, tokenizer.json trained on a built-in corpus).")
     static final class TinyModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "ARCH", description = "gpt2 or llama")
+        @Parameters(index = "0", paramLabel = "ARCH", description = "gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text, granite or smollm3")
         String architecture;
 
         @Parameters(index = "1", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
@@ -144,7 +144,8 @@ final class TestingCommand implements Runnable {
                     return a;
                 }
             }
-            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use gpt2 or llama");
+            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use one of "
+                    + String.join(", ", Architecture.modelTypes()));
         }
 
         private TinyModelSpec.RopeScalingType rope() {
@@ -172,7 +173,7 @@ final class TestingCommand implements Runnable {
         private static String json(TinyModel m) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             TinyModelSpec s = m.spec();
-            ModelConfig c = s.toModelConfig();
+            ModelConfig c = io.jneuron.core.model.ConfigReader.read(m.directory().resolve("config.json"));
             ObjectNode root = mapper.createObjectNode();
             root.put("path", m.directory().toString());
             root.put("architecture", s.architecture().modelType());

@@ -74,7 +74,7 @@ public final class Exporter {
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
-        ShapeSpec shape = req.shape().resolve(ckpt.config().maxPositionEmbeddings());
+        ShapeSpec shape = req.shape().resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
             Optional<ModelExporter> delegate = backend.modelExporter();

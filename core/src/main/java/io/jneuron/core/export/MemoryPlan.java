@@ -22,7 +22,7 @@ public record MemoryPlan(long parameters, long weightBytes, long kvCacheBytes, i
         long h = c.hiddenSize();
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
-        long perLayer = h * (q + 2 * kv) + q * h + h * c.intermediateSize() * (c.architecture().name().equals("LLAMA") ? 3L : 2L);
+        long perLayer = h * (q + 2 * kv) + q * h + h * c.intermediateSize() * (c.architecture().llamaLike() ? 3L : 2L);
         long params = c.numLayers() * perLayer + (long) c.vocabSize() * h * (c.tieWordEmbeddings() ? 1 : 2);
         long weights = params * shape.dtype().bytes();
         long kvBytes = 2L * c.numLayers() * shape.batchSize() * shape.sequenceLength() * kv * (neuron ? shape.dtype().bytes() : 4);

@@ -67,7 +67,7 @@ public final class ModelOpener {
             return new Prepared(exported, null);
         }
         Checkpoint ckpt = Checkpoint.open(src.folder());
-        ShapeSpec shape = request.resolve(ckpt.config().maxPositionEmbeddings());
+        ShapeSpec shape = request.resolve(ckpt.config());
         BackendProvider provider = Backends.select(settings);
         try (Backend backend = provider.create(settings)) {
             CompiledModule m = Exporter.compile(src, ckpt, backend, new Exporter.Target(TaskShapes.TEXT_GENERATION, shape,

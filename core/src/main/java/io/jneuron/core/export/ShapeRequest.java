@@ -1,5 +1,6 @@
 package io.jneuron.core.export;
 
+import io.jneuron.core.model.ModelConfig;
 import io.jneuron.core.shape.BucketPlan;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeException;
@@ -15,6 +16,20 @@ public record ShapeRequest(Integer batchSize, Integer sequenceLength, DType dtyp
     public static final ShapeRequest NONE = new ShapeRequest(null, null, null, null);
     /** Default sequence length when none is given: the model's maximum, capped to keep the KV cache small. */
     public static final int DEFAULT_MAX_SEQUENCE_LENGTH = 1024;
+
+    /**
+     * Fills the gaps for {@code config}'s model and refuses a sequence_length beyond the model's limit
+     * ({@link ModelConfig#maxSequenceLength()}), naming it.
+     */
+    public ShapeSpec resolve(ModelConfig config) {
+        int max = config.maxSequenceLength();
+        if (sequenceLength != null && sequenceLength > max) {
+            throw new ShapeException("sequence_length " + sequenceLength + " exceeds the model's limit of " + max
+                    + " positions (" + config.maxSequenceLengthKey() + " in config.json); export with --sequence_length "
+                    + max + " or less");
+        }
+        return resolve(max);
+    }
 
     public ShapeSpec resolve(int maxPositions) {
         int seq = sequenceLength != null ? sequenceLength : Math.min(maxPositions, DEFAULT_MAX_SEQUENCE_LENGTH);

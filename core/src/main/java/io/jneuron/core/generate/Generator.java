@@ -91,7 +91,8 @@ public final class Generator {
         boolean several = request.rows() > 1;
         for (int r = 0; r < request.rows(); r++) {
             try {
-                shape.checkFits(request.promptLength(r), request.maxNewTokens());
+                shape.checkFits(request.promptLength(r), request.maxNewTokens(),
+                        config == null ? Integer.MAX_VALUE : config.maxSequenceLength());
             } catch (ShapeException e) {
                 if (!several) {
                     throw e;

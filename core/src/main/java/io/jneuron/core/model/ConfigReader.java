@@ -12,12 +12,14 @@ public final class ConfigReader {
     public static ModelConfig read(Path configJson) {
         JsonNode root = Json.readTree(configJson);
         String modelType = root.path("model_type").asText("");
-        return switch (modelType) {
-            case "gpt2" -> gpt2(configJson, root);
-            case "llama" -> llama(configJson, root);
-            default -> throw new ModelFormatException(configJson + ": unknown model_type '" + modelType
-                    + "'; jneuron runs gpt2 and llama checkpoints");
-        };
+        for (Architecture a : Architecture.values()) {
+            if (a.modelType().equals(modelType)) {
+                return a == Architecture.GPT2 ? gpt2(configJson, root) : FamilyConfigs.read(configJson, root, a);
+            }
+        }
+        String hint = modelType.equals("gemma3") ? " (for Gemma 3, use a text-only checkpoint: model_type gemma3_text)" : "";
+        throw new ModelFormatException(configJson + ": unknown model_type '" + modelType + "'; jneuron runs "
+                + String.join(", ", Architecture.modelTypes()) + hint);
     }
 
     private static ModelConfig gpt2(Path file, JsonNode c) {
@@ -32,60 +34,21 @@ public final class ConfigReader {
                 true, true, dtype(c));
     }
 
-    private static ModelConfig llama(Path file, JsonNode c) {
-        int hidden = positive(file, c, "hidden_size");
-        int heads = positive(file, c, "num_attention_heads");
-        int kvHeads = c.hasNonNull("num_key_value_heads") ? positive(file, c, "num_key_value_heads") : heads;
-        if (heads % kvHeads != 0) {
-            throw new ModelFormatException(file + ": num_attention_heads " + heads
-                    + " is not a multiple of num_key_value_heads " + kvHeads);
-        }
-        int headDim;
-        if (c.hasNonNull("head_dim")) {
-            headDim = positive(file, c, "head_dim");
-        } else {
-            checkDivisible(file, "hidden_size", hidden, "num_attention_heads", heads);
-            headDim = hidden / heads;
-        }
-        if (headDim % 2 != 0) {
-            throw new ModelFormatException(file + ": head_dim " + headDim + " must be even for rotary embeddings");
-        }
-        String act = c.path("hidden_act").asText("silu");
-        if (!act.equals("silu")) {
-            throw new ModelFormatException(file + ": hidden_act '" + act + "' is not supported; llama uses silu");
-        }
-        return new ModelConfig(Architecture.LLAMA, positive(file, c, "vocab_size"), hidden,
-                positive(file, c, "num_hidden_layers"), heads, kvHeads, headDim, positive(file, c, "intermediate_size"),
-                c.hasNonNull("max_position_embeddings") ? positive(file, c, "max_position_embeddings") : 2048,
-                number(file, c, "rms_norm_eps", 1e-6), ropeTheta(file, c), ropeScaling(file, c),
-                c.path("tie_word_embeddings").asBoolean(false), act,
-                c.path("attention_bias").asBoolean(false), c.path("mlp_bias").asBoolean(false), dtype(c));
-    }
-
-    /** transformers >= 5 nests rope_theta and the scaling in "rope_parameters"; older configs keep them top-level. */
-    private static double ropeTheta(Path file, JsonNode c) {
-        JsonNode params = c.path("rope_parameters");
-        if (params.isObject() && params.hasNonNull("rope_theta")) {
-            return number(file, params, "rope_theta", Double.NaN);
-        }
-        return number(file, c, "rope_theta", 10000.0);
-    }
-
-    private static RopeScaling ropeScaling(Path file, JsonNode c) {
+    static RopeScaling ropeScaling(Path file, JsonNode c) {
         JsonNode params = c.path("rope_parameters");
         if (params.isObject()) {
             boolean typed = params.hasNonNull("rope_type") || params.hasNonNull("type");
-            return typed ? ropeScaling(file, "rope_parameters", params) : null;
+            return typed ? ropeScaling(file, "rope_parameters", params, c) : null;
         }
-        return ropeScaling(file, "rope_scaling", c.path("rope_scaling"));
+        return ropeScaling(file, "rope_scaling", c.path("rope_scaling"), c);
     }
 
     /** {@code torch_dtype}, or {@code dtype} as transformers >= 4.56 writes it. */
-    private static String dtype(JsonNode c) {
+    static String dtype(JsonNode c) {
         return c.hasNonNull("torch_dtype") ? text(c, "torch_dtype") : text(c, "dtype");
     }
 
-    private static RopeScaling ropeScaling(Path file, String key, JsonNode r) {
+    private static RopeScaling ropeScaling(Path file, String key, JsonNode r, JsonNode c0) {
         if (r.isMissingNode() || r.isNull()) {
             return null;
         }
@@ -99,13 +62,54 @@ public final class ConfigReader {
                 return new RopeScaling("llama3", number(file, r, "factor", Double.NaN),
                         number(file, r, "low_freq_factor", Double.NaN), number(file, r, "high_freq_factor", Double.NaN),
                         positive(file, r, "original_max_position_embeddings"));
+            case "longrope", "su":
+                return longrope(file, key, r, c0);
             default:
                 throw new ModelFormatException(file + ": " + key + " type '" + type
-                        + "' is not supported; jneuron reads linear and llama3");
+                        + "' is not supported; jneuron reads linear, llama3 and longrope (su)");
         }
     }
 
-    private static int positive(Path file, JsonNode c, String key) {
+    /**
+     * Phi-3's longrope: {@code inv_freq / factor_i} with the long or the short factors, cos and sin scaled by the
+     * attention factor, which defaults to sqrt(1 + ln(s) / ln(original)) for s = max_position_embeddings / original
+     * (transformers' {@code _compute_longrope_parameters}).
+     */
+    private static RopeScaling longrope(Path file, String key, JsonNode r, JsonNode c) {
+        for (String unsupported : new String[] {"long_mscale", "short_mscale"}) {
+            if (r.hasNonNull(unsupported)) {
+                throw new ModelFormatException(file + ": " + key + " has \"" + unsupported
+                        + "\", which jneuron does not implement (Phi-3 small/MoE); use a Phi-3 mini/medium checkpoint");
+            }
+        }
+        int maxPos = positive(file, c, "max_position_embeddings");
+        int original = c.hasNonNull("original_max_position_embeddings")
+                ? positive(file, c, "original_max_position_embeddings")
+                : r.hasNonNull("original_max_position_embeddings") ? positive(file, r, "original_max_position_embeddings") : maxPos;
+        double factor = c.hasNonNull("original_max_position_embeddings") || r.hasNonNull("original_max_position_embeddings")
+                ? (double) maxPos / original : number(file, r, "factor", 1.0);
+        double attention = r.hasNonNull("attention_factor") ? number(file, r, "attention_factor", 1.0)
+                : factor <= 1.0 ? 1.0 : Math.sqrt(1 + Math.log(factor) / Math.log(original));
+        return new RopeScaling("longrope", factor, 0, 0, original, doubles(file, r, key, "long_factor"),
+                doubles(file, r, key, "short_factor"), attention);
+    }
+
+    private static java.util.List<Double> doubles(Path file, JsonNode r, String key, String name) {
+        JsonNode a = r.get(name);
+        if (a == null || !a.isArray() || a.isEmpty()) {
+            throw new ModelFormatException(file + ": " + key + " needs a \"" + name + "\" list of numbers");
+        }
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        for (JsonNode v : a) {
+            if (!v.isNumber()) {
+                throw new ModelFormatException(file + ": " + key + "." + name + " holds " + v + ", not a number");
+            }
+            out.add(v.asDouble());
+        }
+        return out;
+    }
+
+    static int positive(Path file, JsonNode c, String key) {
         JsonNode v = c.get(key);
         if (v == null || v.isNull()) {
             throw new ModelFormatException(file + ": missing \"" + key + "\"");
@@ -116,7 +120,7 @@ public final class ConfigReader {
         return v.asInt();
     }
 
-    private static double number(Path file, JsonNode c, String key, double fallback) {
+    static double number(Path file, JsonNode c, String key, double fallback) {
         JsonNode v = c.get(key);
         if (v == null || v.isNull()) {
             if (Double.isNaN(fallback)) {
@@ -135,7 +139,7 @@ public final class ConfigReader {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static void checkDivisible(Path file, String a, int av, String b, int bv) {
+    static void checkDivisible(Path file, String a, int av, String b, int bv) {
         if (av % bv != 0) {
             throw new ModelFormatException(file + ": " + a + " " + av + " is not a multiple of " + b + " " + bv);
         }

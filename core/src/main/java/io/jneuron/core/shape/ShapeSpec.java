@@ -29,17 +29,31 @@ public record ShapeSpec(int batchSize, int sequenceLength, BucketPlan buckets, D
      * the prompt is not empty.
      */
     public void checkFits(int promptLength, int maxNewTokens) {
+        checkFits(promptLength, maxNewTokens, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #checkFits(int, int)}; the suggested --sequence_length never exceeds {@code modelMax}, the
+     * model's own limit, and a request beyond that limit says so instead.
+     */
+    public void checkFits(int promptLength, int maxNewTokens, int modelMax) {
         if (promptLength <= 0) {
             throw new ShapeException("the prompt is empty; give at least one token");
         }
         if (maxNewTokens < 0) {
             throw new ShapeException("max_new_tokens must be >= 0, got " + maxNewTokens);
         }
-        if ((long) promptLength + maxNewTokens > sequenceLength) {
+        long need = (long) promptLength + maxNewTokens;
+        if (need > sequenceLength && need > modelMax) {
+            throw new ShapeException("prompt of " + promptLength + " tokens + max_new_tokens " + maxNewTokens + " = "
+                    + need + " exceeds the model's limit of " + modelMax + " positions; shorten the prompt or lower "
+                    + "--max_new_tokens to " + Math.max(0, Math.min(sequenceLength, modelMax) - promptLength) + " or less");
+        }
+        if (need > sequenceLength) {
             throw new ShapeException("prompt of " + promptLength + " tokens + max_new_tokens " + maxNewTokens + " = "
                     + (promptLength + maxNewTokens) + " exceeds the compiled sequence_length " + sequenceLength
                     + "; shorten the prompt, lower --max_new_tokens, or export with --sequence_length "
-                    + Integer.highestOneBit(Math.max(1, promptLength + maxNewTokens - 1)) * 2);
+                    + Math.min(modelMax, Integer.highestOneBit(Math.max(1, promptLength + maxNewTokens - 1)) * 2));
         }
     }
 

@@ -18,7 +18,11 @@ final class ConfigFiles {
     }
 
     static void write(TinyModelSpec spec, Path dir) {
-        ObjectNode config = spec.architecture() == Architecture.GPT2 ? gpt2(spec) : llama(spec);
+        ObjectNode config = switch (spec.architecture()) {
+            case GPT2 -> gpt2(spec);
+            case LLAMA -> llama(spec);
+            default -> FamilyConfigFiles.family(spec, llama(spec));
+        };
         JsonFiles.write(dir.resolve("config.json"), sorted(config));
 
         ObjectNode gen = JsonFiles.object();
@@ -58,10 +62,11 @@ final class ConfigFiles {
     }
 
     private static ObjectNode llama(TinyModelSpec s) {
-        ObjectNode c = common(s, "LlamaForCausalLM");
+        ObjectNode c = common(s, FamilyConfigFiles.architectureClass(s.architecture()));
         c.put("attention_bias", false);
         c.put("attention_dropout", 0.0);
-        if (s.headDim() != 0 && s.headDim() != s.hiddenSize() / s.numHeads()) {
+        if (s.headDim() != 0 && (s.headDim() != s.hiddenSize() / s.numHeads()
+                || FamilyConfigFiles.explicitHeadDim(s.architecture()))) {
             c.put("head_dim", s.headDim());
         }
         c.put("hidden_act", "silu");

@@ -36,9 +36,11 @@ public record TinyModelSpec(Architecture architecture, String preset, long seed,
      * embeddings, use seed 0, F32 and one shard.
      */
     public static TinyModelSpec preset(Architecture architecture, String preset) {
-        boolean llama = architecture == Architecture.LLAMA;
+        boolean llama = architecture != Architecture.GPT2;
+        // Families with an explicit head_dim get one that is not hidden / heads.
+        int headDim = FamilyConfigFiles.explicitHeadDim(architecture) ? 48 : 0;
         return switch (preset.toLowerCase(Locale.ROOT)) {
-            case "tiny" -> new TinyModelSpec(architecture, "tiny", 0, "F32", 2048, 128, 4, 4, llama ? 2 : 4, 0,
+            case "tiny" -> new TinyModelSpec(architecture, "tiny", 0, "F32", 2048, 128, 4, 4, llama ? 2 : 4, headDim,
                     344, 512, true, RopeScalingType.NONE, 1);
             case "110m" -> new TinyModelSpec(architecture, "110m", 0, "F32", 32000, 768, 12, 12, 12, 0,
                     2048, 1024, true, RopeScalingType.NONE, 1);
@@ -132,8 +134,15 @@ public record TinyModelSpec(Architecture architecture, String preset, long seed,
         };
     }
 
-    /** The {@link ModelConfig} that reading the generated config.json yields. */
+    /**
+     * The {@link ModelConfig} that reading the generated config.json yields, for GPT-2 and Llama (the other
+     * families' configs carry traits: read their config.json with ConfigReader).
+     */
     public ModelConfig toModelConfig() {
+        if (architecture != Architecture.GPT2 && architecture != Architecture.LLAMA) {
+            throw new NeuronKernelException("toModelConfig covers gpt2 and llama; read " + architecture.modelType()
+                    + "'s config.json instead");
+        }
         boolean llama = architecture == Architecture.LLAMA;
         return new ModelConfig(architecture, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads,
                 effectiveHeadDim(), intermediateSize, maxPositions, NORM_EPS, llama ? ROPE_THETA : 0,
@@ -156,7 +165,7 @@ public record TinyModelSpec(Architecture architecture, String preset, long seed,
      */
     public TinyModelSpec validate() {
         if (architecture == null) {
-            throw new NeuronKernelException("no architecture; use gpt2 or llama");
+            throw new NeuronKernelException("no architecture; use one of " + String.join(", ", Architecture.modelTypes()));
         }
         if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {
             throw new NeuronKernelException("unsupported checkpoint dtype '" + dtype + "'; use F32, F16 or BF16");
@@ -199,6 +208,13 @@ public record TinyModelSpec(Architecture architecture, String preset, long seed,
             }
             if (effectiveHeadDim() % 2 != 0) {
                 throw new NeuronKernelException("head dim " + effectiveHeadDim() + " must be even for rotary embeddings");
+            }
+            if (architecture == Architecture.PHI3 && effectiveHeadDim() % 4 != 0) {
+                // The tiny Phi-3 rotates half of each head: that half must be even too.
+                throw new NeuronKernelException("head dim " + effectiveHeadDim() + " must be a multiple of 4 for phi3");
+            }
+            if (ropeScaling == RopeScalingType.LLAMA3 && architecture != Architecture.LLAMA) {
+                throw new NeuronKernelException("llama3 rope scaling is for llama; use none or linear");
             }
         }
         int tensors = TinyWeights.layout(this).size();

@@ -39,7 +39,7 @@ final class TinyWeights {
 
     /** Every tensor in state_dict order (embeddings, layers in order, final norm, head). */
     static List<Plan> layout(TinyModelSpec s) {
-        return s.architecture() == Architecture.GPT2 ? gpt2(s) : llama(s);
+        return s.architecture() == Architecture.GPT2 ? gpt2(s) : llamaLike(s);
     }
 
     private static List<Plan> gpt2(TinyModelSpec s) {
@@ -65,24 +65,49 @@ final class TinyWeights {
         return out;
     }
 
-    private static List<Plan> llama(TinyModelSpec s) {
+    /** Llama's tensors, with each family's extras: biases, q/k norms, Gemma's four norms, Phi-3's fused weights. */
+    private static List<Plan> llamaLike(TinyModelSpec s) {
+        Architecture a = s.architecture();
         long h = s.hiddenSize();
-        long q = (long) s.numHeads() * s.effectiveHeadDim();
-        long kv = (long) s.numKvHeads() * s.effectiveHeadDim();
+        long hd = s.effectiveHeadDim();
+        long q = s.numHeads() * hd;
+        long kv = s.numKvHeads() * hd;
         long i = s.intermediateSize();
+        boolean gemma = a == Architecture.GEMMA2 || a == Architecture.GEMMA3_TEXT;
         List<Plan> out = new ArrayList<>();
         out.add(new Plan("model.embed_tokens.weight", new long[] {s.vocabSize(), h}, 0, STD));
         for (int l = 0; l < s.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             norm(out, p + "input_layernorm", h, false);
             // nn.Linear stores [out, in].
-            out.add(new Plan(p + "self_attn.q_proj.weight", new long[] {q, h}, 0, STD));
-            out.add(new Plan(p + "self_attn.k_proj.weight", new long[] {kv, h}, 0, STD));
-            out.add(new Plan(p + "self_attn.v_proj.weight", new long[] {kv, h}, 0, STD));
+            if (a == Architecture.PHI3) {
+                out.add(new Plan(p + "self_attn.qkv_proj.weight", new long[] {q + 2 * kv, h}, 0, STD));
+            } else {
+                out.add(new Plan(p + "self_attn.q_proj.weight", new long[] {q, h}, 0, STD));
+                out.add(new Plan(p + "self_attn.k_proj.weight", new long[] {kv, h}, 0, STD));
+                out.add(new Plan(p + "self_attn.v_proj.weight", new long[] {kv, h}, 0, STD));
+            }
+            if (a == Architecture.QWEN2) {
+                out.add(new Plan(p + "self_attn.q_proj.bias", new long[] {q}, 0, BIAS_STD * 10));
+                out.add(new Plan(p + "self_attn.k_proj.bias", new long[] {kv}, 0, BIAS_STD * 10));
+                out.add(new Plan(p + "self_attn.v_proj.bias", new long[] {kv}, 0, BIAS_STD * 10));
+            }
+            if (a == Architecture.QWEN3 || a == Architecture.GEMMA3_TEXT) {
+                norm(out, p + "self_attn.q_norm", hd, false);
+                norm(out, p + "self_attn.k_norm", hd, false);
+            }
             out.add(new Plan(p + "self_attn.o_proj.weight", new long[] {h, q}, 0, STD));
             norm(out, p + "post_attention_layernorm", h, false);
-            out.add(new Plan(p + "mlp.gate_proj.weight", new long[] {i, h}, 0, STD));
-            out.add(new Plan(p + "mlp.up_proj.weight", new long[] {i, h}, 0, STD));
+            if (gemma) {
+                norm(out, p + "pre_feedforward_layernorm", h, false);
+                norm(out, p + "post_feedforward_layernorm", h, false);
+            }
+            if (a == Architecture.PHI3) {
+                out.add(new Plan(p + "mlp.gate_up_proj.weight", new long[] {2 * i, h}, 0, STD));
+            } else {
+                out.add(new Plan(p + "mlp.gate_proj.weight", new long[] {i, h}, 0, STD));
+                out.add(new Plan(p + "mlp.up_proj.weight", new long[] {i, h}, 0, STD));
+            }
             out.add(new Plan(p + "mlp.down_proj.weight", new long[] {h, i}, 0, STD));
         }
         norm(out, "model.norm", h, false);

@@ -151,7 +151,7 @@ class ConfigReaderTest {
                  "num_hidden_layers": 2, "vocab_size": 300,
                  "rope_parameters": {"rope_theta": 10000.0, "rope_type": "yarn", "factor": 4.0}}
                 """);
-        assertEquals(yarn + ": rope_parameters type 'yarn' is not supported; jneuron reads linear and llama3",
+        assertEquals(yarn + ": rope_parameters type 'yarn' is not supported; jneuron reads linear, llama3 and longrope (su)",
                 error(yarn));
         assertEquals("float16", read("{\"model_type\": \"gpt2\", \"n_embd\": 64, \"n_head\": 4, \"n_layer\": 1,"
                 + " \"n_positions\": 64, \"vocab_size\": 300, \"dtype\": \"float16\"}").torchDtype());
@@ -159,14 +159,16 @@ class ConfigReaderTest {
 
     @Test
     void unknownModelTypeIsNamed() throws IOException {
-        Path f = write("{\"model_type\": \"mistral\", \"hidden_size\": 64}");
-        assertEquals(f + ": unknown model_type 'mistral'; jneuron runs gpt2 and llama checkpoints", error(f));
+        Path f = write("{\"model_type\": \"falcon\", \"hidden_size\": 64}");
+        assertEquals(f + ": unknown model_type 'falcon'; jneuron runs gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2,"
+                + " gemma3_text, granite, smollm3", error(f));
     }
 
     @Test
     void missingModelTypeIsNamed() throws IOException {
         Path f = write("{\"hidden_size\": 64}");
-        assertEquals(f + ": unknown model_type ''; jneuron runs gpt2 and llama checkpoints", error(f));
+        assertEquals(f + ": unknown model_type ''; jneuron runs gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2,"
+                + " gemma3_text, granite, smollm3", error(f));
     }
 
     @Test
@@ -195,7 +197,7 @@ class ConfigReaderTest {
                 {"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_attention_heads": 4,
                  "num_hidden_layers": 2, "vocab_size": 300, "rope_scaling": {"type": "dynamic", "factor": 2.0}}
                 """);
-        assertEquals(f + ": rope_scaling type 'dynamic' is not supported; jneuron reads linear and llama3", error(f));
+        assertEquals(f + ": rope_scaling type 'dynamic' is not supported; jneuron reads linear, llama3 and longrope (su)", error(f));
     }
 
     @Test
