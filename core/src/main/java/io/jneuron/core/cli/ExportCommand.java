@@ -19,7 +19,7 @@ public final class ExportCommand implements Runnable, ReportCommand {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Checkpoint folder or Hub id in the local Hugging Face cache.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Checkpoint folder, or Hub id (downloaded into the Hugging Face cache).")
     String model;
 
     @Parameters(index = "1", paramLabel = "OUTPUT", description = "Folder to write (replaced if it holds an earlier export).")
@@ -41,8 +41,12 @@ public final class ExportCommand implements Runnable, ReportCommand {
     String cacheDir;
 
     @Option(names = "--repo_id", description = "Hub cache repo to download a compiled module from on a local miss "
-            + "(default: CUSTOM_CACHE_REPO, else the repo `cache set` recorded). Export never uploads.")
+            + "(default: CUSTOM_CACHE_REPO, else the repo `cache set` recorded). Export never uploads to it.")
     String repoId;
+
+    @Option(names = "--push_to_hub", paramLabel = "REPO_ID", description = "Upload the exported folder to this Hub "
+            + "model repo (created if missing), so `generate REPO_ID` runs it anywhere without re-exporting.")
+    String pushToHub;
 
     @Mixin
     ShapeOptions shape;
@@ -62,6 +66,6 @@ public final class ExportCommand implements Runnable, ReportCommand {
 
     @Override
     public ExportResult report(Context ctx) {
-        return ExportService.export(request(), repoId, common.apply(ctx));
+        return ExportService.export(request(), repoId, pushToHub, common.apply(ctx));
     }
 }

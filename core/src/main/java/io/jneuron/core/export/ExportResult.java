@@ -1,5 +1,6 @@
 package io.jneuron.core.export;
 
+import io.jneuron.core.hub.HubFolders;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.Table;
 
@@ -13,13 +14,25 @@ import java.util.Map;
 /**
  * What an export did: where the model is, which backend compiled it, whether the compile cache had it
  * ({@link #HIT_LOCAL}, {@link #HIT_HUB}) or it was compiled ({@link #MISS}), the registry entry, the
- * artifacts in the output folder, and stage timings in milliseconds. Shown as a property table.
+ * artifacts in the output folder, stage timings in milliseconds, and where the folder was pushed
+ * ({@code --push_to_hub}; null when it was not). Shown as a property table.
  */
 public record ExportResult(ExportedModel exported, String cache, String entry, Path entryFile, Path module,
-                           List<String> artifacts, MemoryPlan memory, Map<String, Double> timingsMs) implements Report {
+                           List<String> artifacts, MemoryPlan memory, Map<String, Double> timingsMs,
+                           HubFolders.Uploaded pushed) implements Report {
     public static final String HIT_LOCAL = "hit-local";
     public static final String HIT_HUB = "hit-hub";
     public static final String MISS = "miss";
+
+    public ExportResult(ExportedModel exported, String cache, String entry, Path entryFile, Path module,
+                        List<String> artifacts, MemoryPlan memory, Map<String, Double> timingsMs) {
+        this(exported, cache, entry, entryFile, module, artifacts, memory, timingsMs, null);
+    }
+
+    /** This result after its output folder was uploaded to a Hub repo. */
+    public ExportResult withPushed(HubFolders.Uploaded uploaded) {
+        return new ExportResult(exported, cache, entry, entryFile, module, artifacts, memory, timingsMs, uploaded);
+    }
 
     @Override
     public String headline() {
@@ -44,6 +57,9 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
                 List.of("weights", String.format(Locale.ROOT, "%.1f MB", memory.weightBytes() / 1e6)),
                 List.of("KV cache", String.format(Locale.ROOT, "%.1f MB", memory.kvCacheBytes() / 1e6)),
                 List.of("artifacts", String.join(", ", artifacts))));
+        if (pushed != null) {
+            rows.add(List.of("pushed to", pushed.repo() + " at " + pushed.commit()));
+        }
         timingsMs.forEach((k, v) -> rows.add(List.of(k, String.format(Locale.ROOT, "%.1f", v))));
         return Table.properties(rows);
     }
@@ -65,6 +81,9 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
         mem.put("kv_cache_bytes", memory.kvCacheBytes());
         o.put("memory", mem);
         o.put("timings", new LinkedHashMap<String, Object>(timingsMs));
+        if (pushed != null) {
+            o.put("pushed", new LinkedHashMap<String, Object>(Map.of("repo", pushed.repo(), "commit", pushed.commit())));
+        }
         return o;
     }
 }

@@ -27,7 +27,7 @@ public final class Jneuron {
     }
 
     public static ExportResult export(ExportRequest request) {
-        return ExportService.export(request, null, Context.fromEnvironment());
+        return ExportService.export(request, null, null, Context.fromEnvironment());
     }
 
     public static CacheResults.Lookup lookup(String model) {
