@@ -128,11 +128,14 @@ cds_archive() {
   done
   [ -n "$py" ] && [ -f "$dest/kernel.json" ] || return 1
   rm -f "$dest/jneuron.jsa"
-  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 180 "$py" - "$NAME" "$dest/jneuron.jsa" \
+  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 300 "$py" - "$NAME" "$dest/jneuron.jsa" \
       >"$STAGE/cds.log" 2>&1 <<'PY' || return 1
 import os, sys, jupyter_client
 name, archive = sys.argv[1], sys.argv[2]
 km = jupyter_client.KernelManager(kernel_name=name)
+# The archive is written while the JVM exits, which takes seconds on a busy machine: jupyter_client's
+# default 5 s grace would kill the kernel before the dump finishes.
+km.shutdown_wait_time = 120
 km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
 kc = km.client()
 kc.start_channels()
