@@ -23,7 +23,9 @@ public final class NeuronExtension implements Extension {
                 .registerLineMagic("neuron_cache", (BaseKernel k, List<String> a) -> NeuronCacheMagic.run(k, a))
                 .registerLineMagic("neuron_backend", (BaseKernel k, List<String> a) -> NeuronBackendMagic.run(k, a))
                 .registerCellMagic("neuron_generate",
-                        (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body));
+                        (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body))
+                .registerCellMagic("neuron_pipeline",
+                        (BaseKernel k, List<String> a, String body) -> NeuronPipelineMagic.run(k, a, body));
         registerRenderer(kernel.getRenderer());
     }
 

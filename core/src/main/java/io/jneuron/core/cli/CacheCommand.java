@@ -155,7 +155,8 @@ public final class CacheCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Re-hash every registry entry with its version's recipe; exit 1 if any fails.")
+        description = "Re-hash every registry entry with its version's recipe, and every compiled module's artifacts "
+                + "against their recorded digests; exit 1 if any fails.")
     public static final class Verify extends LocalVerb {
         @Parameters(paramLabel = "DIR", arity = "0..1", description = "Cache root to verify (default: the resolved cache).")
         Path dir;

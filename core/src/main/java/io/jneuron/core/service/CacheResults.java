@@ -212,7 +212,7 @@ public final class CacheResults {
         }
     }
 
-    /** {@code cache verify}: every registry file of one cache root or Hub repo ({@code location}), re-hashed. */
+    /** {@code cache verify}: every registry file (and, in a local cache, compiled module) of {@code location}, re-hashed. */
     public record Verify(String location, List<VerifyResult> results) implements Report {
         public Verify {
             results = List.copyOf(results);
@@ -224,7 +224,7 @@ public final class CacheResults {
 
         @Override
         public String headline() {
-            return "Verified " + results.size() + " registry file(s) in " + location + ": " + (results.size() - bad())
+            return "Verified " + results.size() + " registry file(s) and module(s) in " + location + ": " + (results.size() - bad())
                     + " ok, " + bad() + " bad" + (bad() > 0 ? "; delete the bad ones and re-export those models" : "");
         }
 

@@ -95,7 +95,10 @@ public final class CacheService {
         return new CacheResults.Cleanup(root.path(), root.cleanup(options));
     }
 
-    /** {@code cache verify}: a cache root ({@code dir}, else {@code cacheDir}'s) or, with {@code repoId}, a Hub cache repo. */
+    /**
+     * {@code cache verify}: the registry files and compiled modules of a cache root ({@code dir}, else {@code cacheDir}'s)
+     * or, with {@code repoId}, the registry of a Hub cache repo.
+     */
     public static CacheResults.Verify verify(Path dir, String cacheDir, String repoId, Context ctx) {
         if (repoId != null) {
             if (dir != null) {
@@ -106,7 +109,7 @@ public final class CacheService {
             }
         }
         CacheRoot root = dir != null ? CacheRoot.at(dir) : CacheRoot.resolve(cacheDir, ctx.env());
-        return new CacheResults.Verify(root.path().toString(), Registry.local(root.path()).verify());
+        return new CacheResults.Verify(root.path().toString(), root.verify());
     }
 
     /** {@code cache synchronize}: uploads complete modules and registry entries to the Hub cache repo. */
