@@ -1,6 +1,7 @@
 package io.jneuron.magics.render;
 
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.report.Render;
 import io.jneuron.core.report.TableLayout;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -38,7 +39,7 @@ public final class LiveOutput implements ProgressListener {
         int pct = fraction < 0 ? -1 : (int) Math.round(fraction * 100);
         DisplayData d = new DisplayData(pct < 0 ? "[" + stage + "]" : String.format(Locale.ROOT, "[%3d%%] %s", pct, stage));
         d.putHTML("<div class=\"jneuron-progress\"><progress max=\"1\"" + value + " style=\"width:24em\"></progress> "
-                + Html.escape(stage) + "</div>");
+                + Render.escape(stage) + "</div>");
         show(d);
     }
 
@@ -50,7 +51,7 @@ public final class LiveOutput implements ProgressListener {
         // Wrapped at word boundaries in both forms, so neither is one unbroken line.
         DisplayData d = new DisplayData(TableLayout.wrap(text, 100));
         d.putHTML("<pre class=\"jneuron-stream\" style=\"white-space:pre-wrap;overflow-wrap:anywhere\">"
-                + Html.escape(text) + "</pre>");
+                + Render.escape(text) + "</pre>");
         show(d);
     }
 
@@ -64,7 +65,7 @@ public final class LiveOutput implements ProgressListener {
         }
         String what = lastStage.isEmpty() ? "failed" : "failed during: " + lastStage;
         DisplayData d = new DisplayData("[failed] " + what);
-        d.putHTML("<div class=\"jneuron-progress jneuron-failed\" style=\"color:#b00\">&#10007; " + Html.escape(what)
+        d.putHTML("<div class=\"jneuron-progress jneuron-failed\" style=\"color:#b00\">&#10007; " + Render.escape(what)
                 + "</div>");
         lastUpdate = 0;
         show(d);
