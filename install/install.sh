@@ -106,7 +106,7 @@ STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/$NAME/lib"
 cp "$LIB"/*.jar "$STAGE/$NAME/lib/"
-# JDK 24+ warns about sun.misc.Unsafe (a Tablesaw dependency uses it); JDK 17 refuses the flag.
+# JDK 24+ warns when a library uses sun.misc.Unsafe; JDK 17 refuses the flag.
 EXTRA=""
 if [ "${JV%%.*}" -ge 24 ]; then EXTRA='"--sun-misc-unsafe-memory-access=allow",'; fi
 sed -e "s#@JAVA@#$JAVA#g" -e "s#@EXTRA_OPTS@#$EXTRA#" -e "s#@CDS_OPTS@##" "$ROOT/install/kernelspec/kernel.json.in" \
@@ -128,11 +128,14 @@ cds_archive() {
   done
   [ -n "$py" ] && [ -f "$dest/kernel.json" ] || return 1
   rm -f "$dest/jneuron.jsa"
-  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 180 "$py" - "$NAME" "$dest/jneuron.jsa" \
+  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 300 "$py" - "$NAME" "$dest/jneuron.jsa" \
       >"$STAGE/cds.log" 2>&1 <<'PY' || return 1
 import os, sys, jupyter_client
 name, archive = sys.argv[1], sys.argv[2]
 km = jupyter_client.KernelManager(kernel_name=name)
+# The archive is written while the JVM exits, which takes seconds on a busy machine: jupyter_client's
+# default 5 s grace would kill the kernel before the dump finishes.
+km.shutdown_wait_time = 120
 km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
 kc = km.client()
 kc.start_channels()

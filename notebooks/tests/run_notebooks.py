@@ -3,7 +3,8 @@ asserts their outputs. Executed copies go to $JNEURON_NOTEBOOK_OUT (default /tmp
 
     /usr/bin/python3 notebooks/tests/run_notebooks.py [NOTEBOOK ...] [--print]
 
---print shows each cell's text output (the quickstart uses it to show its results).
+--print shows each cell's text output (the quickstart uses it to show its results). --save writes each executed
+notebook, outputs included, back over its source once its checks pass (how the committed outputs are made).
 """
 import os
 import pathlib
@@ -100,17 +101,25 @@ def assert_static_shapes(nb):
                                           ("200", "256"), ("256", "256"), ("257", "512"), ("400", "512")],
           f"prefill table: one row per prompt length with its bucket, got {rows}")
     check(all(float(r[3]) > 0 for r in rows), f"prefill times are measured: {rows}")
-    chart = svgs_of(find(nb, "/** A bar chart")[0])
-    check(len(chart) == 1 and chart[0].count('class="bar"') == 8, "the prefill chart is an SVG with 8 bars")
-    for want in ("bucket 128", "bucket 256", "bucket 512"):
-        check(want in chart[0], f"the prefill chart's legend has {want}")
+    # The lesson: cost follows the bucket, not the prompt. Bigger buckets cost more on any machine; within a
+    # bucket the medians are printed (noise on a shared machine makes a tight bound flaky).
+    by_bucket = {}
+    for r in rows:
+        by_bucket.setdefault(int(r[1]), []).append(float(r[3]))
+    means = [sum(v) / len(v) for _, v in sorted(by_bucket.items())]
+    check(means == sorted(means) and means[-1] > means[0], f"prefill grows with the bucket: {by_bucket}")
+    print(f"[notebooks] prefill medians by bucket (ms): {by_bucket}")
+    chart = svgs_of(find(nb, "List<String> lengthLabels")[0])
+    check(len(chart) == 1 and chart[0].startswith("<svg"), "the prefill chart is one SVG")
+    for want in ("bucket 128", "bucket 256", "bucket 512", ">64 tok<", ">400 tok<"):
+        check(want in chart[0], f"the prefill chart has {want}")
     shapes = find(nb, "ExportResult exportTo")[0]
     rows = table_rows(html_of(shapes))
     check([r[2] for r in rows] == ["hit-local", "miss", "hit-local", "miss", "hit-local"],
           f"exports: same shape hits, new shape misses, got {[r[:3] for r in rows]}")
     check(len({r[3] for r in rows}) == 3, "three shapes, three registry entries")
     chart = svgs_of(shapes)
-    check(len(chart) == 1 and chart[0].count('class="bar"') == 5, "the export chart is an SVG with 5 bars")
+    check(len(chart) == 1 and ">hit-local<" in chart[0] and ">miss<" in chart[0], "the export chart, by cache outcome")
 
 
 def assert_cache_and_registry(nb):
@@ -139,11 +148,35 @@ def assert_cache_and_registry(nb):
     check(result_of(again).startswith("cache hit-local"), "after cleanup the export is a hit: " + result_of(again)[:100])
 
 
-CHECKS = {"01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": assert_static_shapes,
+def assert_encoders(nb):
+    files = result_of(find(nb, "import java.nio.file")[0])
+    for want in ("config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"):
+        check(want in files, f"the MiniLM folder has {want}: {files[:300]}")
+    first, second, third = find(nb, "%neuron_export")
+    check(result_of(first).startswith("cache miss"), "MiniLM export: " + result_of(first)[:200])
+    lookup = table_rows(html_of(find(nb, "%neuron_cache lookup")[0]))
+    check(len(lookup) == 1 and lookup[0][0] == "8" and lookup[0][1] == "128", f"the encoder entry is found: {lookup}")
+    cell = find(nb, "%%neuron_pipeline feature-extraction")[0]
+    html = html_of(cell)
+    check(html.count("jneuron-table") >= 3, "embedding, similarity and timings tables")
+    check("0.755" in html, "all-MiniLM-L6-v2's cosine of the two eating sentences is 0.755 (its published value)")
+    check(len(svgs_of(find(nb, "List<String> corpus")[0])) == 1, "the similarity picture")
+    nearest = table_rows(html_of(find(nb, "String query")[0]))
+    check("eating" in nearest[0][0], f"the nearest sentence to the pasta query is about eating: {nearest}")
+    padding = table_rows(html_of(find(nb, "List<String> shortOnes")[0]))
+    check(float(padding[0][1]) > float(padding[1][1]), f"sequence 128 costs more than 32: {padding}")
+    print(f"[notebooks] padding medians (ms): {padding}")
+    check(result_of(third).startswith("cache miss"), "DistilBERT export: " + result_of(third)[:200])
+    cls = table_rows(html_of(find(nb, "%%neuron_pipeline text-classification")[0]))
+    check(len(cls) >= 2 and cls[0][1] in ("NEGATIVE", "POSITIVE") and cls[1][1] in ("NEGATIVE", "POSITIVE"),
+          f"a label per line: {cls}")
+
+
+CHECKS = {"04-encoders.ipynb": assert_encoders, "01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": assert_static_shapes,
           "03-cache-and-registry.ipynb": assert_cache_and_registry}
 
 
-def run(path, show):
+def run(path, show, save=False):
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
     NotebookClient(nb, kernel_name=KERNEL, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -155,14 +188,17 @@ def run(path, show):
             if c.cell_type == "code":
                 print(f"In:  {c.source}\nOut: {text_of(c).strip()}\n")
     CHECKS.get(path.name, lambda _: None)(nb)
+    if save:
+        nbformat.write(nb, path)
     print(f"[notebooks] {path.name}: executed in {seconds:.1f} s, outputs asserted; executed copy in {OUT / path.name}")
 
 
 def main(argv):
     show = "--print" in argv
+    save = "--save" in argv
     names = [a for a in argv if not a.startswith("--")] or sorted(p.name for p in HERE.glob("*.ipynb"))
     for n in names:
-        run(HERE / pathlib.Path(n).name, show)
+        run(HERE / pathlib.Path(n).name, show, save)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ public final class Exporter {
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
+        TaskShapes.checkModel(task, ckpt);
         ShapeSpec shape = req.shape().resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
@@ -123,10 +124,14 @@ public final class Exporter {
     public static CompiledModule compile(ModelSource src, Checkpoint ckpt, Backend backend, Target target,
                                          HubClient hub, String repo, ProgressListener progress) {
         MemoryPlan memory = plan(ckpt, target.shape(), backend, target.cores());
-        String version = backend.compiler().version();
+        io.jneuron.core.backend.Compiler compilerImpl = Backends.compiler(backend);
+        String version = compilerImpl.version();
         CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
-        Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, src.modelId(), src.revision(),
-                target.shape(), target.cores(), target.instanceType(), target.optlevel());
+        Map<String, Object> neuronConfig = TaskShapes.isEncoderTask(target.task())
+                ? EncoderEntries.neuronConfig(backend.name(), version, ckpt.config(), target.task(), target.shape(),
+                target.cores(), target.instanceType(), target.optlevel())
+                : neuronConfig(backend.name(), version, src.modelId(), src.revision(), target.shape(), target.cores(),
+                target.instanceType(), target.optlevel());
         RegistryEntry entry = RegistryEntry.create(src.config(), neuronConfig, src.modelId(), target.task());
         String hash = entry.hash();
         CacheRoot root = CacheRoot.resolve(target.cacheDir(), System.getenv());
@@ -137,7 +142,7 @@ public final class Exporter {
         Optional<CompileOutcome> fromHub = fromHub(hub, repo, cache, hash, progress);
         progress.progress("compile", 0);
         CompileOutcome outcome = fromHub.isPresent() ? fromHub.get() : cache.compileOnce(hash, workDir ->
-                backend.compiler().compile(ckpt, target.shape(), workDir.resolve(artifact), progress));
+                compilerImpl.compile(ckpt, target.shape(), workDir.resolve(artifact), progress));
         WrittenEntry written = root.registry().write(compiler, entry);
         String state = !outcome.compiled() ? ExportResult.HIT_LOCAL
                 : fromHub.isPresent() ? ExportResult.HIT_HUB : ExportResult.MISS;
