@@ -7,10 +7,11 @@ import io.jneuron.core.pipeline.EncoderPipeline;
 import io.jneuron.core.pipeline.PipelineOutput;
 import io.jneuron.core.pipeline.PipelineResult;
 import io.jneuron.core.pipeline.Similarity;
-import io.jneuron.magics.render.Tables;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.report.Report;
+import io.jneuron.core.report.Table;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,14 @@ final class NeuronPipelineMagic {
         }
         PipelineCommand cmd = (PipelineCommand) p.command();
         PipelineResult r = EncoderPipeline.run(cmd.request(), cmd.settings(), ProgressListener.NONE);
-        return Tables.display(null, tables(r, lines).toArray(new Table[0]));
+        List<Report> parts = tables(r, lines);
+        DisplayData d = new DisplayData(String.join("\n\n", parts.stream().map(Render::text).toList()));
+        d.putHTML(String.join("", parts.stream().map(Render::html).toList()));
+        return d;
     }
 
-    static List<Table> tables(PipelineResult r, List<String> inputs) {
-        List<Table> out = new ArrayList<>();
+    static List<Report> tables(PipelineResult r, List<String> inputs) {
+        List<Report> out = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
         List<String> headers;
         switch (r.task()) {
@@ -91,14 +95,14 @@ final class NeuronPipelineMagic {
                 }
             }
         }
-        out.add(0, Tables.of(r.task(), headers, rows));
-        out.add(Tables.of("timings", List.of("backend", "batch", "sequence", "load ms", "run ms", "inputs/s"),
+        out.add(0, Report.of(r.task(), Table.of(headers, rows)));
+        out.add(Report.of("timings", Table.of(List.of("backend", "batch", "sequence", "load ms", "run ms", "inputs/s"),
                 List.of(List.of(r.backend(), "" + r.batchSize(), "" + r.sequenceLength(), num(r.timings().get("load_ms")),
-                        num(r.timings().get("run_ms")), num(r.timings().get("inputs_per_s"))))));
+                        num(r.timings().get("run_ms")), num(r.timings().get("inputs_per_s")))))));
         return out;
     }
 
-    private static Table similarity(double[][] m, List<String> inputs) {
+    private static Report similarity(double[][] m, List<String> inputs) {
         List<String> headers = new ArrayList<>(List.of("cosine similarity"));
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < m.length; i++) {
@@ -109,7 +113,7 @@ final class NeuronPipelineMagic {
             }
             rows.add(row);
         }
-        return Tables.of("similarity", headers, rows);
+        return Report.of("similarity", Table.of(headers, rows));
     }
 
     private static String num(double v) {

@@ -61,7 +61,7 @@ public final class PipelineCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean json = common.json();
-        ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(spec.commandLine().getErr());
+        ProgressListener progress = json ? ProgressListener.NONE : Output.stderrProgress(spec.commandLine().getErr());
         PipelineResult r = EncoderPipeline.run(request(), common.settings(), progress);
         out.println(json ? r.toJson() : text(r));
         out.flush();
