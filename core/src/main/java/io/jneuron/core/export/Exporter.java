@@ -19,6 +19,7 @@ import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.ModelResolver;
 import io.jneuron.core.model.ModelSource;
+import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class Exporter {
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
+        TaskShapes.checkModel(task, ckpt);
         ShapeSpec shape = req.shape().resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
@@ -125,8 +127,11 @@ public final class Exporter {
         io.jneuron.core.backend.Compiler compilerImpl = Backends.compiler(backend);
         String version = compilerImpl.version();
         CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
-        Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, src.modelId(), src.revision(),
-                target.shape(), target.cores(), target.instanceType(), target.optlevel());
+        Map<String, Object> neuronConfig = TaskShapes.isEncoderTask(target.task())
+                ? EncoderEntries.neuronConfig(backend.name(), version, ckpt.config(), target.task(), target.shape(),
+                target.cores(), target.instanceType(), target.optlevel())
+                : neuronConfig(backend.name(), version, src.modelId(), src.revision(), target.shape(), target.cores(),
+                target.instanceType(), target.optlevel());
         RegistryEntry entry = RegistryEntry.create(src.config(), neuronConfig, src.modelId(), target.task());
         String hash = entry.hash();
         CacheRoot root = CacheRoot.resolve(target.cacheDir(), System.getenv());
@@ -196,8 +201,17 @@ public final class Exporter {
         shape.buckets().sizes().forEach(b -> buckets.add((long) b));
         n.put("buckets", buckets);
         n.put("tp_degree", (long) cores);
-        n.put("torch_dtype", shape.dtype().torchName());
-        n.put("auto_cast_type", shape.dtype().cliName());
+        if (shape.dtype() == DType.INT8) {
+            // NxD Inference's keys for weight-only quantization; activations stay fp32 here.
+            n.put("torch_dtype", DType.FP32.torchName());
+            n.put("auto_cast_type", DType.FP32.cliName());
+            n.put("quantized", true);
+            n.put("quantization_dtype", "int8");
+            n.put("quantization_type", "per_channel_symmetric");
+        } else {
+            n.put("torch_dtype", shape.dtype().torchName());
+            n.put("auto_cast_type", shape.dtype().cliName());
+        }
         n.put("target", instanceType == null ? backend : instanceType);
         n.put("optlevel", optlevel == null ? "2" : optlevel);
         return n;
