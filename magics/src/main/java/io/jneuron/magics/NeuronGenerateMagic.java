@@ -33,12 +33,18 @@ final class NeuronGenerateMagic {
         }
         LiveOutput live = new LiveOutput(kernel);
         StringBuilder text = new StringBuilder();
-        Generation g = ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live), (row, id, delta) -> {
-            if (delta != null && !delta.isEmpty()) {
-                text.append(delta);
-                live.text(prompt + text, false);
-            }
-        });
+        Generation g;
+        try {
+            g = ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live), (row, id, delta) -> {
+                if (delta != null && !delta.isEmpty()) {
+                    text.append(delta);
+                    live.text(prompt + text, false);
+                }
+            });
+        } catch (RuntimeException e) {
+            live.failed(); // no bar left animating above the error
+            throw e;
+        }
         live.text(prompt + (g.streamed() ? text.toString() : g.text(0)), true);
         // The text is in the live area already; the cell's value shows the timings.
         return g.shown();
