@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code jneuron hub upload|download|serve}: exported folders to and from Hub repos (argument order as the
- * Hugging Face CLI has them), and a Hub-compatible server over a folder (DESIGN.md "Hub", §3).
+ * Hugging Face CLI has them), and a Hub-compatible server over a folder (docs/cli.md).
  */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
         subcommands = {HubCommand.Upload.class, HubCommand.Download.class, HubCommand.Serve.class,
