@@ -10,7 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads the small JSON files of a checkpoint with errors that name the file. */
-final class Json {
+public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** config.json, tokenizer_config.json and indexes are small; refuse anything absurd. */
     static final long MAX_BYTES = 64L << 20;
@@ -18,7 +18,7 @@ final class Json {
     private Json() {
     }
 
-    static JsonNode readTree(Path file) {
+    public static JsonNode readTree(Path file) {
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
