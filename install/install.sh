@@ -7,7 +7,7 @@
 #
 # Default: --user for a normal user, --system for root. JNEURON_BUILD_DIR picks Maven's build folder.
 # The kernelspec gets an AppCDS archive made by a warm-up run of the installed kernel (faster start);
-# --no-cds skips it. A missing or stale archive is ignored by the JVM (-Xshare:auto).
+# --no-cds skips it and bin/jneuron's archive (install/cli-cds.sh). A missing or stale archive is ignored by the JVM (-Xshare:auto).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NAME=neuron-java
@@ -90,6 +90,14 @@ if [ "$BUILD" = 1 ]; then
     | { grep -v '^WARNING: Using incubator modules' || true; })
 fi
 LIB="$ROOT/install/$BUILD_DIR/lib"
+if [ "$CDS" = 1 ]; then
+  # bin/jneuron's own class-data archive for this JDK (AppCDS on 17, the AOT cache on 25+)
+  if OUT="$(JNEURON_LIB="$LIB" "$ROOT/install/cli-cds.sh" --java "$JAVA" 2>&1)"; then
+    echo "[install] bin/jneuron archive: $(tail -1 <<<"$OUT")" >&2
+  else
+    echo "[install] no bin/jneuron archive (start-up is just slower): $(tail -1 <<<"$OUT")" >&2
+  fi
+fi
 [ -f "$(ls "$LIB"/jneuron-kernel-*.jar 2>/dev/null | head -1)" ] || die "$LIB has no kernel jar; build first (drop --no-build)"
 
 ensure_jupyter
@@ -120,11 +128,14 @@ cds_archive() {
   done
   [ -n "$py" ] && [ -f "$dest/kernel.json" ] || return 1
   rm -f "$dest/jneuron.jsa"
-  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 180 "$py" - "$NAME" "$dest/jneuron.jsa" \
+  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 300 "$py" - "$NAME" "$dest/jneuron.jsa" \
       >"$STAGE/cds.log" 2>&1 <<'PY' || return 1
 import os, sys, jupyter_client
 name, archive = sys.argv[1], sys.argv[2]
 km = jupyter_client.KernelManager(kernel_name=name)
+# The archive is written while the JVM exits, which takes seconds on a busy machine: jupyter_client's
+# default 5 s grace would kill the kernel before the dump finishes.
+km.shutdown_wait_time = 120
 km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
 kc = km.client()
 kc.start_channels()

@@ -14,7 +14,15 @@ def code(text):
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": text.strip("\n")}
 
 
+CAVEAT = md("""
+*The outputs saved with this notebook are those of its run in CI (`notebooks/tests/run_notebooks.py --save`) on a
+small shared machine, with the embedded CPU backend and a tiny model of random weights: generated text is nonsense
+by design and timings are that machine's. Running it writes only into a new folder of its own under the system
+temp directory.*""")
+
+
 def write(name, cells):
+    cells = cells[:1] + [CAVEAT] + cells[1:]
     nb = {"cells": cells, "metadata": {"kernelspec": KERNEL, "language_info": {"name": "java"}},
           "nbformat": 4, "nbformat_minor": 5}
     for i, c in enumerate(nb["cells"]):
@@ -22,7 +30,6 @@ def write(name, cells):
     (HERE / name).write_text(json.dumps(nb, indent=1) + "\n")
 
 
-W = "/tmp/jneuron-notebooks/01"
 write("01-quickstart.ipynb", [
     md("""
 # Quickstart: export, look up, generate
@@ -40,30 +47,25 @@ import java.nio.file.*;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.testing.*;
 
-Path work = Path.of("{W}");
-// A fresh compile cache, so the first export below really compiles.
-if (Files.exists(work)) {{
-    try (var s = Files.walk(work)) {{
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }}
-}}
+// This run's own working folder (new, readable only by you): the compile cache in it starts empty, so the
+// first export below really compiles. Nothing outside it is written or deleted.
+Path work = Files.createTempDirectory("jneuron-01-quickstart-");
 TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama"));
 Files.list(work.resolve("tiny-llama")).map(p -> p.getFileName().toString()).sorted().toList()"""),
     md("Export it for batch 1 and sequence length 128 (the prompt plus the generated tokens). The compile cache "
        "is empty, so this is a cache miss: the CPU backend compiles (casts and packs the weights for its kernels)."),
-    code(f"%neuron_export {W}/tiny-llama {W}/tiny-llama-cpu --sequence_length 128 --cache_dir {W}/cache"),
+    code(f"%neuron_export $work/tiny-llama $work/tiny-llama-cpu --sequence_length 128 --cache_dir $work/cache"),
     md("The export wrote a registry entry. Look the model up in the registry:"),
-    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache"),
+    code(f"%neuron_cache lookup $work/tiny-llama --cache_dir $work/cache"),
     md("Generate: the cell body is the prompt. Tokens stream into the output; a timings table ends the cell. "
        "The weights are random, so the text is nonsense, but every step is real."),
     code(f"""
-%%neuron_generate {W}/tiny-llama-cpu --max_new_tokens 24
+%%neuron_generate $work/tiny-llama-cpu --max_new_tokens 24
 Once upon a time"""),
     md("Export the same configuration again, to another folder: the compile cache has it, so nothing is compiled."),
-    code(f"%neuron_export {W}/tiny-llama {W}/tiny-llama-cpu-2 --sequence_length 128 --cache_dir {W}/cache"),
+    code(f"%neuron_export $work/tiny-llama $work/tiny-llama-cpu-2 --sequence_length 128 --cache_dir $work/cache"),
 ])
 
-W = "/tmp/jneuron-notebooks/02"
 write("02-static-shapes.ipynb", [
     md("""
 # Static shapes: buckets, padding, and what a shape change costs
@@ -83,6 +85,7 @@ import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.generate.GenerationResult;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.magics.render.Tables;
+import io.jneuron.magics.render.Charts;
 import org.dflib.jjava.jupyter.kernel.display.*;
 import picocli.CommandLine;
 
@@ -93,12 +96,8 @@ record Show(DisplayData data) implements DisplayDataRenderable {{
     }}
 }}
 
-Path work = Path.of("{W}");
-if (Files.exists(work)) {{
-    try (var s = Files.walk(work)) {{
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }}
-}}
+// This run's own working folder (new, readable only by you); nothing outside it is written or deleted.
+Path work = Files.createTempDirectory("jneuron-02-static-shapes-");
 String model = TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama")).directory().toString();
 String cache = work.resolve("cache").toString();
 model"""),
@@ -118,13 +117,20 @@ for (int len : new int[] {1, 100, 128, 129, 200, 256, 257, 400, 512}) {
 new Show(Tables.display("buckets for sequence_length 512: " + plan.sizes(),
         Tables.of("padding", List.of("prompt tokens", "bucket", "padding tokens", "padding share"), padRows)))"""),
     md("Export the model for batch 1 and sequence length 512. The compile cache is empty: a cache miss."),
-    code(f"%neuron_export {W}/tiny-llama {W}/llama-512 --sequence_length 512 --cache_dir {W}/cache"),
+    code(f"%neuron_export $work/tiny-llama $work/llama-512 --sequence_length 512 --cache_dir $work/cache"),
     md("""
 ## What padding costs: prefill time per bucket
 
-Run prompts of several lengths through the exported model (one generated token, so the time is the prefill) and
-take the median of five runs after a warm-up. Every prompt is padded to its bucket and the padding is computed
-too, so one token more than a bucket costs the whole next bucket: compare 128 with 129 tokens, and 256 with 257."""),
+Run prompts of several lengths through the exported model (one generated token, so the time is the prefill).
+Every prompt is padded to its bucket and the padding is computed too, so prompts in the same bucket cost the same
+and one token more than a bucket costs the whole next bucket: compare 128 with 129 tokens, and 256 with 257.
+
+**Why the first calls are slower, and how we measure.** The first few generations in a fresh JVM run while the JIT
+is still compiling the decoder's loops, classes are still loading, and the weights and KV cache are being touched
+for the first time (page faults). A first call can take several times as long as the tenth. So every length is
+first run a few times untimed (warm-up); then the lengths are measured in rounds, one of each per round, so that
+any drift of the machine (another process, frequency scaling) falls on all lengths alike, and the median of the
+rounds is reported. Single runs on a busy machine can still be noisy: the medians are what to compare."""),
     code("""
 /** One generation of `tokens` prompt ids and a single new token: its timings are the prefill's. */
 GenerationResult prefillOnce(String exported, int tokens) {
@@ -148,80 +154,49 @@ double medianPrefillMs(String exported, int tokens, int runs) {
 }
 
 String llama512 = work.resolve("llama-512").toString();
-for (int i = 0; i < 3; i++) {
-    prefillOnce(llama512, 300);  // warm the JIT up before anything is timed
-}
 int[] lengths = {64, 100, 128, 129, 200, 256, 257, 400};
+int warmups = 3, rounds = 9;
+for (int w = 0; w < warmups; w++) {
+    for (int len : lengths) {
+        prefillOnce(llama512, len);  // untimed: JIT, class loading, first touch of weights and KV cache
+    }
+}
+double[][] samples = new double[lengths.length][rounds];
+for (int r = 0; r < rounds; r++) {
+    for (int i = 0; i < lengths.length; i++) {
+        samples[i][r] = prefillOnce(llama512, lengths[i]).timings().prefillMs();
+    }
+}
 List<List<String>> prefillRows = new ArrayList<>();
 List<Double> prefillMs = new ArrayList<>();
 List<Integer> prefillBuckets = new ArrayList<>();
-for (int len : lengths) {
-    double ms = medianPrefillMs(llama512, len, 5);
-    int bucket = prefillOnce(llama512, len).bucket();
-    prefillMs.add(ms);
+for (int i = 0; i < lengths.length; i++) {
+    double[] ms = samples[i].clone();
+    Arrays.sort(ms);
+    double median = ms[rounds / 2];
+    int bucket = plan.find(lengths[i]);
+    prefillMs.add(median);
     prefillBuckets.add(bucket);
-    prefillRows.add(List.of(String.valueOf(len), String.valueOf(bucket), String.valueOf(bucket - len),
-            String.format(Locale.ROOT, "%.2f", ms), String.format(Locale.ROOT, "%.3f", ms / len)));
+    prefillRows.add(List.of(String.valueOf(lengths[i]), String.valueOf(bucket), String.valueOf(bucket - lengths[i]),
+            String.format(Locale.ROOT, "%.2f", median), String.format(Locale.ROOT, "%.2f", ms[0]),
+            String.format(Locale.ROOT, "%.2f", ms[rounds - 1])));
 }
-new Show(Tables.display("prefill, median of 5 runs, sequence_length 512 (buckets " + plan.sizes() + ")",
-        Tables.of("prefill", List.of("prompt tokens", "bucket", "padding tokens", "prefill ms", "ms per real token"),
+new Show(Tables.display("prefill after " + warmups + " warm-up rounds, median of " + rounds + " rounds, "
+        + "sequence_length 512 (buckets " + plan.sizes() + ")",
+        Tables.of("prefill", List.of("prompt tokens", "bucket", "padding tokens", "median ms", "min ms", "max ms"),
                 prefillRows)))"""),
     md("""
-The same numbers as a chart, built as SVG in plain Java (no plotting library, no network). Bars are coloured by
-bucket: the big steps are at the bucket boundaries."""),
+The same medians as a chart, drawn by JFreeChart and written as SVG by `io.jneuron.magics.render.Charts` (no
+network, no browser library). Bars are coloured by bucket: the steps are at the bucket boundaries, and bars of one colour are level."""),
     code("""
-/** A bar chart as an SVG document: one bar per label, coloured by group, the value printed above each bar. */
-String barChart(String title, String yLabel, List<String> labels, List<Double> values, List<String> groups) {
-    Map<String, String> colours = new LinkedHashMap<>();
-    String[] palette = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2"};
-    for (String g : groups) {
-        colours.putIfAbsent(g, palette[colours.size() % palette.length]);
-    }
-    int w = 640, h = 320, left = 60, right = 20, top = 40, bottom = 50;
-    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.15;
-    double slot = (w - left - right) / (double) values.size();
-    StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "<svg xmlns=\\"http://www.w3.org/2000/svg\\" width=\\"%d\\" height=\\"%d\\" "
-            + "font-family=\\"sans-serif\\" font-size=\\"11\\">", w, h));
-    s.append("<rect width=\\"100%\\" height=\\"100%\\" fill=\\"white\\"/>");
-    s.append(String.format(Locale.ROOT, "<text x=\\"%d\\" y=\\"20\\" font-size=\\"14\\">%s</text>", left, title));
-    s.append(String.format(Locale.ROOT, "<line x1=\\"%d\\" y1=\\"%d\\" x2=\\"%d\\" y2=\\"%d\\" stroke=\\"black\\"/>",
-            left, h - bottom, w - right, h - bottom));
-    s.append(String.format(Locale.ROOT, "<text x=\\"14\\" y=\\"%d\\" transform=\\"rotate(-90 14 %d)\\" "
-            + "text-anchor=\\"middle\\">%s</text>", (top + h - bottom) / 2, (top + h - bottom) / 2, yLabel));
-    for (int i = 0; i < values.size(); i++) {
-        double bh = (h - top - bottom) * values.get(i) / max;
-        double x = left + i * slot + slot * 0.15;
-        s.append(String.format(Locale.ROOT, "<rect class=\\"bar\\" x=\\"%.1f\\" y=\\"%.1f\\" width=\\"%.1f\\" "
-                + "height=\\"%.1f\\" fill=\\"%s\\"/>", x, h - bottom - bh, slot * 0.7, bh, colours.get(groups.get(i))));
-        s.append(String.format(Locale.ROOT, "<text x=\\"%.1f\\" y=\\"%.1f\\" text-anchor=\\"middle\\">%.1f</text>",
-                x + slot * 0.35, h - bottom - bh - 4, values.get(i)));
-        s.append(String.format(Locale.ROOT, "<text x=\\"%.1f\\" y=\\"%d\\" text-anchor=\\"middle\\">%s</text>",
-                x + slot * 0.35, h - bottom + 15, labels.get(i)));
-    }
-    int lx = left;
-    for (var e : colours.entrySet()) {
-        s.append(String.format(Locale.ROOT, "<rect x=\\"%d\\" y=\\"%d\\" width=\\"10\\" height=\\"10\\" fill=\\"%s\\"/>"
-                + "<text x=\\"%d\\" y=\\"%d\\">%s</text>", lx, h - 20, e.getValue(), lx + 14, h - 11, e.getKey()));
-        lx += 110;
-    }
-    return s.append("</svg>").toString();
-}
-
-DisplayData chart(String svg, String alt) {
-    DisplayData d = new DisplayData(alt);
-    d.putSVG(svg);
-    return d;
-}
-
 List<String> lengthLabels = new ArrayList<>();
 List<String> bucketGroups = new ArrayList<>();
 for (int i = 0; i < lengths.length; i++) {
     lengthLabels.add(lengths[i] + " tok");
     bucketGroups.add("bucket " + prefillBuckets.get(i));
 }
-new Show(chart(barChart("Prefill time by prompt length (sequence_length 512)", "prefill ms (median of 5)",
-        lengthLabels, prefillMs, bucketGroups), "prefill chart: " + prefillMs))"""),
+Charts.bars("Prefill time by prompt length (sequence_length 512)", "prompt length",
+        "prefill ms (median of " + rounds + ")", lengthLabels, prefillMs, bucketGroups)"""),
     md("""
 ## What a shape change costs: a new compile
 
@@ -259,15 +234,14 @@ for (String[] run : runs) {
 }
 display(new Show(Tables.display("exports after the first one (sequence_length 512, batch 1, already cached)",
         Tables.of("exports", List.of("output", "shapes", "cache", "registry entry", "total ms"), exportRows))));
-new Show(chart(barChart("Export time: new shape (miss) vs same shape (hit)", "export ms", exportLabels, exportMs,
-        exportGroups), "export chart: " + exportMs))"""),
+Charts.bars("Export time: new shape (miss) vs same shape (hit)", "export", "export ms", exportLabels, exportMs,
+        exportGroups)"""),
     md("""
 Every cache miss above is a shape the cache had not seen; every hit reuses a compiled module. On a Neuron
 machine the gap is far wider (a compile takes minutes), which is why the shapes are worth choosing once: pick
 the buckets your prompts need, and export each shape once into a shared cache."""),
 ])
 
-W = "/tmp/jneuron-notebooks/03"
 write("03-cache-and-registry.ipynb", [
     md("""
 # The compile cache and its registry
@@ -295,12 +269,8 @@ record Show(DisplayData data) implements DisplayDataRenderable {{
     }}
 }}
 
-Path work = Path.of("{W}");
-if (Files.exists(work)) {{
-    try (var s = Files.walk(work)) {{
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }}
-}}
+// This run's own working folder (new, readable only by you); nothing outside it is written or deleted.
+Path work = Files.createTempDirectory("jneuron-03-cache-and-registry-");
 String model = TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama")).directory().toString();
 String cache = work.resolve("cache").toString();
 
@@ -378,11 +348,11 @@ new Show(Tables.display(null, Tables.of("neuron diff", List.of("key", "sequence_
 
 `%neuron_cache lookup MODEL` finds every entry for the model; the filters narrow it down by shape, dtype or
 instance type:"""),
-    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache"),
-    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache --sequence_length 128"),
-    code(f"%neuron_cache lookup {W}/tiny-llama --cache_dir {W}/cache --batch_size 2"),
+    code(f"%neuron_cache lookup $work/tiny-llama --cache_dir $work/cache"),
+    code(f"%neuron_cache lookup $work/tiny-llama --cache_dir $work/cache --sequence_length 128"),
+    code(f"%neuron_cache lookup $work/tiny-llama --cache_dir $work/cache --batch_size 2"),
     md("Every entry re-hashed with the registry recipe, so a hand-edited or truncated entry shows up:"),
-    code(f"%neuron_cache verify {W}/cache"),
+    code(f"%neuron_cache verify $work/cache"),
     md("""
 ## Status and cleanup
 
@@ -394,11 +364,11 @@ Path failed = Files.createDirectories(compilerDir.resolve("MODULE_00000000000000
 Files.writeString(failed.resolve("model.log"), "compiler crashed (made by the tutorial)\\n");
 Files.createDirectories(compilerDir.resolve("MODULE_11111111111111111111+00000000"));
 compilerDir.getFileName()"""),
-    code(f"%neuron_cache status --cache_dir {W}/cache"),
+    code(f"%neuron_cache status --cache_dir $work/cache"),
     md("`cleanup --dry-run` says what it would remove; `--all` also removes empty folders:"),
-    code(f"%neuron_cache cleanup --all --dry-run --cache_dir {W}/cache"),
-    code(f"%neuron_cache cleanup --all --cache_dir {W}/cache"),
-    code(f"%neuron_cache status --cache_dir {W}/cache"),
+    code(f"%neuron_cache cleanup --all --dry-run --cache_dir $work/cache"),
+    code(f"%neuron_cache cleanup --all --cache_dir $work/cache"),
+    code(f"%neuron_cache status --cache_dir $work/cache"),
     md("The compiled modules and entries are untouched: the same shapes export as a cache hit."),
-    code(f"%neuron_export {W}/tiny-llama {W}/llama-128-again --sequence_length 128 --cache_dir {W}/cache"),
+    code(f"%neuron_export $work/tiny-llama $work/llama-128-again --sequence_length 128 --cache_dir $work/cache"),
 ])

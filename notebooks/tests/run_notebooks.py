@@ -3,7 +3,8 @@ asserts their outputs. Executed copies go to $JNEURON_NOTEBOOK_OUT (default /tmp
 
     /usr/bin/python3 notebooks/tests/run_notebooks.py [NOTEBOOK ...] [--print]
 
---print shows each cell's text output (the quickstart uses it to show its results).
+--print shows each cell's text output (the quickstart uses it to show its results). --save writes each executed
+notebook, outputs included, back over its source once its checks pass (how the committed outputs are made).
 """
 import os
 import pathlib
@@ -100,17 +101,25 @@ def assert_static_shapes(nb):
                                           ("200", "256"), ("256", "256"), ("257", "512"), ("400", "512")],
           f"prefill table: one row per prompt length with its bucket, got {rows}")
     check(all(float(r[3]) > 0 for r in rows), f"prefill times are measured: {rows}")
-    chart = svgs_of(find(nb, "/** A bar chart")[0])
-    check(len(chart) == 1 and chart[0].count('class="bar"') == 8, "the prefill chart is an SVG with 8 bars")
-    for want in ("bucket 128", "bucket 256", "bucket 512"):
-        check(want in chart[0], f"the prefill chart's legend has {want}")
+    # The lesson: cost follows the bucket, not the prompt. Bigger buckets cost more on any machine; within a
+    # bucket the medians are printed (noise on a shared machine makes a tight bound flaky).
+    by_bucket = {}
+    for r in rows:
+        by_bucket.setdefault(int(r[1]), []).append(float(r[3]))
+    means = [sum(v) / len(v) for _, v in sorted(by_bucket.items())]
+    check(means == sorted(means) and means[-1] > means[0], f"prefill grows with the bucket: {by_bucket}")
+    print(f"[notebooks] prefill medians by bucket (ms): {by_bucket}")
+    chart = svgs_of(find(nb, "List<String> lengthLabels")[0])
+    check(len(chart) == 1 and chart[0].startswith("<svg"), "the prefill chart is one SVG")
+    for want in ("bucket 128", "bucket 256", "bucket 512", ">64 tok<", ">400 tok<"):
+        check(want in chart[0], f"the prefill chart has {want}")
     shapes = find(nb, "ExportResult exportTo")[0]
     rows = table_rows(html_of(shapes))
     check([r[2] for r in rows] == ["hit-local", "miss", "hit-local", "miss", "hit-local"],
           f"exports: same shape hits, new shape misses, got {[r[:3] for r in rows]}")
     check(len({r[3] for r in rows}) == 3, "three shapes, three registry entries")
     chart = svgs_of(shapes)
-    check(len(chart) == 1 and chart[0].count('class="bar"') == 5, "the export chart is an SVG with 5 bars")
+    check(len(chart) == 1 and ">hit-local<" in chart[0] and ">miss<" in chart[0], "the export chart, by cache outcome")
 
 
 def assert_cache_and_registry(nb):
@@ -143,7 +152,7 @@ CHECKS = {"01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": as
           "03-cache-and-registry.ipynb": assert_cache_and_registry}
 
 
-def run(path, show):
+def run(path, show, save=False):
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
     NotebookClient(nb, kernel_name=KERNEL, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -155,14 +164,17 @@ def run(path, show):
             if c.cell_type == "code":
                 print(f"In:  {c.source}\nOut: {text_of(c).strip()}\n")
     CHECKS.get(path.name, lambda _: None)(nb)
+    if save:
+        nbformat.write(nb, path)
     print(f"[notebooks] {path.name}: executed in {seconds:.1f} s, outputs asserted; executed copy in {OUT / path.name}")
 
 
 def main(argv):
     show = "--print" in argv
+    save = "--save" in argv
     names = [a for a in argv if not a.startswith("--")] or sorted(p.name for p in HERE.glob("*.ipynb"))
     for n in names:
-        run(HERE / pathlib.Path(n).name, show)
+        run(HERE / pathlib.Path(n).name, show, save)
 
 
 if __name__ == "__main__":

@@ -198,6 +198,22 @@ static int run_function(const struct jn_nrt_model *m, jn_nrt_tensor **in, int ni
         memcpy(out[0]->data, &s, sizeof s);
         return JN_NRT_SUCCESS;
     }
+    if (strcmp(m->function, "next_token") == 0) {
+        /* A toy decoder: input_ids int32 [B,S], lengths int32 [B] -> logits float32 [B,V], one-hot on
+         * (last real token + 1) mod V, so a greedy generation counts upwards from the prompt. */
+        if (nin < 2 || nout < 1 || in[1]->size == 0) return JN_NRT_INVALID;
+        size_t batch = in[1]->size / sizeof(int32_t);
+        size_t seq = in[0]->size / sizeof(int32_t) / batch, vocab = out[0]->size / sizeof(float) / batch;
+        const int32_t *ids = (const int32_t *) in[0]->data, *lens = (const int32_t *) in[1]->data;
+        float *logits = (float *) out[0]->data;
+        memset(logits, 0, out[0]->size);
+        for (size_t b = 0; b < batch; b++) {
+            if (lens[b] < 1 || (size_t) lens[b] > seq) return JN_NRT_EXEC_BAD_INPUT;
+            int32_t last = ids[b * seq + (size_t) lens[b] - 1];
+            logits[b * vocab + (size_t) (((int64_t) last + 1) % (int64_t) vocab)] = 1.0f;
+        }
+        return JN_NRT_SUCCESS;
+    }
     return JN_NRT_INVALID;
 }
 

@@ -1,7 +1,9 @@
 package io.jneuron.cpu;
 
 import io.jneuron.core.Settings;
+import io.jneuron.core.backend.Availability;
 import io.jneuron.core.backend.Backend;
+import io.jneuron.core.backend.Capability;
 import io.jneuron.core.backend.Compiler;
 import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.backend.ModelRuntime;
@@ -9,6 +11,9 @@ import io.jneuron.cpu.artifact.ArtifactReader;
 import io.jneuron.cpu.decoder.DecoderLoader;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 
 /** The embedded CPU backend: always available, runs anywhere a JVM does. */
 final class CpuBackend implements Backend {
@@ -25,13 +30,22 @@ final class CpuBackend implements Backend {
     }
 
     @Override
-    public Compiler compiler() {
-        return compiler;
+    public Map<Capability, Availability> capabilities() {
+        Map<Capability, Availability> m = new EnumMap<>(Capability.class);
+        m.put(Capability.EXPORT, Availability.no("the cpu backend compiles checkpoints itself; no external exporter"));
+        m.put(Capability.COMPILE, Availability.yes("packs weights for the static shapes"));
+        m.put(Capability.RUN, Availability.yes("pure-Java decoders, " + settings.threads() + " threads"));
+        return m;
     }
 
     @Override
-    public ModelRuntime runtime() {
-        return this::load;
+    public Optional<Compiler> compiler() {
+        return Optional.of(compiler);
+    }
+
+    @Override
+    public Optional<ModelRuntime> runtime() {
+        return Optional.of(this::load);
     }
 
     private LoadedModel load(Path artifact) {

@@ -1,6 +1,5 @@
 package io.jneuron.cpu;
 
-import io.jneuron.core.backend.CompiledArtifact;
 import io.jneuron.core.backend.Compiler;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.model.Checkpoint;
@@ -25,7 +24,7 @@ final class CpuCompiler implements Compiler {
     }
 
     @Override
-    public CompiledArtifact compile(Checkpoint checkpoint, ShapeSpec shape, Path artifact, ProgressListener progress) {
+    public void compile(Checkpoint checkpoint, ShapeSpec shape, Path artifact, ProgressListener progress) {
         ModelConfig c = checkpoint.config();
         if (c.architecture() == io.jneuron.core.model.Architecture.GPT2
                 && shape.sequenceLength() > c.maxPositionEmbeddings()) {
@@ -37,8 +36,7 @@ final class CpuCompiler implements Compiler {
             case GPT2 -> new Gpt2Mapping(checkpoint, shape.dtype());
             default -> new LlamaMapping(checkpoint, shape.dtype());
         };
-        long bytes = ArtifactWriter.write(artifact, version(), checkpoint.directory().toAbsolutePath().toString(), c,
+        ArtifactWriter.write(artifact, version(), checkpoint.directory().toAbsolutePath().toString(), c,
                 shape.toString(), mapping.sources(), progress);
-        return new CompiledArtifact(CpuBackendProvider.NAME, artifact, shape, bytes);
     }
 }

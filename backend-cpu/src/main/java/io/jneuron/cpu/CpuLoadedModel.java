@@ -5,6 +5,7 @@ import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.model.ModelConfig;
 import io.jneuron.core.shape.ShapeSpec;
 import io.jneuron.cpu.decoder.DecoderSession;
+import io.jneuron.cpu.decoder.DecoderWarmup;
 import io.jneuron.cpu.decoder.DecoderWeights;
 import io.jneuron.cpu.tensor.Parallel;
 
@@ -17,6 +18,12 @@ final class CpuLoadedModel implements LoadedModel {
     CpuLoadedModel(DecoderWeights weights, int threads) {
         this.weights = weights;
         this.parallel = new Parallel(threads);
+        try {
+            DecoderWarmup.run(weights, parallel);
+        } catch (RuntimeException e) {
+            parallel.close();
+            throw e;
+        }
     }
 
     @Override

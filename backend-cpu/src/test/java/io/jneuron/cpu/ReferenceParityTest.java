@@ -98,8 +98,8 @@ class ReferenceParityTest {
         Settings settings = new Settings("cpu", 2);
         try (Backend backend = new CpuBackendProvider().create(settings)) {
             Path artifact = tmp.resolve("model.cpu");
-            backend.compiler().compile(Checkpoint.open(model), shape, artifact, ProgressListener.NONE);
-            try (LoadedModel loaded = backend.runtime().load(artifact); DecodeSession session = loaded.newSession()) {
+            backend.compiler().orElseThrow().compile(Checkpoint.open(model), shape, artifact, ProgressListener.NONE);
+            try (LoadedModel loaded = backend.runtime().orElseThrow().load(artifact); DecodeSession session = loaded.newSession()) {
                 int bucket = shape.buckets().find(max(c.promptLengths()));
                 int[][] padded = new int[batch][bucket];
                 int[] lengths = new int[batch];

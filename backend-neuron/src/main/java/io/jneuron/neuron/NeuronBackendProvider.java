@@ -4,12 +4,18 @@ import io.jneuron.core.Settings;
 import io.jneuron.core.backend.Availability;
 import io.jneuron.core.backend.Backend;
 import io.jneuron.core.backend.BackendProvider;
-import io.jneuron.core.backend.BackendUnavailableException;
+import io.jneuron.core.backend.Capability;
+import io.jneuron.core.backend.ModelRuntime;
 import io.jneuron.neuron.compiler.OptimumCliExporter;
+import io.jneuron.neuron.decoder.NeffDecoderRuntime;
 import io.jneuron.neuron.device.NeuronDevices;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -74,41 +80,60 @@ public final class NeuronBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(Settings settings) {
-        return new NeuronBackend();
+        return new NeuronBackend(config.get(), probe(settings));
     }
 
     /**
-     * The backend as far as it goes today: the runtime binding ({@link NeuronRuntime}) and the HLO-level
-     * compiler driver ({@link io.jneuron.neuron.compiler.NeuronxccDriver}) are real; compiling a checkpoint needs
-     * torch-xla tracing, so it is delegated to optimum-cli, and decoding with NEFFs is still to come.
+     * The backend as far as it goes: it runs decoder NEFFs through the JNI binding ({@link NeffDecoderRuntime}) where
+     * libnrt and a device are present, and exports through optimum-cli where that is installed; it cannot compile a
+     * checkpoint itself (that needs torch-xla tracing), and says so in {@link #capabilities()}.
      */
     static final class NeuronBackend implements Backend {
+        private final Map<Capability, Availability> capabilities = new EnumMap<>(Capability.class);
+        private final Optional<OptimumCliExporter> exporter = OptimumCliExporter.find();
+        private final NeffDecoderRuntime runtime;
+
+        NeuronBackend(NeuronConfig config, Availability device) {
+            capabilities.put(Capability.EXPORT, exporter.map(c -> Availability.yes("optimum-cli at " + c.executable()))
+                    .orElseGet(() -> Availability.no("no optimum-cli (searched " + OptimumCliExporter.searched()
+                            + "); install optimum-neuron")));
+            capabilities.put(Capability.COMPILE, Availability.no(OptimumCliExporter.checkpointCompileUnsupported().getMessage()));
+            capabilities.put(Capability.RUN, device.available() ? Availability.yes("decoder NEFFs on " + device.reason())
+                    : Availability.no(device.reason()));
+            runtime = device.available() ? new NeffDecoderRuntime(config) : null;
+        }
+
         @Override
         public String name() {
             return NAME;
         }
 
         @Override
-        public io.jneuron.core.backend.Compiler compiler() {
-            // Checked here, not in Compiler.compile, so no cache module is created (and poisoned) for a compile
-            // that can never run.
-            throw OptimumCliExporter.checkpointCompileUnsupported();
+        public Map<Capability, Availability> capabilities() {
+            return Collections.unmodifiableMap(capabilities);
         }
 
         @Override
-        public java.util.Optional<io.jneuron.core.backend.ModelExporter> modelExporter() {
-            return OptimumCliExporter.find().map(io.jneuron.neuron.compiler.OptimumModelExporter::new);
+        public Optional<io.jneuron.core.backend.Compiler> compiler() {
+            return Optional.empty();
         }
 
         @Override
-        public io.jneuron.core.backend.ModelRuntime runtime() {
-            throw new BackendUnavailableException("the neuron backend cannot run decoders yet: generation on NeuronCores "
-                    + "needs the neuronx-cc driver (issue 4); use --backend cpu, or run a NEFF with io.jneuron.neuron.NeuronRuntime");
+        public Optional<io.jneuron.core.backend.ModelExporter> modelExporter() {
+            return exporter.map(io.jneuron.neuron.compiler.OptimumModelExporter::new);
         }
 
+        @Override
+        public Optional<ModelRuntime> runtime() {
+            return Optional.ofNullable(runtime);
+        }
+
+        /** Closes the runtime binding, after the models loaded through it. */
         @Override
         public void close() {
-            // Nothing is held: the runtime binding is opened and closed by its own owner.
+            if (runtime != null) {
+                runtime.close();
+            }
         }
     }
 }

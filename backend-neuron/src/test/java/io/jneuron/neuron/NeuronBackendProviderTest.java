@@ -62,14 +62,16 @@ class NeuronBackendProviderTest {
 
     @Test
     void theBackendSaysWhatIsMissing() {
-        try (Backend b = new NeuronBackendProvider().create(settings)) {
+        try (Backend b = new NeuronBackendProvider(() -> StandIn.config().withRoots(dir, dir)).create(settings)) {
             assertEquals("neuron", b.name());
-            io.jneuron.neuron.compiler.CompileException e = assertThrows(io.jneuron.neuron.compiler.CompileException.class,
-                    b::compiler);
+            assertTrue(b.compiler().isEmpty());
+            BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Backends.compiler(b));
             assertTrue(e.getMessage().startsWith("the neuron backend cannot compile a Hugging Face checkpoint: turning "
                     + "safetensors into HLO needs torch-xla tracing"), e.getMessage());
             assertTrue(e.getMessage().contains("optimum-cli export neuron --model M"), e.getMessage());
-            assertThrows(BackendUnavailableException.class, b::runtime);
+            assertTrue(b.runtime().isEmpty(), "no device: no runtime");
+            BackendUnavailableException run = assertThrows(BackendUnavailableException.class, () -> Backends.runtime(b));
+            assertEquals("the neuron backend cannot run here: no " + dir + "/neuron* devices", run.getMessage());
         }
     }
 

@@ -46,6 +46,9 @@ final class NeuronExportMagic {
         props.add(List.of("weights", String.format(Locale.ROOT, "%.1f MB", r.memory().weightBytes() / 1e6)));
         props.add(List.of("KV cache", String.format(Locale.ROOT, "%.1f MB", r.memory().kvCacheBytes() / 1e6)));
         props.add(List.of("artifacts", String.join(", ", r.artifacts())));
+        if (r.pushed() != null) {
+            props.add(List.of("pushed to", r.pushed().repo() + " at " + r.pushed().commit()));
+        }
         List<List<String>> times = new ArrayList<>();
         t.forEach((k, v) -> times.add(List.of(k, String.format(Locale.ROOT, "%.1f", v))));
         return Tables.display(headline, Tables.properties("export", props),

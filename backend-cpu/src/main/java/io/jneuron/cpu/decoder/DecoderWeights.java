@@ -18,6 +18,12 @@ public record DecoderWeights(ModelConfig config, ShapeSpec shape, PackedMatrix t
                              float[] positionEmbedding, List<LayerWeights> layers, float[] finalNormWeight,
                              float[] finalNormBias, PackedMatrix lmHead) {
 
+    /** The same weights for other static shapes (a warm-up session); nothing is copied. */
+    public DecoderWeights withShape(ShapeSpec other) {
+        return new DecoderWeights(config, other, tokenEmbedding, positionEmbedding, layers, finalNormWeight,
+                finalNormBias, lmHead);
+    }
+
     public boolean rotary() {
         return config.architecture().llamaLike();
     }

@@ -54,6 +54,14 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Compiles the kernels for {@code dtype} (once per JVM; a fraction of a second), so the first
+     * prefill and decode of a freshly loaded model run at full speed. Callers count it in load time.
+     */
+    public static void warmUp(DType dtype) {
+        KernelWarmup.run(dtype);
+    }
+
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         return VECTOR ? VectorKernels.dot(a, ao, b, bo, n) : ScalarKernels.dot(a, ao, b, bo, n);
     }

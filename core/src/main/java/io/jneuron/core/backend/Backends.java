@@ -12,6 +12,33 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * The error for a capability {@code backend} declared unavailable: its name, the reason it gave, and what it can
+     * do instead, so the user sees the next step rather than a stack trace.
+     */
+    public static BackendUnavailableException unable(Backend backend, Capability needed) {
+        Availability a = backend.capabilities().getOrDefault(needed, Availability.no("not declared"));
+        List<String> can = new ArrayList<>();
+        backend.capabilities().forEach((c, av) -> {
+            if (av.available()) {
+                can.add(c.label());
+            }
+        });
+        String head = "the " + backend.name() + " backend cannot ";
+        return new BackendUnavailableException((a.reason().startsWith(head) ? "" : head + needed.label() + " here: ")
+                + a.reason() + (can.isEmpty() ? "" : " (it can " + String.join(", ", can) + ")"));
+    }
+
+    /** The compiler of {@code backend}, or {@link #unable} when it declares none. */
+    public static Compiler compiler(Backend backend) {
+        return backend.compiler().orElseThrow(() -> unable(backend, Capability.COMPILE));
+    }
+
+    /** The runtime of {@code backend}, or {@link #unable} when it declares none. */
+    public static ModelRuntime runtime(Backend backend) {
+        return backend.runtime().orElseThrow(() -> unable(backend, Capability.RUN));
+    }
+
     /** Every provider on the class path, best rank first. */
     public static List<BackendProvider> providers() {
         List<BackendProvider> list = new ArrayList<>();

@@ -12,7 +12,8 @@ public interface Compiler {
 
     /**
      * Compiles into {@code artifact} (a file the runtime loads). Writes a temp file beside it and moves
-     * it into place, so a failure or interrupt leaves nothing half-written.
+     * it into place, so a failure or interrupt leaves nothing half-written. The compile cache records the
+     * module around it (entry, digest, {@code model.done}); the artifact file is all a runtime needs.
      */
-    CompiledArtifact compile(Checkpoint checkpoint, ShapeSpec shape, Path artifact, ProgressListener progress);
+    void compile(Checkpoint checkpoint, ShapeSpec shape, Path artifact, ProgressListener progress);
 }

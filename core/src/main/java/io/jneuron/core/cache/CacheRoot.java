@@ -2,6 +2,7 @@ package io.jneuron.core.cache;
 
 import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.internal.CacheCleaner;
+import io.jneuron.core.cache.internal.ModuleDigests;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.RegistryScanner;
 
@@ -88,6 +89,29 @@ public final class CacheRoot {
 
     public Registry registry() {
         return Registry.local(path);
+    }
+
+    /**
+     * {@code cache verify}: every registry file re-hashed ({@link Registry#verify}) and every compiled module's
+     * artifacts re-hashed against the digests its {@code model.done} recorded, sorted by path. A module whose
+     * {@code model.done} records no digests (optimum's) is checked for presence only.
+     */
+    public List<VerifyResult> verify() {
+        List<VerifyResult> out = new ArrayList<>(registry().verify());
+        for (CompilerId id : compilers()) {
+            for (ModuleDir m : compileCache(id).modules()) {
+                String rel = id.folderName() + "/" + m.name();
+                if (m.state() == ModuleState.CORRUPT) {
+                    out.add(new VerifyResult(rel, false, Files.isSymbolicLink(m.path()) ? "a symbolic link (never used)"
+                            : "model.done, but an artifact is missing (never used; cleanup removes it)"));
+                } else if (m.state() == ModuleState.SUCCESS) {
+                    Optional<String> bad = ModuleDigests.mismatch(m.path(), true);
+                    out.add(new VerifyResult(rel, bad.isEmpty(), bad.orElse("artifacts match their recorded digests")));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(VerifyResult::path));
+        return out;
     }
 
     /** The command that clears stale locks and failed entries of this cache. */

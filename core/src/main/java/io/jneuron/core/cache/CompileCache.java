@@ -1,7 +1,9 @@
 package io.jneuron.core.cache;
 
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.cache.internal.ModuleDigests;
 import io.jneuron.core.files.AtomicFiles;
+import io.jneuron.core.files.SharedFolders;
 import io.jneuron.core.cache.internal.Hashes;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.ModuleLock;
@@ -106,7 +108,8 @@ public final class CompileCache {
         List<ModuleDir> out = new ArrayList<>();
         for (String name : ModuleInspector.list(dir())) {
             Path p = dir().resolve(name);
-            if (name.startsWith("MODULE_") && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // A linked module is listed (as corrupt) so that status shows it and cleanup removes the link.
+            if (name.startsWith("MODULE_") && (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))) {
                 out.add(ModuleInspector.inspect(p, compiler.isNeuronxcc()));
             }
         }
@@ -133,6 +136,7 @@ public final class CompileCache {
      */
     public CompileOutcome compileOnce(String key, List<String> flags, CompileWork work) {
         Path dir = dir().resolve(moduleName(key, flags));
+        refuseLinks(dir);
         Instant deadline = Instant.now().plus(waitTimeout);
         Duration poll = Duration.ofMillis(20);
         boolean mayRetry = retryFailed;
@@ -140,7 +144,12 @@ public final class CompileCache {
             ModuleDir m = ModuleInspector.inspect(dir, compiler.isNeuronxcc());
             switch (m.state()) {
                 case SUCCESS:
-                    return new CompileOutcome(m, false);
+                    if (ModuleDigests.mismatch(dir, false).isEmpty()) {
+                        return new CompileOutcome(m, false);
+                    }
+                    break; // swapped or damaged since it was compiled: never used, compiled again under the lock
+                case CORRUPT:
+                    break;
                 case FAILED:
                     if (mayRetry) {
                         mayRetry = false;
@@ -179,16 +188,15 @@ public final class CompileCache {
                 // Inspect after the lock is gone, so the snapshot shows what every other process now sees.
                 return new CompileOutcome(ModuleInspector.inspect(dir, compiler.isNeuronxcc()), compiled);
             } catch (IOException e) {
-                throw new CacheException("cannot write " + dir + ": " + e.getMessage()
-                        + "; check that the cache folder is writable or pick another with --cache_dir", e);
+                throw new CacheException(SharedFolders.denied(dir, e), e);
             }
         }
     }
 
     /** Runs the work under the lock; false when another process finished the module first. */
     private boolean compileLocked(Path dir, List<String> flags, CompileWork work) throws IOException {
-        if (Files.exists(dir.resolve(ModuleInspector.DONE))
-                && (!compiler.isNeuronxcc() || Files.exists(dir.resolve(OptimumCompat.NEFF)))) {
+        if (ModuleInspector.inspect(dir, compiler.isNeuronxcc()).state() == ModuleState.SUCCESS
+                && ModuleDigests.mismatch(dir, false).isEmpty()) {
             return false; // another process finished between our look and our lock
         }
         clearLeftovers(dir); // a killed compile's partial files, an old model.log
@@ -209,8 +217,9 @@ public final class CompileCache {
             }
             for (String name : produced) {
                 AtomicFiles.move(tmp.resolve(name), dir.resolve(name));
+                SharedFolders.inherit(dir.resolve(name)); // the compiler made it with the umask
             }
-            AtomicFiles.write(dir.resolve(ModuleInspector.DONE), new byte[0]); // last: marks the module complete
+            ModuleDigests.writeDone(dir, produced); // last: marks the module complete, with what it holds
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
@@ -272,6 +281,16 @@ public final class CompileCache {
                 if (!n.equals(OptimumCompat.LOCK_FILE) && !n.startsWith(AtomicFiles.TEMP_PREFIX + ProcessHandle.current().pid() + "-")) {
                     AtomicFiles.deleteTree(p);
                 }
+            }
+        }
+    }
+
+    /** A compiler or module folder that is a link could lead anywhere: refused, never followed. */
+    private void refuseLinks(Path module) {
+        for (Path p : new Path[] {dir(), module}) {
+            if (Files.isSymbolicLink(p)) {
+                throw new CacheException(p + " is a symbolic link; the cache never uses a folder reached through a link "
+                        + "(it could hold anyone's files); remove the link (rm " + p + "), or use another --cache_dir");
             }
         }
     }

@@ -309,7 +309,8 @@ public final class CacheCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Re-hash every registry entry with its version's recipe; exit 1 if any fails.")
+        description = "Re-hash every registry entry with its version's recipe, and every compiled module's artifacts "
+                + "against their recorded digests; exit 1 if any fails.")
     public static final class Verify implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
@@ -337,7 +338,7 @@ public final class CacheCommand implements Runnable {
                 }
             }
             CacheRoot root = dir != null ? CacheRoot.at(dir) : common.root(parent);
-            return new Outcome(root.path().toString(), Registry.local(root.path()).verify());
+            return new Outcome(root.path().toString(), root.verify());
         }
 
         @Override
@@ -350,7 +351,7 @@ public final class CacheCommand implements Runnable {
                 print(out, CacheReports.verify(results));
             } else {
                 results.stream().filter(r -> !r.ok()).forEach(r -> out.println("BAD " + r.path() + ": " + r.reason()));
-                out.println("Verified " + results.size() + " registry file(s) in " + o.location() + ": "
+                out.println("Verified " + results.size() + " registry file(s) and module(s) in " + o.location() + ": "
                         + (results.size() - bad) + " ok, " + bad + " bad.");
             }
             out.flush();

@@ -10,6 +10,7 @@ import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.export.Exporter;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
+import io.jneuron.core.hub.HubFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,6 +55,10 @@ public final class ExportCommand implements Runnable {
             + "(default: CUSTOM_CACHE_REPO, else the repo `cache set` recorded). Export never uploads.")
     String repoId;
 
+    @Option(names = "--push_to_hub", paramLabel = "REPO_ID", description = "Upload the exported folder to this Hub "
+            + "model repo (created if missing), so `generate REPO_ID` runs it anywhere without re-exporting.")
+    String pushToHub;
+
     @Mixin
     ShapeOptions shape;
 
@@ -80,6 +85,9 @@ public final class ExportCommand implements Runnable {
         out.printf(Locale.ROOT, "  memory   %.1f M parameters, weights %.1f MB, KV cache %.1f MB%n",
                 r.memory().parameters() / 1e6, r.memory().weightBytes() / 1e6, r.memory().kvCacheBytes() / 1e6);
         out.printf(Locale.ROOT, "  files    %s%n", String.join(", ", r.artifacts()));
+        if (r.pushed() != null) {
+            out.printf(Locale.ROOT, "  pushed   %s at %s%n", r.pushed().repo(), r.pushed().commit());
+        }
     }
 
     /** The parsed command's one core call, shared with the {@code %neuron_export} magic (which renders it itself). */
@@ -95,11 +103,13 @@ public final class ExportCommand implements Runnable {
         Map<String, String> env = System.getenv();
         HubConfig hubConfig = HubConfig.fromEnvironment(env);
         Optional<String> repo = CacheRepo.resolve(repoId, hubConfig, env);
-        if (repo.isEmpty()) {
-            return Exporter.export(req, common.settings(), progress);
-        }
-        try (HubClient hub = HubClient.create(hubConfig)) {
-            return Exporter.export(req, common.settings(), progress, hub, repo.get());
+        try (HubClient hub = repo.isPresent() || pushToHub != null ? HubClient.create(hubConfig) : null) {
+            ExportResult r = Exporter.export(req, common.settings(), progress, hub, repo.orElse(null));
+            if (pushToHub == null) {
+                return r;
+            }
+            progress.progress("push " + pushToHub, -1);
+            return r.withPushed(HubFolders.upload(hub, pushToHub, r.exported().folder(), false));
         }
     }
 
@@ -121,6 +131,9 @@ public final class ExportCommand implements Runnable {
         mem.put("kv_cache_bytes", r.memory().kvCacheBytes());
         ObjectNode tim = root.putObject("timings");
         r.timingsMs().forEach(tim::put);
+        if (r.pushed() != null) {
+            root.putObject("pushed").put("repo", r.pushed().repo()).put("commit", r.pushed().commit());
+        }
         return root.toString();
     }
 }

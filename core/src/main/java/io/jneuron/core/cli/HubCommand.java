@@ -1,6 +1,10 @@
 package io.jneuron.core.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubConfig;
+import io.jneuron.core.hub.HubFolders;
 import io.jneuron.core.hub.HubToken;
 import io.jneuron.core.hub.LocalHub;
 import picocli.CommandLine;
@@ -16,9 +20,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code jneuron hub serve DIR}: a Hub-compatible server over a folder (DESIGN.md "Hub", §3). */
+/**
+ * {@code jneuron hub upload|download|serve}: exported folders to and from Hub repos (argument order as the
+ * Hugging Face CLI has them), and a Hub-compatible server over a folder (DESIGN.md "Hub", §3).
+ */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
-        subcommands = {HubCommand.Serve.class, CommandLine.HelpCommand.class})
+        subcommands = {HubCommand.Upload.class, HubCommand.Download.class, HubCommand.Serve.class,
+                CommandLine.HelpCommand.class})
 final class HubCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,6 +34,86 @@ final class HubCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
+    }
+
+    @Command(name = "upload", mixinStandardHelpOptions = true,
+            description = "Upload LOCAL_DIR (e.g. an exported model) to the Hub model repo REPO_ID in one commit, "
+                    + "creating the repo if needed. Uses HF_ENDPOINT and HF_TOKEN.")
+    static final class Upload implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "REPO_ID", description = "Model repo, e.g. my-org/tiny-llama-neuron.")
+        String repo;
+
+        @Parameters(index = "1", paramLabel = "LOCAL_DIR", description = "Folder to upload.")
+        Path dir;
+
+        @Option(names = "--private", description = "Create the repo private (when it does not exist yet).")
+        boolean isPrivate;
+
+        @Option(names = "--format", defaultValue = "text", description = "Output: text or json.")
+        String format;
+
+        @Override
+        public void run() {
+            boolean json = json(format);
+            HubFolders.Uploaded u;
+            try (HubClient hub = HubClient.create(HubConfig.fromEnvironment())) {
+                u = HubFolders.upload(hub, repo, dir, isPrivate);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode n = CommonOptions.JSON.createObjectNode().put("repo", u.repo()).put("commit", u.commit())
+                        .put("url", u.url()).put("created", u.created());
+                u.files().forEach(n.putArray("files")::add);
+                out.println(n);
+            } else {
+                out.println("Uploaded " + u.files().size() + " file(s) to " + u.repo() + (u.created() ? " (created)" : "")
+                        + " at commit " + u.commit());
+            }
+            out.flush();
+        }
+    }
+
+    @Command(name = "download", mixinStandardHelpOptions = true,
+            description = "Download every file of the Hub model repo REPO_ID into the Hugging Face cache and print "
+                    + "the snapshot folder. Uses HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE.")
+    static final class Download implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "REPO_ID", description = "Model repo, e.g. my-org/tiny-llama-neuron.")
+        String repo;
+
+        @Option(names = "--format", defaultValue = "text", description = "Output: text or json.")
+        String format;
+
+        @Override
+        public void run() {
+            boolean json = json(format);
+            HubFolders.Downloaded d;
+            try (HubClient hub = HubClient.create(HubConfig.fromEnvironment())) {
+                d = HubFolders.download(hub, repo);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode n = CommonOptions.JSON.createObjectNode().put("repo", d.repo()).put("revision", d.revision())
+                        .put("folder", d.folder().toString());
+                d.files().forEach(n.putArray("files")::add);
+                out.println(n);
+            } else {
+                out.println(d.folder()); // as huggingface-cli download: the path, for scripts
+            }
+            out.flush();
+        }
+    }
+
+    private static boolean json(String format) {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new NeuronKernelException("--format '" + format + "' is not text or json");
+        }
+        return format.equals("json");
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Serve DIR (repos in DIR/org/name/) with the Hub API, until interrupted. "

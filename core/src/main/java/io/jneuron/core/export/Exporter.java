@@ -122,7 +122,8 @@ public final class Exporter {
     public static CompiledModule compile(ModelSource src, Checkpoint ckpt, Backend backend, Target target,
                                          HubClient hub, String repo, ProgressListener progress) {
         MemoryPlan memory = plan(ckpt, target.shape(), backend, target.cores());
-        String version = backend.compiler().version();
+        io.jneuron.core.backend.Compiler compilerImpl = Backends.compiler(backend);
+        String version = compilerImpl.version();
         CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
         Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, src.modelId(), src.revision(),
                 target.shape(), target.cores(), target.instanceType(), target.optlevel());
@@ -136,7 +137,7 @@ public final class Exporter {
         Optional<CompileOutcome> fromHub = fromHub(hub, repo, cache, hash, progress);
         progress.progress("compile", 0);
         CompileOutcome outcome = fromHub.isPresent() ? fromHub.get() : cache.compileOnce(hash, workDir ->
-                backend.compiler().compile(ckpt, target.shape(), workDir.resolve(artifact), progress));
+                compilerImpl.compile(ckpt, target.shape(), workDir.resolve(artifact), progress));
         WrittenEntry written = root.registry().write(compiler, entry);
         String state = !outcome.compiled() ? ExportResult.HIT_LOCAL
                 : fromHub.isPresent() ? ExportResult.HIT_HUB : ExportResult.MISS;

@@ -103,7 +103,7 @@ public final class ModelOpener {
         LoadedModel loaded;
         try {
             progress.progress("load", -1);
-            loaded = backend.runtime().load(exported.artifactPath());
+            loaded = Backends.runtime(backend).load(exported.artifactPath());
         } catch (RuntimeException e) {
             backend.close();
             throw e;

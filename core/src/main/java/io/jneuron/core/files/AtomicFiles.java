@@ -10,20 +10,15 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * The project's one helper for writes that readers never see half done (DESIGN.md §5): files are written
  * beside their target and renamed into place, with one {@link #move} behaviour (an atomic rename, or a clear
- * error) and one {@link #deleteTree}. Folders are made world-writable, as optimum does with umask 000, so one shared cache under
- * {@code /var/tmp} works for every user.
+ * error) and one {@link #deleteTree}. New folders and files get the user's umask, or the group's access in a
+ * shared folder ({@link SharedFolders}); optimum's umask 000 (world-writable) is deliberately not copied.
  */
 public final class AtomicFiles {
-    private static final Set<PosixFilePermission> SHARED_DIR = PosixFilePermissions.fromString("rwxrwxrwx");
-    private static final Set<PosixFilePermission> SHARED_FILE = PosixFilePermissions.fromString("rw-rw-rw-");
     /** Prefix of our temp files and folders; cleanup may remove those of dead writers. */
     public static final String TEMP_PREFIX = ".jneuron-tmp-";
 
@@ -39,7 +34,7 @@ public final class AtomicFiles {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
-            share(tmp, SHARED_FILE);
+            SharedFolders.inherit(tmp);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -60,26 +55,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** {@link Files#createDirectories} that leaves new folders writable by every user (best effort). */
+    /** {@link Files#createDirectories}; each new folder of a shared cache is made usable by the group. */
     public static void createDirectories(Path dir) throws IOException {
-        Path missing = dir;
-        while (missing.getParent() != null && !Files.exists(missing.getParent())) {
-            missing = missing.getParent();
+        if (Files.isDirectory(dir)) {
+            return;
         }
-        boolean existed = Files.isDirectory(dir);
-        Files.createDirectories(dir);
-        if (!existed) {
-            for (Path p = dir; p != null && p.startsWith(missing); p = p.getParent()) {
-                share(p, SHARED_DIR);
-            }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
         }
-    }
-
-    private static void share(Path p, Set<PosixFilePermission> perms) {
         try {
-            Files.setPosixFilePermissions(p, perms);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not POSIX, or someone else's folder: the cache still works for this user.
+            Files.createDirectory(dir);
+            SharedFolders.inherit(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
         }
     }
 

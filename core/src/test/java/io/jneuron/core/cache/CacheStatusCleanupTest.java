@@ -47,7 +47,8 @@ class CacheStatusCleanupTest {
                 s.compilers().stream().map(c -> c.compiler().folderName()).toList());
         CacheStatus.Compiler cur = s.compilers().get(2);
         assertTrue(cur.current());
-        assertEquals(Map.of(ModuleState.SUCCESS, 1L, ModuleState.FAILED, 1L, ModuleState.EMPTY, 1L, ModuleState.LOCKED, 1L),
+        assertEquals(Map.of(ModuleState.SUCCESS, 1L, ModuleState.FAILED, 1L, ModuleState.EMPTY, 1L, ModuleState.LOCKED, 1L,
+                        ModuleState.CORRUPT, 0L),
                 cur.counts());
         assertEquals(List.of("MODULE_4+d41d8cd9"), cur.staleLocks().stream().map(ModuleDir::name).toList());
         assertEquals("that process is gone", cur.staleLocks().get(0).lock().detail());

@@ -68,6 +68,8 @@ public final class CacheCleaner {
         boolean ours = staleLock && OptimumCompat.LOCK_OWNER.equals(m.lock().owner());
         if (m.state() == ModuleState.FAILED) {
             remove(m.path(), "failed compile (model.log, no neff)");
+        } else if (m.state() == ModuleState.CORRUPT) {
+            remove(m.path(), "corrupt module (an artifact missing or changed since its compile, or a link)");
         } else if (staleLock && ours && m.state() != ModuleState.SUCCESS) {
             remove(m.path(), "killed compile: stale lock of " + m.lock().describe());
         } else if (staleLock) {

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Classifies a MODULE folder by the files in it (spec §4.2), without following symlinks. */
+/** Classifies a MODULE folder by the files in it (spec §4.2), without following symlinks; a linked folder is corrupt. */
 public final class ModuleInspector {
     public static final String DONE = "model.done";
     public static final String LOG = "model.log";
@@ -34,6 +34,9 @@ public final class ModuleInspector {
         int plus = body.indexOf('+');
         String key = plus < 0 ? body : body.substring(0, plus);
         String flagsHash = plus < 0 ? null : body.substring(plus + 1);
+        if (Files.isSymbolicLink(dir)) {
+            return new ModuleDir(dir, key, flagsHash, ModuleState.CORRUPT, null, 0); // never followed out of the cache
+        }
         List<String> files = list(dir);
         LockInfo lock = null;
         for (String f : files) {
@@ -48,8 +51,13 @@ public final class ModuleInspector {
         boolean done = files.contains(DONE);
         boolean neff = files.contains(OptimumCompat.NEFF);
         boolean log = files.contains(LOG);
+        boolean artifacts = files.stream().anyMatch(f -> !f.equals(DONE) && !f.equals(FLAGS) && !f.equals(LOG)
+                && !f.startsWith(AtomicFiles.TEMP_PREFIX) && !f.endsWith(".lock"));
         ModuleState state;
-        if (flagsHash == null) {
+        if (done && !(log && !neff)
+                && (!artifacts || (neuronxcc && flagsHash != null && !neff) || ModuleDigests.missing(dir).isPresent())) {
+            state = ModuleState.CORRUPT; // complete by its marker, but what it recorded is gone
+        } else if (flagsHash == null) {
             // Traced MODULE_<entry hash> folders are copies of an export folder with no model.done (spec §1.4).
             boolean content = files.stream().anyMatch(f -> !f.startsWith(AtomicFiles.TEMP_PREFIX) && !f.endsWith(".lock"));
             state = done ? ModuleState.SUCCESS : log ? ModuleState.FAILED : lock != null ? ModuleState.LOCKED

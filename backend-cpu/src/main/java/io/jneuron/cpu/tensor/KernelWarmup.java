@@ -1,0 +1,59 @@
+package io.jneuron.cpu.tensor;
+
+import io.jneuron.core.shape.DType;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Gets one precision's kernels compiled by C2 before the first real product. The Vector API is only
+ * fast once C2 has compiled a loop (the interpreter and C1 run it as objects, ~50x slower), and a
+ * 128-token prefill is one long call that otherwise runs mostly before C2 is done with it. Products
+ * of a tiny matrix (both the one-token and the 4x4 block kernels) repeat until they run at compiled
+ * speed or a cap is reached; once per precision per JVM. {@code bin/jneuron} lowers C2's thresholds
+ * for {@code VectorKernels}, which shortens this further.
+ */
+final class KernelWarmup {
+    private static final int MIN_ITERATIONS = 200;
+    private static final int MAX_ITERATIONS = 6000;
+    /** An iteration of compiled kernels takes a few microseconds; interpreted or C1 ones, hundreds. */
+    private static final long COMPILED_NANOS = 40_000;
+    private static final Set<DType> DONE = EnumSet.noneOf(DType.class);
+
+    private KernelWarmup() {
+    }
+
+    static synchronized void run(DType dtype) {
+        if (!DONE.add(dtype)) {
+            return;
+        }
+        int rows = 8;
+        int cols = 32;
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i % 13 - 6) / 16f;
+        }
+        PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
+        int tokens = 5; // the 4x4 block kernel and the one-token kernel both
+        float[] x = new float[tokens * m.stride()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7 - 3) / 8f;
+        }
+        float[] out = new float[tokens * rows];
+        float sink = 0;
+        int fast = 0;
+        try (Parallel single = new Parallel(1)) {
+            for (int i = 0; i < MAX_ITERATIONS && (i < MIN_ITERATIONS || fast < 50); i++) {
+                long t0 = System.nanoTime();
+                Kernels.matmul(m, x, m.stride(), 1, out, rows, single);
+                Kernels.matmul(m, x, m.stride(), tokens, out, rows, single);
+                Kernels.axpy(0.5f, x, 0, out, 0, rows);
+                sink += Kernels.dot(x, 0, x, m.stride(), cols);
+                fast = System.nanoTime() - t0 < COMPILED_NANOS ? fast + 1 : 0;
+            }
+        }
+        if (Float.isNaN(sink)) {
+            throw new IllegalStateException("kernel warm-up produced NaN");
+        }
+    }
+}
