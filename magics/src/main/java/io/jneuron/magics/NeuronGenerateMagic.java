@@ -43,7 +43,9 @@ final class NeuronGenerateMagic {
         });
         GenerationResult r = o.result();
         String generated = o.streamed() ? text.toString() : GenerateCommand.display(r.rows().get(0));
-        live.text(prompt + generated, true);
+        // --chat --show-prompt: the cell shows what the chat template made of the body.
+        boolean shown = o.chatPrompts() != null && ((GenerateCommand) p.command()).showsPrompt();
+        live.text((shown ? o.chatPrompts().get(0) : prompt) + generated, true);
         return timings(o.backend(), r);
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.chat.ChatMessages;
+import io.jneuron.core.chat.ChatTemplate;
 import io.jneuron.core.export.CompiledModule;
 import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.generate.GenerationRequest;
@@ -89,14 +91,30 @@ public final class GenerateCommand implements Runnable {
      * {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL was an exported model).
      */
     public record Outcome(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
-                          double exportMs) {
+                          double exportMs, List<String> chatPrompts) {
     }
+
+    @Option(names = "--chat", description = "Treat each prompt as chat messages (lines may start with system:, user:, "
+            + "assistant:) and render them with the model's chat template, adding the generation prompt.")
+    boolean chat;
+
+    /** Whether --show-prompt was given (the magic shows the rendered prompt in the cell). */
+    public boolean showsPrompt() {
+        return showPrompt;
+    }
+
+    /** Where text mode shows rendered chat prompts before generating; null in JSON mode and in magics. */
+    private PrintWriter promptOut;
+
+    @Option(names = "--show-prompt", description = "Show the prompt the chat template rendered (with --chat).")
+    boolean showPrompt;
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         boolean json = common.json();
         ProgressListener progress = json ? ProgressListener.NONE : CommonOptions.stderrProgress(spec.commandLine().getErr());
+        promptOut = json ? null : out;
         Outcome o = generate(progress, json ? null : streamTo(out));
         if (json) {
             out.println(toJson(o));
@@ -119,13 +137,34 @@ public final class GenerateCommand implements Runnable {
             }
         }
         SamplingParams sampling = sampling();
+        if (chat && prompts.ids != null) {
+            throw new NeuronKernelException("--chat renders text prompts with the chat template; use --prompt, not --prompt-ids");
+        }
+        if (showPrompt && !chat) {
+            throw new NeuronKernelException("--show-prompt shows what --chat rendered; add --chat");
+        }
+        List<String> chatPrompts = null;
         try (ModelOpener.Opened opened = ModelOpener.open(model, shape.request(), settings, progress)) {
             if (prompts.ids == null) {
                 if (opened.tokenizer() == null) {
                     throw new NeuronKernelException(model + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
                 }
-                for (String t : prompts.text) {
-                    rows.add(opened.tokenizer().encode(t, true));
+                if (chat) {
+                    chatPrompts = renderChat(opened);
+                    if (showPrompt && promptOut != null) {
+                        for (String p : chatPrompts) {
+                            promptOut.println("-- prompt rendered by the chat template:");
+                            promptOut.println(p);
+                            promptOut.println("-- generated:");
+                        }
+                        promptOut.flush();
+                    }
+                    // The template wrote the special tokens itself, as transformers' apply_chat_template(tokenize=True).
+                    chatPrompts.forEach(t -> rows.add(opened.tokenizer().encode(t, false)));
+                } else {
+                    for (String t : prompts.text) {
+                        rows.add(opened.tokenizer().encode(t, true));
+                    }
                 }
             }
             SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
@@ -141,8 +180,19 @@ public final class GenerateCommand implements Runnable {
             }
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
-            return new Outcome(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs());
+            return new Outcome(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(), chatPrompts);
         }
+    }
+
+    private List<String> renderChat(ModelOpener.Opened opened) {
+        ChatTemplate template = ChatTemplate.find(opened.exported().folder()).orElseThrow(() -> new NeuronKernelException(
+                model + " has no chat template (chat_template in tokenizer_config.json, or chat_template.jinja); drop "
+                        + "--chat and write the prompt yourself"));
+        List<String> rendered = new ArrayList<>();
+        for (String t : prompts.text) {
+            rendered.add(template.render(ChatMessages.parse(t), true));
+        }
+        return rendered;
     }
 
     private SamplingParams sampling() {
@@ -181,7 +231,7 @@ public final class GenerateCommand implements Runnable {
         };
     }
 
-    private static void printText(PrintWriter out, Outcome o) {
+    private void printText(PrintWriter out, Outcome o) {
         GenerationResult r = o.result();
         if (o.streamed()) {
             out.println();
@@ -221,6 +271,9 @@ public final class GenerateCommand implements Runnable {
         root.put("batch_size", r.batchSize());
         root.put("sequence_length", r.sequenceLength());
         root.put("bucket", r.bucket());
+        if (o.chatPrompts() != null) {
+            o.chatPrompts().forEach(root.putArray("chat_prompts")::add);
+        }
         ArrayNode prompts = root.putArray("prompt_ids");
         ArrayNode generated = root.putArray("generated_ids");
         ArrayNode texts = root.putArray("text");
