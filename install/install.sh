@@ -106,7 +106,7 @@ STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/$NAME/lib"
 cp "$LIB"/*.jar "$STAGE/$NAME/lib/"
-# JDK 24+ warns about sun.misc.Unsafe (a Tablesaw dependency uses it); JDK 17 refuses the flag.
+# JDK 24+ warns when a library uses sun.misc.Unsafe; JDK 17 refuses the flag.
 EXTRA=""
 if [ "${JV%%.*}" -ge 24 ]; then EXTRA='"--sun-misc-unsafe-memory-access=allow",'; fi
 sed -e "s#@JAVA@#$JAVA#g" -e "s#@EXTRA_OPTS@#$EXTRA#" -e "s#@CDS_OPTS@##" "$ROOT/install/kernelspec/kernel.json.in" \

@@ -64,6 +64,15 @@ Files.list(work.resolve("tiny-llama")).map(p -> p.getFileName().toString()).sort
 Once upon a time"""),
     md("Export the same configuration again, to another folder: the compile cache has it, so nothing is compiled."),
     code(f"%neuron_export $work/tiny-llama $work/tiny-llama-cpu-2 --sequence_length 128 --cache_dir $work/cache"),
+    md("The magics are thin: each verb is one call of the engine's Java API, which returns data. The same lookup "
+       "from Java gives the rows as records; as a cell's value the result renders as the same table."),
+    code("""
+import io.jneuron.core.service.*;
+
+var found = Jneuron.lookup(CacheService.LookupRequest.of(work.resolve("tiny-llama").toString())
+        .withCacheDir(work.resolve("cache").toString()));
+System.out.println(found.rows().size() + " row(s), sequence length " + found.rows().get(0).sequenceLength());
+found"""),
 ])
 
 write("02-static-shapes.ipynb", [
@@ -80,21 +89,11 @@ import java.util.*;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.testing.*;
 import io.jneuron.core.shape.BucketPlan;
-import io.jneuron.core.cli.*;
-import io.jneuron.core.export.ExportResult;
+import io.jneuron.core.export.*;
+import io.jneuron.core.report.*;
+import io.jneuron.core.service.*;
 import io.jneuron.core.generate.GenerationResult;
-import io.jneuron.core.backend.ProgressListener;
-import io.jneuron.magics.render.Tables;
 import io.jneuron.magics.render.Charts;
-import org.dflib.jjava.jupyter.kernel.display.*;
-import picocli.CommandLine;
-
-/** Shows a ready-made display bundle (HTML tables, an SVG chart) as it is: display(new Show(...)), or as a cell's value. */
-record Show(DisplayData data) implements DisplayDataRenderable {{
-    public void render(RenderContext ctx) {{
-        ctx.getOutputContainer().assign(data);
-    }}
-}}
 
 // This run's own working folder (new, readable only by you); nothing outside it is written or deleted.
 Path work = Files.createTempDirectory("jneuron-02-static-shapes-");
@@ -114,8 +113,8 @@ for (int len : new int[] {1, 100, 128, 129, 200, 256, 257, 400, 512}) {
     padRows.add(List.of(String.valueOf(len), String.valueOf(bucket), String.valueOf(bucket - len),
             String.format(Locale.ROOT, "%.0f %%", 100.0 * (bucket - len) / bucket)));
 }
-new Show(Tables.display("buckets for sequence_length 512: " + plan.sizes(),
-        Tables.of("padding", List.of("prompt tokens", "bucket", "padding tokens", "padding share"), padRows)))"""),
+Report.of("buckets for sequence_length 512: " + plan.sizes(),
+        Table.of(List.of("prompt tokens", "bucket", "padding tokens", "padding share"), padRows))"""),
     md("Export the model for batch 1 and sequence length 512. The compile cache is empty: a cache miss."),
     code(f"%neuron_export $work/tiny-llama $work/llama-512 --sequence_length 512 --cache_dir $work/cache"),
     md("""
@@ -138,9 +137,8 @@ GenerationResult prefillOnce(String exported, int tokens) {
     for (int i = 0; i < tokens; i++) {
         ids.append(i == 0 ? "" : ",").append(3 + (i * 37) % 2000);
     }
-    GenerateCommand cmd = new GenerateCommand();
-    new CommandLine(cmd).parseArgs(exported, "--prompt-ids", ids.toString(), "--max_new_tokens", "1");
-    return cmd.generate(ProgressListener.NONE, null).result();
+    int[] prompt = Arrays.stream(ids.toString().split(",")).mapToInt(Integer::parseInt).toArray();
+    return Jneuron.generate(new GenerateService.Request(exported, null, List.of(prompt), 1, null, 0, false, null)).result();
 }
 
 double medianPrefillMs(String exported, int tokens, int runs) {
@@ -181,10 +179,9 @@ for (int i = 0; i < lengths.length; i++) {
             String.format(Locale.ROOT, "%.2f", median), String.format(Locale.ROOT, "%.2f", ms[0]),
             String.format(Locale.ROOT, "%.2f", ms[rounds - 1])));
 }
-new Show(Tables.display("prefill after " + warmups + " warm-up rounds, median of " + rounds + " rounds, "
+Report.of("prefill after " + warmups + " warm-up rounds, median of " + rounds + " rounds, "
         + "sequence_length 512 (buckets " + plan.sizes() + ")",
-        Tables.of("prefill", List.of("prompt tokens", "bucket", "padding tokens", "median ms", "min ms", "max ms"),
-                prefillRows)))"""),
+        Table.of(List.of("prompt tokens", "bucket", "padding tokens", "median ms", "min ms", "max ms"), prefillRows))"""),
     md("""
 The same medians as a chart, drawn by JFreeChart and written as SVG by `io.jneuron.magics.render.Charts` (no
 network, no browser library). Bars are coloured by bucket: the steps are at the bucket boundaries, and bars of one colour are level."""),
@@ -204,36 +201,34 @@ The compile cache is keyed by the registry entry, which holds the shapes. The sa
 a new `sequence_length` or `batch_size` is a new entry and a new compile (on Neuron, minutes to hours of
 `neuronx-cc`; on the CPU backend, casting and packing the weights)."""),
     code("""
-ExportResult exportTo(String output, String... shapeArgs) {
-    List<String> args = new ArrayList<>(List.of(model, work.resolve(output).toString(), "--cache_dir", cache));
-    args.addAll(List.of(shapeArgs));
-    ExportCommand cmd = new ExportCommand();
-    new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
-    return cmd.export(ProgressListener.NONE);
+ExportResult exportTo(String output, int batchSize, int sequenceLength) {
+    return Jneuron.export(ExportRequest.of(model, work.resolve(output).toString()).withShape(batchSize, sequenceLength)
+            .withCacheDir(cache));
 }
 
-String[][] runs = {
-    {"llama-512-again", "--sequence_length", "512"},
-    {"llama-256", "--sequence_length", "256"},
-    {"llama-256-again", "--sequence_length", "256"},
-    {"llama-512-b2", "--sequence_length", "512", "--batch_size", "2"},
-    {"llama-512-b2-again", "--sequence_length", "512", "--batch_size", "2"},
+record Run(String output, int batchSize, int sequenceLength) {}
+Run[] runs = {
+    new Run("llama-512-again", 1, 512),
+    new Run("llama-256", 1, 256),
+    new Run("llama-256-again", 1, 256),
+    new Run("llama-512-b2", 2, 512),
+    new Run("llama-512-b2-again", 2, 512),
 };
 List<List<String>> exportRows = new ArrayList<>();
 List<String> exportLabels = new ArrayList<>();
 List<Double> exportMs = new ArrayList<>();
 List<String> exportGroups = new ArrayList<>();
-for (String[] run : runs) {
-    ExportResult r = exportTo(run[0], Arrays.copyOfRange(run, 1, run.length));
+for (Run run : runs) {
+    ExportResult r = exportTo(run.output(), run.batchSize(), run.sequenceLength());
     double ms = r.timingsMs().getOrDefault("total_ms", 0.0);
     String shape = r.exported().shape().toString();
-    exportRows.add(List.of(run[0], shape, r.cache(), r.entry(), String.format(Locale.ROOT, "%.1f", ms)));
-    exportLabels.add(run[0].replace("llama-", ""));
+    exportRows.add(List.of(run.output(), shape, r.cache(), r.entry(), String.format(Locale.ROOT, "%.1f", ms)));
+    exportLabels.add(run.output().replace("llama-", ""));
     exportMs.add(ms);
     exportGroups.add(r.cache());
 }
-display(new Show(Tables.display("exports after the first one (sequence_length 512, batch 1, already cached)",
-        Tables.of("exports", List.of("output", "shapes", "cache", "registry entry", "total ms"), exportRows))));
+display(Report.of("exports after the first one (sequence_length 512, batch 1, already cached)",
+        Table.of(List.of("output", "shapes", "cache", "registry entry", "total ms"), exportRows)));
 Charts.bars("Export time: new shape (miss) vs same shape (hit)", "export", "export ms", exportLabels, exportMs,
         exportGroups)"""),
     md("""
@@ -255,44 +250,30 @@ import java.nio.file.*;
 import java.util.*;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.testing.*;
-import io.jneuron.core.cli.*;
-import io.jneuron.core.export.ExportResult;
-import io.jneuron.core.backend.ProgressListener;
-import io.jneuron.magics.render.Tables;
-import org.dflib.jjava.jupyter.kernel.display.*;
-import picocli.CommandLine;
-
-/** Shows a ready-made display bundle (HTML tables, an SVG chart) as it is: display(new Show(...)), or as a cell's value. */
-record Show(DisplayData data) implements DisplayDataRenderable {{
-    public void render(RenderContext ctx) {{
-        ctx.getOutputContainer().assign(data);
-    }}
-}}
+import io.jneuron.core.export.*;
+import io.jneuron.core.report.*;
+import io.jneuron.core.service.*;
 
 // This run's own working folder (new, readable only by you); nothing outside it is written or deleted.
 Path work = Files.createTempDirectory("jneuron-03-cache-and-registry-");
 String model = TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), work.resolve("tiny-llama")).directory().toString();
 String cache = work.resolve("cache").toString();
 
-ExportResult exportTo(String output, String... shapeArgs) {{
-    List<String> args = new ArrayList<>(List.of(model, work.resolve(output).toString(), "--cache_dir", cache));
-    args.addAll(List.of(shapeArgs));
-    ExportCommand cmd = new ExportCommand();
-    new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
-    return cmd.export(ProgressListener.NONE);
+ExportResult exportTo(String output, int batchSize, int sequenceLength) {{
+    return Jneuron.export(ExportRequest.of(model, work.resolve(output).toString()).withShape(batchSize, sequenceLength)
+            .withCacheDir(cache));
 }}
 
 // Three shapes of the same model: three registry entries, three compiled modules.
-ExportResult s128 = exportTo("llama-128", "--sequence_length", "128");
-ExportResult s256 = exportTo("llama-256", "--sequence_length", "256");
-ExportResult b2 = exportTo("llama-128-b2", "--sequence_length", "128", "--batch_size", "2");
+ExportResult s128 = exportTo("llama-128", 1, 128);
+ExportResult s256 = exportTo("llama-256", 1, 256);
+ExportResult b2 = exportTo("llama-128-b2", 2, 128);
 List<List<String>> rows = new ArrayList<>();
 for (ExportResult r : List.of(s128, s256, b2)) {{
     rows.add(List.of(r.exported().shape().toString(), r.cache(), r.entry(),
             Path.of(cache).relativize(r.entryFile()).toString()));
 }}
-new Show(Tables.display("three exports into " + cache,
-        Tables.of("exports", List.of("shapes", "cache", "entry hash", "registry file"), rows)))"""),
+Report.of("three exports into " + cache, Table.of(List.of("shapes", "cache", "entry hash", "registry file"), rows))"""),
     md("""
 ## An entry and its hash
 
@@ -317,13 +298,13 @@ String sha512Prefix(String text) throws Exception {
 
 String recomputed = sha512Prefix(entryJson);
 String fileName = s128.entryFile().getFileName().toString();
-new Show(Tables.display("sha512(entry JSON)[:20] = " + recomputed + (fileName.equals(recomputed + ".json")
+Report.of("sha512(entry JSON)[:20] = " + recomputed + (fileName.equals(recomputed + ".json")
         ? ": the file name, hash match" : ": MISMATCH with " + fileName),
-        Tables.properties("hash", List.of(
+        Table.properties(List.of(
                 List.of("recomputed hash", recomputed),
                 List.of("file name", fileName),
                 List.of("entry reported by the export", s128.entry()),
-                List.of("module folder", s128.module().getFileName().toString())))))"""),
+                List.of("module folder", s128.module().getFileName().toString()))))"""),
     md("""
 Change one shape and the `neuron` section changes, so the text and the hash change. The keys that differ
 between the `sequence_length` 128 and 256 entries:"""),
@@ -342,7 +323,7 @@ for (String k : new TreeSet<>(n128.keySet())) {
     }
 }
 diff.add(List.of("(entry hash)", s128.entry(), s256.entry()));
-new Show(Tables.display(null, Tables.of("neuron diff", List.of("key", "sequence_length 128", "sequence_length 256"), diff)))"""),
+Table.of(List.of("key", "sequence_length 128", "sequence_length 256"), diff)"""),
     md("""
 ## Lookup with filters
 

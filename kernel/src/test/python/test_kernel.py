@@ -80,8 +80,8 @@ class NeuronKernelProtocol(unittest.TestCase):
         self.assertNotIn("\tat ", tb)
 
     def test_display_and_table_render_as_html(self):
-        _, msgs = run(self.kc, 'var t = tech.tablesaw.api.Table.create("t", '
-                               'tech.tablesaw.api.StringColumn.create("a", "<x>"));\ndisplay(t);\nt')
+        _, msgs = run(self.kc, 'var t = io.jneuron.core.report.Table.of(java.util.List.of("a"), '
+                               'java.util.List.of(java.util.List.of("<x>")));\ndisplay(t);\nt')
         shown = of_type(msgs, "display_data")[0]["data"]
         self.assertIn("<table", shown["text/html"])
         self.assertIn("&lt;x&gt;", shown["text/html"])

@@ -9,6 +9,7 @@ import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.backend.ModelRuntime;
 import io.jneuron.cpu.artifact.ArtifactReader;
 import io.jneuron.cpu.decoder.DecoderLoader;
+import io.jneuron.cpu.encoder.CpuEncoder;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -50,6 +51,9 @@ final class CpuBackend implements Backend {
 
     private LoadedModel load(Path artifact) {
         try (ArtifactReader reader = ArtifactReader.open(artifact)) {
+            if (CpuEncoder.isEncoder(reader)) {
+                return CpuEncoder.load(reader, settings.threads());
+            }
             return new CpuLoadedModel(DecoderLoader.load(reader), settings.threads());
         }
     }

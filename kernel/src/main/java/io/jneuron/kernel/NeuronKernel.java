@@ -87,9 +87,9 @@ public final class NeuronKernel extends BaseKernel {
         synchronized (lock) {
             try {
                 evaluator.eval("import static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.*;");
-                if (getClass().getClassLoader().getResource("tech/tablesaw/api/Table.class") != null) {
-                    evaluator.eval("import tech.tablesaw.api.*;");
-                }
+                // The engine's Java API: Jneuron.export(...), Jneuron.lookup(...), Report.of(...), Table.of(...).
+                evaluator.eval("import io.jneuron.core.service.*;");
+                evaluator.eval("import io.jneuron.core.report.*;");
                 evaluator.eval("int $warm = 1 + 1;");
             } catch (RuntimeException e) {
                 // A failed warm-up only costs speed; the first cell reports any real problem.

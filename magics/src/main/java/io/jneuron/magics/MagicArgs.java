@@ -1,6 +1,9 @@
 package io.jneuron.magics;
 
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.cli.ReportCommand;
+import io.jneuron.core.service.Context;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import picocli.CommandLine;
@@ -54,6 +57,29 @@ final class MagicArgs {
             r = r.subcommand();
         }
         return new Parsed(pr, null);
+    }
+
+    /**
+     * Runs a magic that is a CLI verb: parses {@code args} with {@code command}, makes its one service call and
+     * returns the result (rendered by the Report renderer), or the usage text when help was asked for.
+     */
+    static Object run(BaseKernel kernel, String magic, Object command, List<String> args, ProgressListener progress) {
+        Parsed p = parse(kernel, magic, command, args);
+        if (p.help() != null) {
+            return p.help();
+        }
+        if (!(p.command() instanceof ReportCommand verb)) {
+            throw new NeuronKernelException("%" + magic + ": give a verb: " + String.join(", ",
+                    p.result().commandSpec().subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+                    + " (add --help for each)");
+        }
+        return verb.report(context(kernel, progress));
+    }
+
+    /** The process environment, with progress and warnings in the running cell. */
+    static Context context(BaseKernel kernel, ProgressListener progress) {
+        PrintWriter err = cellErr(kernel);
+        return Context.fromEnvironment().withProgress(progress).withWarnings(err::println);
     }
 
     /** A writer onto the running cell's stderr (warnings such as skipped registry entries). */

@@ -1,29 +1,39 @@
 package io.jneuron.magics;
 
-import io.jneuron.magics.render.Tables;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.report.Report;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
-import tech.tablesaw.api.Table;
+
+import java.util.List;
 
 /**
- * Registers the {@code %neuron_*} magics and an HTML renderer for Tablesaw tables. Found by
- * {@link java.util.ServiceLoader} through {@code META-INF/services/org.dflib.jjava.jupyter.Extension},
- * so it loads into our kernel and into a stock JJava kernel alike. Each magic returns its display bundle.
+ * Registers the {@code %neuron_*} magics and the renderer of their results. Found by {@link java.util.ServiceLoader}
+ * through {@code META-INF/services/org.dflib.jjava.jupyter.Extension}, so it loads into our kernel and into a stock
+ * JJava kernel alike. A magic returns a core result ({@link Report}); whether it is a magic's value or a JShell
+ * cell's ({@code Jneuron.lookup(...)}), it renders as its headline and table, in HTML and text/plain.
  */
 public final class NeuronExtension implements Extension {
     @Override
     public void install(BaseKernel kernel) {
         kernel.getMagicsRegistry()
-                .registerLineMagic("neuron_export", (BaseKernel k, java.util.List<String> a) -> NeuronExportMagic.run(k, a))
-                .registerLineMagic("neuron_cache", (BaseKernel k, java.util.List<String> a) -> NeuronCacheMagic.run(k, a))
-                .registerLineMagic("neuron_backend", (BaseKernel k, java.util.List<String> a) -> NeuronBackendMagic.run(k, a))
+                .registerLineMagic("neuron_export", (BaseKernel k, List<String> a) -> NeuronExportMagic.run(k, a))
+                .registerLineMagic("neuron_cache", (BaseKernel k, List<String> a) -> NeuronCacheMagic.run(k, a))
+                .registerLineMagic("neuron_backend", (BaseKernel k, List<String> a) -> NeuronBackendMagic.run(k, a))
                 .registerCellMagic("neuron_generate",
-                        (BaseKernel k, java.util.List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body));
-        kernel.getRenderer().createRegistration(Table.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
-                .register((t, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Tables.html(t));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Tables.text(t));
+                        (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body))
+                .registerCellMagic("neuron_pipeline",
+                        (BaseKernel k, List<String> a, String body) -> NeuronPipelineMagic.run(k, a, body));
+        registerRenderer(kernel.getRenderer());
+    }
+
+    static void registerRenderer(Renderer renderer) {
+        renderer.createRegistration(Report.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
+                .register((r, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Render.html(r));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Render.text(r));
                 });
     }
 }

@@ -1,5 +1,5 @@
 /**
- * The {@code %neuron_*} magics: each parses its arguments with the CLI's picocli command, makes one
- * core call and renders the result. Filled in by the kernel-and-magics work (issue 5).
+ * The {@code %neuron_*} magics: each parses its arguments with the CLI's picocli command, makes that command's one
+ * service call and returns the result object, which the registered renderer shows as a table.
  */
 package io.jneuron.magics;

@@ -1,5 +1,6 @@
 package io.jneuron.cpu.artifact;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.model.ModelConfig;
@@ -10,10 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,11 +85,7 @@ public final class ArtifactWriter {
                 ch.force(true);
             }
             long size = Files.size(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.move(tmp, target);
             tmp = null;
             progress.progress("packed", 1.0);
             return size;

@@ -1,5 +1,6 @@
 package io.jneuron.neuron.compiler;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cache.CacheException;
 import io.jneuron.core.cache.CacheRoot;
@@ -220,7 +221,7 @@ public final class NeuronxccDriver {
         }
         // Success: no model.log may reach the module, and the scratch folder is not part of the layout.
         Files.delete(log);
-        Trees.delete(scratch);
+        AtomicFiles.deleteTree(scratch);
     }
 
     private static void appendCompilerLog(Path log, Path ccLog) throws IOException {

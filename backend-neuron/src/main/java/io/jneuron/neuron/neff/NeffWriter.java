@@ -1,12 +1,12 @@
 package io.jneuron.neuron.neff;
 
+import io.jneuron.core.files.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
@@ -41,7 +41,7 @@ public final class NeffWriter {
                 o.write(h.toBytes());
                 o.write(payload);
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(tmp, out);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -1,5 +1,6 @@
 package io.jneuron.neuron.compiler;
 
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.cache.CompileCache;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class NeuronxccFlagsTest {
             assertEquals("neuron.kernel.neuronx_cc / NEURON_KERNEL_NEURONX_CC is /no/neuronx-cc, which is not an "
                     + "executable file; point it at neuronx-cc or unset it to search PATH", e.getMessage());
         } finally {
-            Trees.delete(bin);
+            AtomicFiles.deleteTree(bin);
         }
     }
 }

@@ -12,6 +12,11 @@ public interface LoadedModel extends AutoCloseable {
 
     ModelConfig config();
 
+    /** The encoder view of this model, or empty for a decoder. */
+    default java.util.Optional<EncoderRunner> encoder() {
+        return java.util.Optional.empty();
+    }
+
     /** A session with its own KV cache and buffers, pre-allocated for the compiled shapes. */
     DecodeSession newSession();
 

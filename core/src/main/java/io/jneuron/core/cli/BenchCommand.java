@@ -80,7 +80,7 @@ final class BenchCommand implements Runnable {
             return;
         }
         ExportedModel exported = ModelOpener.prepare(model, shape.request(), settings,
-                common.json() ? (s, f) -> { } : CommonOptions.stderrProgress(spec.commandLine().getErr())).exported();
+                common.json() ? (s, f) -> { } : Output.stderrProgress(spec.commandLine().getErr())).exported();
         List<JsonNode> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             results.add(child(exported, settings));

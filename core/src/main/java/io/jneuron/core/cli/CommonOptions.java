@@ -3,14 +3,13 @@ package io.jneuron.core.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
-import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.service.Context;
 import picocli.CommandLine.Option;
-
-import java.io.PrintWriter;
-import java.util.Locale;
 
 /** Options every engine command takes: output format, backend and threads. */
 final class CommonOptions {
+    /** For {@code bench}, which reads its child JVMs' JSON. */
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--format", defaultValue = "text", description = "Output: text or json (one document on stdout).")
@@ -22,16 +21,24 @@ final class CommonOptions {
     @Option(names = "--threads", description = "CPU worker threads (default: all cores).")
     Integer threads;
 
+    Render.Format format() {
+        return Render.Format.parse(format);
+    }
+
     boolean json() {
-        String f = format.toLowerCase(Locale.ROOT);
-        if (!f.equals("text") && !f.equals("json")) {
-            throw new NeuronKernelException("--format '" + format + "' is not text or json");
-        }
-        return f.equals("json");
+        return format() == Render.Format.JSON;
+    }
+
+    /** {@code ctx} with --backend and --threads applied to its settings. */
+    Context apply(Context ctx) {
+        return ctx.withSettings(apply(ctx.settings()));
     }
 
     Settings settings() {
-        Settings s = Settings.fromEnvironment();
+        return apply(Settings.fromEnvironment());
+    }
+
+    private Settings apply(Settings s) {
         if (backend != null) {
             s = s.withBackend(backend);
         }
@@ -42,22 +49,5 @@ final class CommonOptions {
             s = s.withThreads(threads);
         }
         return s;
-    }
-
-    /** Progress as short lines on stderr; the stage changes rarely, so no throttling is needed. */
-    static ProgressListener stderrProgress(PrintWriter err) {
-        return new ProgressListener() {
-            private String last = "";
-
-            @Override
-            public void progress(String stage, double fraction) {
-                String top = stage.contains(" ") ? stage.substring(0, stage.indexOf(' ')) : stage;
-                if (!top.equals(last)) {
-                    last = top;
-                    err.println("[jneuron] " + top + "...");
-                    err.flush();
-                }
-            }
-        };
     }
 }

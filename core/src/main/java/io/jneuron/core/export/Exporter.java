@@ -74,6 +74,7 @@ public final class Exporter {
         progress.progress("plan", -1);
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
+        TaskShapes.checkModel(task, ckpt);
         ShapeSpec shape = req.shape().resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
@@ -125,8 +126,11 @@ public final class Exporter {
         io.jneuron.core.backend.Compiler compilerImpl = Backends.compiler(backend);
         String version = compilerImpl.version();
         CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
-        Map<String, Object> neuronConfig = neuronConfig(backend.name(), version, src.modelId(), src.revision(),
-                target.shape(), target.cores(), target.instanceType(), target.optlevel());
+        Map<String, Object> neuronConfig = TaskShapes.isEncoderTask(target.task())
+                ? EncoderEntries.neuronConfig(backend.name(), version, ckpt.config(), target.task(), target.shape(),
+                target.cores(), target.instanceType(), target.optlevel())
+                : neuronConfig(backend.name(), version, src.modelId(), src.revision(), target.shape(), target.cores(),
+                target.instanceType(), target.optlevel());
         RegistryEntry entry = RegistryEntry.create(src.config(), neuronConfig, src.modelId(), target.task());
         String hash = entry.hash();
         CacheRoot root = CacheRoot.resolve(target.cacheDir(), System.getenv());

@@ -70,7 +70,7 @@ public final class ModelOpener {
         ShapeSpec shape = request.resolve(ckpt.config());
         BackendProvider provider = Backends.select(settings);
         try (Backend backend = provider.create(settings)) {
-            CompiledModule m = Exporter.compile(src, ckpt, backend, new Exporter.Target(TaskShapes.TEXT_GENERATION, shape,
+            CompiledModule m = Exporter.compile(src, ckpt, backend, new Exporter.Target(TaskShapes.defaultTask(ckpt), shape,
                     1, null, null, settings.cacheDir()), null, null, progress);
             return new Prepared(ExportedModel.compiledInCache(src.folder(), m), m);
         }

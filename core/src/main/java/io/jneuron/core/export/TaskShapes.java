@@ -1,5 +1,9 @@
 package io.jneuron.core.export;
 
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.model.Checkpoint;
+import io.jneuron.core.model.EncoderConfig;
+import io.jneuron.core.model.EncoderHead;
 import io.jneuron.core.shape.ShapeException;
 
 import java.util.List;
@@ -28,7 +32,8 @@ public final class TaskShapes {
             Map.entry("sentence-similarity", List.of("batch_size", "sequence_length")));
 
     /** Tasks the current backends can compile and run. */
-    static final List<String> RUNNABLE = List.of(TEXT_GENERATION);
+    static final List<String> RUNNABLE = List.of(TEXT_GENERATION, "feature-extraction", "text-classification",
+            "token-classification", "fill-mask", "question-answering");
 
     private TaskShapes() {
     }
@@ -55,7 +60,53 @@ public final class TaskShapes {
         }
         if (!RUNNABLE.contains(task)) {
             throw new ShapeException("task " + task + " is not supported yet; jneuron exports " + RUNNABLE
-                    + " (GPT-2 and Llama decoders)");
+                    + " (decoders: text-generation; encoders: the others)");
         }
+    }
+
+    /** True for the encoder tasks (everything runnable but text-generation). */
+    public static boolean isEncoderTask(String task) {
+        return RUNNABLE.contains(task) && !task.equals(TEXT_GENERATION);
+    }
+
+    /**
+     * Refuses a task the checkpoint cannot serve: generation on an encoder, an encoder task on a decoder,
+     * or a task whose head the checkpoint lacks (text-classification on a bare BertModel).
+     */
+    public static void checkModel(String task, Checkpoint ckpt) {
+        Architecture a = ckpt.config().architecture();
+        if (!a.isEncoder()) {
+            if (isEncoderTask(task)) {
+                throw new ShapeException("task " + task + " needs an encoder (bert, distilbert, roberta, xlm-roberta); "
+                        + ckpt.directory() + " is a " + a.modelType() + " decoder: use --task text-generation");
+            }
+            return;
+        }
+        if (task.equals(TEXT_GENERATION)) {
+            throw new ShapeException(ckpt.directory() + " is a " + a.modelType() + " encoder, which cannot generate"
+                    + " text; give --task feature-extraction (or the task of its head)");
+        }
+        EncoderHead needed = EncoderHead.forTask(task);
+        EncoderConfig enc = EncoderConfig.read(ckpt.directory().resolve(Checkpoint.CONFIG));
+        if (needed != null && needed != enc.head()) {
+            throw new ShapeException("task " + task + " needs a " + a.modelType() + " checkpoint with a "
+                    + needed.classSuffix() + " head, but " + ckpt.directory() + " is "
+                    + (enc.headClass().isEmpty() ? "a bare encoder" : enc.headClass())
+                    + "; use --task feature-extraction or a checkpoint fine-tuned for " + task);
+        }
+    }
+
+    /** What a checkpoint serves when no task is given: generation for a decoder, its head's task (or embeddings) for an encoder. */
+    public static String defaultTask(Checkpoint ckpt) {
+        if (!ckpt.config().architecture().isEncoder()) {
+            return TEXT_GENERATION;
+        }
+        return switch (EncoderConfig.read(ckpt.directory().resolve(Checkpoint.CONFIG)).head()) {
+            case NONE -> EncoderHead.FEATURE_EXTRACTION;
+            case SEQUENCE_CLASSIFICATION -> "text-classification";
+            case TOKEN_CLASSIFICATION -> "token-classification";
+            case MASKED_LM -> "fill-mask";
+            case QUESTION_ANSWERING -> "question-answering";
+        };
     }
 }

@@ -14,7 +14,9 @@ public final class ConfigReader {
         String modelType = root.path("model_type").asText("");
         for (Architecture a : Architecture.values()) {
             if (a.modelType().equals(modelType)) {
-                return a == Architecture.GPT2 ? gpt2(configJson, root) : FamilyConfigs.read(configJson, root, a);
+                return a == Architecture.GPT2 ? gpt2(configJson, root)
+                        : a.isEncoder() ? EncoderConfigReader.read(configJson, root, modelType)
+                        : FamilyConfigs.read(configJson, root, a);
             }
         }
         String hint = modelType.equals("gemma3") ? " (for Gemma 3, use a text-only checkpoint: model_type gemma3_text)" : "";

@@ -35,7 +35,8 @@ final class FamilyConfigs {
             case GEMMA3_TEXT -> new Defaults("gelu_pytorch_tanh", 1e-6, 1_000_000, 131072, true, 256);
             case GRANITE -> new Defaults("silu", 1e-6, 10000, 2048, false, 0);
             case SMOLLM3 -> new Defaults("silu", 1e-6, 2_000_000, 32768, true, 0);
-            case GPT2 -> throw new IllegalArgumentException("gpt2 is not a Llama-like family");
+            case GPT2, BERT, DISTILBERT, ROBERTA, XLM_ROBERTA -> throw new IllegalArgumentException(a.modelType()
+                    + " is not a Llama-like family");
         };
     }
 
@@ -117,7 +118,8 @@ final class FamilyConfigs {
                     number(file, c, "logits_scaling", 1.0));
             case SMOLLM3 -> t = t.withNoRopeLayers(noRopeLayers(file, c, layers))
                     .withSlidingWindows(qwenWindows(file, c, layers));
-            case GPT2 -> throw new IllegalArgumentException("gpt2 is not a Llama-like family");
+            case GPT2, BERT, DISTILBERT, ROBERTA, XLM_ROBERTA -> throw new IllegalArgumentException(a.modelType()
+                    + " is not a Llama-like family");
         }
         return t;
     }

@@ -81,6 +81,31 @@ public final class HfTokenizer implements TextTokenizer {
         return List.of(encoding(text, addSpecialTokens).getTokens());
     }
 
+    /**
+     * Tokenizes {@code text} (and {@code pair}, the second input of question answering, when not null) with
+     * special tokens, keeping offsets, word ids and token types.
+     */
+    public TokenEncoding encodeWithOffsets(String text, String pair) {
+        Objects.requireNonNull(text, "text");
+        checkOpen();
+        Encoding e = pair == null ? tokenizer.encode(text, true, false) : tokenizer.encode(text, pair, true, false);
+        int n = e.getIds().length;
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        var spans = e.getCharTokenSpans();
+        long[] specialMask = e.getSpecialTokenMask();
+        boolean[] special = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            special[i] = specialMask[i] != 0;
+            if (spans[i] != null && !special[i]) {
+                starts[i] = spans[i].getStart();
+                ends[i] = spans[i].getEnd();
+            }
+        }
+        return new TokenEncoding(toInts(e.getIds()), toInts(e.getTypeIds()), starts, ends, toInts(e.getWordIds()),
+                toInts(e.getSequenceIds()), special);
+    }
+
     @Override
     public String decode(int[] ids, boolean skipSpecialTokens) {
         Objects.requireNonNull(ids, "ids");

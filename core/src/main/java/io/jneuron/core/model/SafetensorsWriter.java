@@ -1,5 +1,6 @@
 package io.jneuron.core.model;
 
+import io.jneuron.core.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -142,7 +142,7 @@ public final class SafetensorsWriter {
                 }
             }
             // No fsync: the move alone already keeps a crashed writer's partial file out of sight.
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(tmp, file);
             return 8L + header.length + dataBytes();
         } catch (IOException e) {
             throw new NeuronKernelException(file + ": cannot write safetensors file: " + e, e);

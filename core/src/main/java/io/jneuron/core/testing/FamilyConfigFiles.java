@@ -29,6 +29,8 @@ final class FamilyConfigFiles {
             case GEMMA3_TEXT -> "Gemma3ForCausalLM";
             case GRANITE -> "GraniteForCausalLM";
             case SMOLLM3 -> "SmolLM3ForCausalLM";
+            case BERT, DISTILBERT, ROBERTA, XLM_ROBERTA -> throw new IllegalArgumentException(a.modelType()
+                    + " is an encoder; TinyEncoders writes those");
         };
     }
 

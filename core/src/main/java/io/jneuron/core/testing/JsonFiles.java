@@ -1,5 +1,6 @@
 package io.jneuron.core.testing;
 
+import io.jneuron.core.files.AtomicFiles;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes JSON the way transformers lays it out (2-space indent, {@code "key": value}), atomically. */
@@ -56,7 +56,7 @@ final class JsonFiles {
             tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
             shareable(tmp, false);
             Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(tmp, file);
         } catch (IOException e) {
             throw new NeuronKernelException(file + ": cannot write: " + e, e);
         } finally {

@@ -1,5 +1,6 @@
 package io.jneuron.core.testing;
 
+import io.jneuron.core.files.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.model.Checkpoint;
@@ -8,13 +9,12 @@ import io.jneuron.core.model.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Generates random-weight checkpoints in real Hugging Face format, for tests, benchmarks and tutorials:
@@ -72,7 +72,7 @@ public final class TinyModels {
             throw new NeuronKernelException(dir + ": cannot write the checkpoint: " + e, e);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                AtomicFiles.deleteTreeQuietly(tmp);
             }
         }
     }
@@ -108,13 +108,13 @@ public final class TinyModels {
         Path old = null;
         if (occupied) {
             old = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toHexString(System.nanoTime()));
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(target, old);
         } else {
             Files.deleteIfExists(target); // an empty folder
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.move(tmp, target);
         if (old != null) {
-            deleteTree(old);
+            AtomicFiles.deleteTreeQuietly(old);
         }
     }
 
@@ -176,13 +176,4 @@ public final class TinyModels {
         return out;
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // Leftovers are hidden dot-folders; the result (or the original error) matters more.
-        }
-    }
 }

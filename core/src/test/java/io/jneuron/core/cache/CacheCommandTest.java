@@ -68,8 +68,8 @@ class CacheCommandTest {
         String[] lines = r.out().split("\n");
         assertEquals("Cached entries for llamafactory/tiny-random-Llama-3 (found by arch-digest in " + cache + "):", lines[0]);
         assertEquals("batch size  sequence length  tensor parallel  dtype     instance type  source  entry", lines[1]);
-        assertEquals("2           512              2                bfloat16  trn1           local   a4c4264c36821c82951d",
-                lines[2]);
+        assertEquals("         2              512                2  bfloat16  trn1           local   a4c4264c36821c82951d",
+                lines[2], "numbers right-aligned under their headers");
         assertEquals(3, lines.length);
         Run none = run("cache", "lookup", Goldens.path(MODEL).toString(), "--cache_dir", cache.toString(), "--batch_size", "64");
         assertEquals("No cached entries found for llamafactory/tiny-random-Llama-3.\n", none.out());
@@ -100,7 +100,7 @@ class CacheCommandTest {
                 first.get("model_type"), first.get("task"), first.get("entries")));
         assertTrue(r.out().contains("\"entries\": 2"), "two llama entries in 0.4.5, counted once despite their aliases");
         Run text = run("cache", "list", "--cache_dir", cache.toString());
-        assertTrue(text.out().startsWith("compiler"), text.out());
+        assertTrue(text.out().startsWith("5 model(s) in the registry\ncompiler"), text.out());
     }
 
     @Test
@@ -116,10 +116,10 @@ class CacheCommandTest {
         assertEquals(true, cur.get("current"));
         assertEquals(1L, ((Map<?, ?>) ((Map<?, ?>) cur.get("states")).get("failed")).get("count"));
         assertTrue(run("cache", "status", "--cache_dir", cache.toString()).out()
-                .contains("neuronxcc-2.21.33363.0+82129205 (current): "));
+                .contains("\nneuronxcc-2.21.33363.0+82129205  current  "));
 
         Run dry = run("cache", "cleanup", "--cache_dir", cache.toString(), "--dry-run");
-        assertTrue(dry.out().endsWith("[DRY RUN] Removed 1 item(s), freed 5 B in " + cache + ".\n"), dry.out());
+        assertTrue(dry.out().startsWith("[dry run] would remove 1 item(s), freeing 5 B in " + cache + ".\n"), dry.out());
         Run c = run("cache", "cleanup", "--cache_dir", cache.toString(), "--format", "json", "--old-versions");
         Map<?, ?> report = (Map<?, ?>) c.json();
         assertEquals(3, ((List<?>) report.get("removed")).size(), c.out());

@@ -85,7 +85,7 @@ class LookupOracleTest {
     /** {@code cache lookup}'s JSON rows plus the compiler folder and registry version, as the oracle writes them. */
     private static List<Object> rows(List<LookupMatch> matches) {
         List<Object> out = new ArrayList<>();
-        List<Object> report = CacheReports.lookup(matches);
+        List<Object> report = new io.jneuron.core.service.CacheResults.Lookup("m", Path.of("."), null, matches).json();
         for (int i = 0; i < matches.size(); i++) {
             @SuppressWarnings("unchecked")
             Map<String, Object> r = new LinkedHashMap<>((Map<String, Object>) report.get(i));

@@ -78,7 +78,8 @@ class TestingCommandTest {
 
     @Test
     void errorsAreOneLineOnStderr() {
-        assertError("error: unknown architecture 'bert'; use gpt2 or llama",
+        assertError("error: unknown architecture 'bert'; use one of gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2,"
+                + " gemma3_text, granite, smollm3 (encoders: testing tiny-encoder)",
                 "testing", "tiny-model", "bert", dir.resolve("b").toString());
         assertError("error: unsupported checkpoint dtype 'I64'; use F32, F16 or BF16",
                 "testing", "tiny-model", "llama", dir.resolve("c").toString(), "--dtype", "I64");

@@ -161,14 +161,14 @@ class ConfigReaderTest {
     void unknownModelTypeIsNamed() throws IOException {
         Path f = write("{\"model_type\": \"falcon\", \"hidden_size\": 64}");
         assertEquals(f + ": unknown model_type 'falcon'; jneuron runs gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2,"
-                + " gemma3_text, granite, smollm3", error(f));
+                + " gemma3_text, granite, smollm3, bert, distilbert, roberta, xlm-roberta", error(f));
     }
 
     @Test
     void missingModelTypeIsNamed() throws IOException {
         Path f = write("{\"hidden_size\": 64}");
         assertEquals(f + ": unknown model_type ''; jneuron runs gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2,"
-                + " gemma3_text, granite, smollm3", error(f));
+                + " gemma3_text, granite, smollm3, bert, distilbert, roberta, xlm-roberta", error(f));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jneuron.magics.render;
 
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.report.Render;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
@@ -37,7 +38,7 @@ public final class LiveOutput implements ProgressListener {
         int pct = fraction < 0 ? -1 : (int) Math.round(fraction * 100);
         DisplayData d = new DisplayData(pct < 0 ? "[" + stage + "]" : String.format(Locale.ROOT, "[%3d%%] %s", pct, stage));
         d.putHTML("<div class=\"jneuron-progress\"><progress max=\"1\"" + value + " style=\"width:24em\"></progress> "
-                + Html.escape(stage) + "</div>");
+                + Render.escape(stage) + "</div>");
         show(d);
     }
 
@@ -47,7 +48,7 @@ public final class LiveOutput implements ProgressListener {
             return;
         }
         DisplayData d = new DisplayData(text);
-        d.putHTML("<pre class=\"jneuron-stream\">" + Html.escape(text) + "</pre>");
+        d.putHTML("<pre class=\"jneuron-stream\">" + Render.escape(text) + "</pre>");
         show(d);
     }
 

@@ -164,11 +164,7 @@ final class ServerUploads {
         }
         Path target = store.deletable(dir, c.path()); // again: an earlier change of this commit may have made a link
         if (c.folder() && Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (var walk = Files.walk(target)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            AtomicFiles.deleteTree(target);
         } else {
             Files.delete(target);
         }

@@ -1,0 +1,17 @@
+package io.jneuron.core.pipeline;
+
+import io.jneuron.core.export.ShapeRequest;
+
+import java.util.List;
+
+/**
+ * What {@code pipeline} was asked for.
+ *
+ * @param inputs     one text per input (question answering takes {@code question} and {@code context} instead)
+ * @param topK       fill-mask predictions per input
+ * @param pooling    {@code cls}, {@code mean}, {@code none}, or null to follow the model's sentence-transformers files
+ * @param truncation cut inputs longer than the compiled sequence instead of refusing them
+ */
+public record PipelineRequest(String task, String model, List<String> inputs, String question, String context,
+                              int topK, ShapeRequest shape, String pooling, boolean truncation) {
+}

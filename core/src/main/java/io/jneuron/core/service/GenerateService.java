@@ -1,0 +1,136 @@
+package io.jneuron.core.service;
+
+import io.jneuron.core.chat.ChatMessages;
+import io.jneuron.core.chat.ChatTemplate;
+import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.export.ShapeRequest;
+import io.jneuron.core.generate.GenerationRequest;
+import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.generate.Generator;
+import io.jneuron.core.generate.SamplingParams;
+import io.jneuron.core.generate.TokenListener;
+import io.jneuron.core.model.SpecialTokens;
+import io.jneuron.core.model.SpecialTokensReader;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code generate}: open MODEL (an exported model, or a checkpoint compiled on the fly through the compile cache; a Hub
+ * id is downloaded first), then generate.
+ */
+public final class GenerateService {
+    private GenerateService() {
+    }
+
+    /**
+     * What to generate from. Exactly one of {@code prompts} (text, tokenized with special tokens) and
+     * {@code promptIds} (used verbatim) is non-null; more than one prompt is a batch.
+     */
+    public record Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
+                          SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape,
+                          boolean chat, boolean showPrompt) {
+        public Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
+                       SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
+            this(model, prompts, promptIds, maxNewTokens, sampling, topLogits, splitBatches, shape, false, false);
+        }
+
+        public Request {
+            if (chat && prompts == null) {
+                throw new NeuronKernelException("--chat renders text prompts with the chat template; use --prompt, not "
+                        + "--prompt-ids");
+            }
+            if (showPrompt && !chat) {
+                throw new NeuronKernelException("--show-prompt shows what --chat rendered; add --chat");
+            }
+            if ((prompts == null) == (promptIds == null)) {
+                throw new NeuronKernelException("give either prompts or prompt ids, not " + (prompts == null ? "neither"
+                        : "both"));
+            }
+            prompts = prompts == null ? null : List.copyOf(prompts);
+            promptIds = promptIds == null ? null : List.copyOf(promptIds);
+            sampling = sampling == null ? SamplingParams.GREEDY : sampling;
+            shape = shape == null ? ShapeRequest.NONE : shape;
+        }
+
+        /** Greedy decoding of {@code maxNewTokens} tokens after {@code prompt}, shapes from the model. */
+        public static Request of(String model, String prompt, int maxNewTokens) {
+            return new Request(model, List.of(prompt), null, maxNewTokens, null, 0, false, null);
+        }
+    }
+
+    /**
+     * The sampling the generate options ask for: greedy unless a temperature is given.
+     *
+     * @throws NeuronKernelException for contradicting options, naming them
+     */
+    public static SamplingParams sampling(boolean greedy, Double temperature, int topK, double topP, long seed) {
+        if (temperature == null) {
+            if (topK != 0 || topP != 1.0) {
+                throw new NeuronKernelException("--top_k and --top_p need --temperature (sampling); without it decoding is greedy");
+            }
+            return SamplingParams.GREEDY;
+        }
+        if (greedy) {
+            throw new NeuronKernelException("--greedy and --temperature exclude each other; choose one");
+        }
+        return SamplingParams.sample(temperature, topK, topP, seed);
+    }
+
+    /**
+     * Generates; {@code listener} (may be null) receives tokens only when a single prompt is decoded with a
+     * tokenizer, so its deltas are text ({@link Generation#streamed()}).
+     */
+    public static Generation generate(Request req, TokenListener listener, Context ctx) {
+        try (ModelOpener.Opened opened = ModelOpener.open(ctx.resolver(), req.model(), req.shape(), ctx.settings(),
+                ctx.progress(), true)) {
+            List<int[]> rows = new ArrayList<>();
+            List<String> chatPrompts = null;
+            if (req.promptIds() != null) {
+                rows.addAll(req.promptIds());
+            } else {
+                if (opened.tokenizer() == null) {
+                    throw new NeuronKernelException(req.model() + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
+                }
+                if (req.chat()) {
+                    chatPrompts = renderChat(req, opened);
+                    // The template wrote the special tokens itself, as transformers' apply_chat_template(tokenize=True).
+                    chatPrompts.forEach(t -> rows.add(opened.tokenizer().encode(t, false)));
+                } else {
+                    for (String t : req.prompts()) {
+                        rows.add(opened.tokenizer().encode(t, true));
+                    }
+                }
+            }
+            SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
+                    : SpecialTokensReader.read(opened.exported().folder());
+            GenerationRequest.Builder b = GenerationRequest.builder(rows).maxNewTokens(req.maxNewTokens())
+                    .sampling(req.sampling()).eosIds(special.eosIds()).splitBatches(req.splitBatches())
+                    .topLogits(req.topLogits());
+            if (special.padId() != null) {
+                b.padId(special.padId());
+            }
+            // A shown chat prompt comes first in the output, so the text is not streamed ahead of it.
+            boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null && !req.showPrompt();
+            if (stream) {
+                b.listener(listener);
+            }
+            GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
+                    .withLoadMs(opened.loadMs());
+            return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(),
+                    chatPrompts, req.showPrompt());
+        }
+    }
+
+    private static List<String> renderChat(Request req, ModelOpener.Opened opened) {
+        ChatTemplate template = ChatTemplate.find(opened.exported().folder()).orElseThrow(() -> new NeuronKernelException(
+                req.model() + " has no chat template (chat_template in tokenizer_config.json, or chat_template.jinja); "
+                        + "drop --chat and write the prompt yourself"));
+        List<String> rendered = new ArrayList<>();
+        for (String t : req.prompts()) {
+            rendered.add(template.render(ChatMessages.parse(t), true));
+        }
+        return rendered;
+    }
+}
