@@ -1,22 +1,72 @@
 #!/usr/bin/env bash
-# jneuron against the peer, Jlama 0.8.4, on the same checkpoints in one session: 2 threads,
-# 128-token prompt, 64 new tokens (256 for the small model), fresh JVMs, medians.
+# jneuron against its peers on the same ~110M Llama checkpoint, 2 threads, 128-token prompt, 64 new tokens:
+# llama.cpp (bench/llamacpp, node-llama-cpp's prebuilt CPU library, on a GGUF made by our converter) and,
+# with JLAMA=1, Jlama 0.8.4 (bench/jlama, fp32/bf16 only). Runs are interleaved pairs (jneuron, then the
+# peer, per precision per round), each in a fresh process that reports cold (its first generation) and
+# warm (median after warm-ups); ratios are taken per pair and their median printed, so a busy machine
+# slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16.
 #
-#   bench/compare.sh [MODELS_DIR]   (default /tmp/jneuron-bench; the checkpoints are made if missing)
+#   bench/compare.sh [MODELS_DIR] [ROUNDS=3] [PRECISIONS="fp32 bf16 fp16 int8"]
+#   (MODELS_DIR default /tmp/jneuron-bench; the checkpoint is made if missing)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="${1:-/tmp/jneuron-bench}"
-B="$ROOT/bin/jneuron"
-J="$ROOT/bench/jlama/run.sh"
-export NEURON_KERNEL_CACHE_DIR="$DIR/compile-cache"
-[ -f "$DIR/llama-110m/config.json" ] || "$B" testing tiny-model llama "$DIR/llama-110m" --preset 110m
-# ~1.8M parameters; widths are multiples of 16 because Jlama miscomputes other sizes.
-[ -f "$DIR/llama-2m/config.json" ] || "$B" testing tiny-model llama "$DIR/llama-2m" --vocab 8192 --intermediate 352
-echo "== $(date -u) load: $(cat /proc/loadavg)"
-echo "== jneuron 110M fp32"; "$B" bench "$DIR/llama-110m" --threads 2 --sequence_length 256 --runs 3
-echo "== jlama 110M fp32"; "$J" "$DIR/llama-110m" --dtype F32 --runs 3 | tail -2
-echo "== jneuron 110M bf16"; "$B" bench "$DIR/llama-110m" --threads 2 --sequence_length 256 --auto_cast_type bf16 --runs 3
-echo "== jlama 110M bf16"; "$J" "$DIR/llama-110m" --dtype BF16 --runs 3 | tail -2
-echo "== jneuron 2M fp32"; "$B" bench "$DIR/llama-2m" --threads 2 --sequence_length 512 --new-tokens 256 --runs 3
-echo "== jlama 2M fp32"; "$J" "$DIR/llama-2m" --dtype F32 --runs 3 --new-tokens 256 | tail -2
+DIR="${1:-/tmp/jneuron-bench}"; ROUNDS="${2:-3}"; PRECISIONS="${3:-fp32 bf16 fp16 int8}"
+B="$ROOT/bin/jneuron"; L="$ROOT/bench/llamacpp/run.sh"; J="$ROOT/bench/jlama/run.sh"
+PY="${PYTHON:-/usr/bin/python3}"
+export NEURON_KERNEL_EXPORT_CACHE="$DIR/exports"
+M="$DIR/llama-110m"
+[ -f "$M/config.json" ] || "$B" testing tiny-model llama "$M" --preset 110m >/dev/null
+OUT="$DIR/compare-$(date -u +%Y%m%dT%H%M%S).log"
+echo "== $(date -u) load: $(cat /proc/loadavg); results in $OUT"
+jn() { # precision -> one JSON run of jneuron bench
+  local q=(--auto_cast_type "$1"); [ "$1" = int8 ] && q=(--quantization int8)
+  "$B" bench "$M" --threads 2 --sequence_length 256 "${q[@]}" --runs 1 --warmup 2 --iterations 3 --format json |
+    "$PY" -c 'import json,sys; r=json.load(sys.stdin)["runs"][0]; print(" ".join(f"{k}={r[k]:.2f}" for k in
+      ("load_ms","cold_prefill_tok_s","cold_decode_tok_s","prefill_tok_s","decode_tok_s","peak_rss_mb")))'
+}
+for ((round = 1; round <= ROUNDS; round++)); do
+  for p in $PRECISIONS; do
+    echo "round=$round precision=$p engine=jneuron $(jn "$p")" | tee -a "$OUT"
+    case "$p" in
+      fp32|bf16|fp16)
+        t="${p/fp/f}"
+        echo "round=$round precision=$p engine=llama.cpp $("$L" "$M" --type "$t" --runs 1 --warmup 2 --iterations 3 |
+          sed -n 's/^run 1: //p')" | tee -a "$OUT" ;;
+    esac
+    if [ "${JLAMA:-0}" = 1 ] && [[ "$p" = fp32 || "$p" = bf16 ]]; then
+      echo "round=$round precision=$p engine=jlama $("$J" "$M" --dtype "${p^^}" --runs 1 | sed -n 's/^run 1: //p' |
+        sed 's/iterations_.*//')" | tee -a "$OUT"
+    fi
+  done
+done
+"$PY" - "$OUT" <<'PY'
+import re, sys, statistics as st
+rows = []
+for line in open(sys.argv[1]):
+    kv = dict(re.findall(r"(\w+(?:\.\w+)?)=([^\s\]]+)", line))
+    rows.append(kv)
+def val(r, k):
+    try: return float(r[k])
+    except (KeyError, ValueError): return None
+keys = ["cold_prefill_tok_s", "cold_decode_tok_s", "prefill_tok_s", "decode_tok_s", "peak_rss_mb"]
+print("medians over rounds (tok/s; RSS MB); ratio = jneuron / peer, per interleaved pair")
+for p in sorted({r["precision"] for r in rows}, key="fp32 bf16 fp16 int8".split().index):
+    for eng in ("jneuron", "llama.cpp", "jlama"):
+        rs = [r for r in rows if r["precision"] == p and r["engine"] == eng]
+        if rs:
+            med = {k: st.median([v for v in (val(r, k) for r in rs) if v is not None] or [float("nan")]) for k in keys}
+            print(f"{p:5} {eng:10} " + " ".join(f"{k}={med[k]:.1f}" for k in keys))
+    for peer in ("llama.cpp", "jlama"):
+        pairs = [(a, b) for a in rows for b in rows if a["round"] == b["round"] and a["precision"] == b["precision"] == p
+                 and a["engine"] == "jneuron" and b["engine"] == peer]
+        if pairs:
+            print(f"{p:5} vs {peer:9} " + " ".join(
+                f"{k}={st.median([val(a, k) / val(b, k) for a, b in pairs if val(a, k) and val(b, k)] or [float('nan')]):.2f}x"
+                for k in keys[:4]))
+int8 = [r for r in rows if r["precision"] == "int8"]
+bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == "jneuron"}
+ratios = [val(r, "decode_tok_s") / val(bf16[r["round"]], "decode_tok_s") for r in int8 if r["round"] in bf16]
+if ratios:
+    print(f"int8 decode vs jneuron bf16 (same round): {st.median(ratios):.2f}x")
+PY
 echo "== $(date -u) load: $(cat /proc/loadavg)"

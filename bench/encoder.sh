@@ -5,7 +5,8 @@
 #
 #   bench/encoder.sh [ROUNDS=9] [THREADS=2] [DTYPE=fp32]
 # WORK_DIR (default /tmp/jneuron-encoder-bench) keeps the converted model and exports between runs.
-# BUILD_DIR (default target-bench) is the Maven build folder used, so the bench does not disturb other builds.
+# BUILD_DIR (default target-bench) is the Maven build folder used, so the bench does not disturb other builds; this
+# tree's core classes come first on the class path (the local Maven repository may hold another build of core).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-target-bench}"
@@ -16,5 +17,5 @@ mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile -Dsk
 CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
 mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
 exec "${JAVA:-java}" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx3g \
-  -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
+  -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.cpu.encoder.EncoderBench "$WORK_DIR" "${1:-9}" "${2:-2}" "${3:-fp32}" 2> >(grep -v '^WARNING: Using incubator' >&2)

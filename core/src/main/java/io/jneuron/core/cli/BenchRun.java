@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-/** One benchmark measurement in the current JVM: load, a warm-up generation, then a timed one. */
+/**
+ * One benchmark measurement in the current JVM: load, the first (cold) generation, further warm-up
+ * generations, then the timed ones (warm).
+ */
 final class BenchRun {
     private BenchRun() {
     }
@@ -35,7 +38,9 @@ final class BenchRun {
             // No EOS: every run generates exactly newTokens tokens, so runs are comparable.
             GenerationRequest request = GenerationRequest.builder(prompts).maxNewTokens(newTokens).build();
             Generator generator = new Generator(opened.model(), null);
-            for (int i = 0; i < warmup; i++) {
+            // The JVM's first generation is the cold one (what one CLI call gets); the warm-ups follow it.
+            GenerationResult cold = generator.generate(request);
+            for (int i = 1; i < warmup; i++) {
                 generator.generate(request);
             }
             double[] prefill = new double[iterations];
@@ -50,6 +55,8 @@ final class BenchRun {
             }
             ObjectNode node = CommonOptions.JSON.createObjectNode();
             node.put("load_ms", opened.loadMs());
+            node.put("cold_prefill_tok_s", cold.timings().prefillTokS());
+            node.put("cold_decode_tok_s", cold.timings().decodeTokS());
             // The median of this JVM's timed iterations; the parent takes min/median/max over JVMs.
             node.put("prefill_tok_s", median(prefill));
             node.put("decode_tok_s", median(decode));

@@ -2,6 +2,7 @@ package io.jneuron.core.cli;
 
 import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.shape.DType;
+import io.jneuron.core.shape.ShapeException;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -18,17 +19,36 @@ final class ShapeOptions {
             converter = DTypeConverter.class)
     DType autoCastType;
 
+    @Option(names = "--quantization", description = "Weight-only quantization: int8 (per-channel symmetric scales, "
+            + "fp32 activations; the CPU backend only).")
+    String quantization;
+
     @Option(names = "--buckets", split = ",", description = "Explicit context buckets, e.g. 64,128 (default: powers of two from 128, plus the sequence length).")
     List<Integer> buckets;
 
     ShapeRequest request() {
-        return new ShapeRequest(batchSize, sequenceLength, autoCastType, buckets);
+        DType dtype = autoCastType;
+        if (quantization != null) {
+            if (!quantization.trim().equalsIgnoreCase("int8")) {
+                throw new ShapeException("unknown --quantization '" + quantization + "'; the one supported is int8");
+            }
+            if (autoCastType != null && autoCastType != DType.FP32) {
+                throw new ShapeException("--quantization int8 keeps activations in fp32; drop --auto_cast_type "
+                        + autoCastType);
+            }
+            dtype = DType.INT8;
+        }
+        return new ShapeRequest(batchSize, sequenceLength, dtype, buckets);
     }
 
     static final class DTypeConverter implements picocli.CommandLine.ITypeConverter<DType> {
         @Override
         public DType convert(String value) {
-            return DType.parse(value);
+            DType d = DType.parse(value);
+            if (d == DType.INT8) {
+                throw new ShapeException("--auto_cast_type " + value + ": int8 weights are --quantization int8");
+            }
+            return d;
         }
     }
 }

@@ -19,6 +19,7 @@ import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.ModelResolver;
 import io.jneuron.core.model.ModelSource;
+import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.util.ArrayList;
@@ -200,8 +201,17 @@ public final class Exporter {
         shape.buckets().sizes().forEach(b -> buckets.add((long) b));
         n.put("buckets", buckets);
         n.put("tp_degree", (long) cores);
-        n.put("torch_dtype", shape.dtype().torchName());
-        n.put("auto_cast_type", shape.dtype().cliName());
+        if (shape.dtype() == DType.INT8) {
+            // NxD Inference's keys for weight-only quantization; activations stay fp32 here.
+            n.put("torch_dtype", DType.FP32.torchName());
+            n.put("auto_cast_type", DType.FP32.cliName());
+            n.put("quantized", true);
+            n.put("quantization_dtype", "int8");
+            n.put("quantization_type", "per_channel_symmetric");
+        } else {
+            n.put("torch_dtype", shape.dtype().torchName());
+            n.put("auto_cast_type", shape.dtype().cliName());
+        }
         n.put("target", instanceType == null ? backend : instanceType);
         n.put("optlevel", optlevel == null ? "2" : optlevel);
         return n;

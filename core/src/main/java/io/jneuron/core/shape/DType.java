@@ -2,11 +2,16 @@ package io.jneuron.core.shape;
 
 import java.util.Locale;
 
-/** Precision of packed weights ({@code --auto_cast_type}); names follow optimum-neuron. */
+/**
+ * Precision of packed weights ({@code --auto_cast_type}); names follow optimum-neuron. {@link #INT8}
+ * is weight-only quantization ({@code --quantization int8}): int8 weights with one fp32 scale per
+ * output channel (symmetric), activations in fp32.
+ */
 public enum DType {
     FP32(4, "float32"),
     BF16(2, "bfloat16"),
-    FP16(2, "float16");
+    FP16(2, "float16"),
+    INT8(1, "int8");
 
     private final int bytes;
     private final String torchName;
@@ -25,7 +30,7 @@ public enum DType {
         return torchName;
     }
 
-    /** The name {@code --auto_cast_type} uses: fp32, bf16, fp16. */
+    /** The name {@code --auto_cast_type} uses: fp32, bf16, fp16 (int8 for {@code --quantization int8}). */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -38,7 +43,7 @@ public enum DType {
                 return d;
             }
         }
-        throw new ShapeException("unknown dtype '" + text + "'; use one of fp32, bf16, fp16");
+        throw new ShapeException("unknown dtype '" + text + "'; use one of fp32, bf16, fp16 (or --quantization int8)");
     }
 
     @Override

@@ -70,7 +70,8 @@ class ShapeSpecTest {
     void dtypesParseCliAndTorchNames() {
         assertEquals(DType.BF16, DType.parse("bfloat16"));
         assertEquals(DType.FP32, DType.parse("FP32"));
-        assertEquals("unknown dtype 'int8'; use one of fp32, bf16, fp16",
-                assertThrows(ShapeException.class, () -> DType.parse("int8")).getMessage());
+        assertEquals(DType.INT8, DType.parse("int8"));
+        assertEquals("unknown dtype 'int4'; use one of fp32, bf16, fp16 (or --quantization int8)",
+                assertThrows(ShapeException.class, () -> DType.parse("int4")).getMessage());
     }
 }

@@ -1,0 +1,121 @@
+package io.jneuron.kernel;
+
+import io.jneuron.core.cache.PyJson;
+import io.jneuron.core.cli.Main;
+import io.jneuron.core.export.ExportResult;
+import io.jneuron.core.model.Architecture;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.service.CacheResults;
+import io.jneuron.core.testing.TinyModelSpec;
+import io.jneuron.core.testing.TinyModels;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three front ends give the same results for export and lookup: the CLI ({@code bin/jneuron}'s command tree),
+ * the magics (through the kernel, which returns the magic's result object), and a plain JShell (jdk.jshell, the
+ * jars on its class path) calling {@code Jneuron}. All three export one model into one compile cache, so the first is
+ * the miss and the others hit it.
+ */
+class SameResultsTest {
+    @TempDir
+    static Path dir;
+    static NeuronKernel kernel;
+    static String model;
+    static String cache;
+
+    @BeforeAll
+    static void start() {
+        model = dir.resolve("tiny").toString();
+        TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA).withSeed(5), Path.of(model));
+        cache = dir.resolve("cache").toString();
+        kernel = NeuronKernel.create();
+        kernel.onStartup();
+    }
+
+    @AfterAll
+    static void stop() {
+        kernel.onShutdown(false);
+    }
+
+    @Test
+    void cliMagicsAndJShellExportAndLookUpAlike() throws Exception {
+        Map<?, ?> cli = (Map<?, ?>) PyJson.parse(cli("export", model, dir.resolve("cli").toString(), "--sequence_length",
+                "64", "--cache_dir", cache, "--format", "json"), "cli");
+        ExportResult magic = assertInstanceOf(ExportResult.class, kernel.evalRaw("%neuron_export " + model + " "
+                + dir.resolve("magic") + " --sequence_length 64 --cache_dir " + cache));
+        Map<?, ?> shell = (Map<?, ?>) PyJson.parse(jshell("Jneuron.export(ExportRequest.of(\"" + model + "\", \""
+                + dir.resolve("shell") + "\").withShape(1, 64).withCacheDir(\"" + cache + "\"))"), "jshell");
+
+        Map<?, ?> fromMagic = (Map<?, ?>) PyJson.parse(Render.json(magic), "magic");
+        assertEquals(List.of("miss", "hit-local", "hit-local"), List.of(cli.get("cache"), fromMagic.get("cache"),
+                shell.get("cache")));
+        for (String key : List.of("backend", "entry", "entry_file", "module", "shape", "artifacts", "memory")) {
+            assertEquals(cli.get(key), fromMagic.get(key), key);
+            assertEquals(cli.get(key), shell.get(key), key);
+        }
+        assertEquals(dir.resolve("shell").toString(), shell.get("output"));
+
+        String cliLookup = cli("cache", "lookup", model, "--cache_dir", cache, "--format", "json");
+        CacheResults.Lookup magicLookup = assertInstanceOf(CacheResults.Lookup.class,
+                kernel.evalRaw("%neuron_cache lookup " + model + " --cache_dir " + cache));
+        String shellLookup = jshell("Jneuron.lookup(CacheService.LookupRequest.of(\"" + model + "\").withCacheDir(\""
+                + cache + "\"))");
+        assertEquals(1, ((List<?>) PyJson.parse(cliLookup, "cli")).size(), cliLookup);
+        assertEquals(cliLookup.strip(), Render.json(magicLookup));
+        assertEquals(cliLookup.strip(), shellLookup);
+
+        // As a cell's value the lookup renders as the CLI prints it, and as an HTML table.
+        DisplayData cell = kernel.eval("Jneuron.lookup(CacheService.LookupRequest.of(\"" + model + "\").withCacheDir(\""
+                + cache + "\"))");
+        assertEquals(cli("cache", "lookup", model, "--cache_dir", cache).strip(), cell.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(((String) cell.getData(MIMEType.TEXT_HTML)).contains("<td>64</td>"), cell.toString());
+    }
+
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        assertEquals(0, code, err.toString());
+        return out.toString();
+    }
+
+    /** Evaluates {@code expr} (a Report) in a fresh JShell and returns its JSON, written to a file by the snippet. */
+    private static String jshell(String expr) throws Exception {
+        Path out = Files.createTempFile(dir, "jshell", ".json");
+        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                shell.addToClasspath(entry);
+            }
+            for (String code : List.of("import io.jneuron.core.service.*;", "import io.jneuron.core.export.*;",
+                    "java.nio.file.Files.writeString(java.nio.file.Path.of(\"" + out + "\"), "
+                            + "io.jneuron.core.report.Render.json(" + expr + "));")) {
+                for (SnippetEvent e : shell.eval(code)) {
+                    assertEquals(Snippet.Status.VALID, e.status(), code + ": " + shell.diagnostics(e.snippet()).map(
+                            d -> d.getMessage(null)).toList());
+                    assertEquals(null, e.exception(), code);
+                }
+            }
+        }
+        return Files.readString(out);
+    }
+}
