@@ -46,6 +46,7 @@ public final class ExportCacheBench {
                 warm[r] = (t2 - t1) / 1e6;
                 System.out.printf(Locale.ROOT, "round %d: cold (miss) %.1f ms, warm (hit-local) %.1f ms%n", r + 1,
                         cold[r], warm[r]);
+                System.out.println("  warm stages (ms): " + b.timingsMs());
             }
         }
         Arrays.sort(cold);

@@ -117,7 +117,7 @@ class NeuronKernelTest {
         assertTrue(text(second).startsWith("cache hit-local"), text(second));
 
         DisplayData lookup = kernel.eval("%neuron_cache lookup " + model + " --cache_dir " + cache);
-        assertTrue(html(lookup).contains("<td>64</td>"), html(lookup));
+        assertTrue(html(lookup).contains("\">64</td>"), html(lookup));
 
         DisplayData gen = kernel.eval("%%neuron_generate " + out + " --max_new_tokens 5\nOnce upon a time");
         assertTrue(html(gen).contains("decode tok/s"), html(gen));

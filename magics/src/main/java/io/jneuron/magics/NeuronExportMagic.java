@@ -14,7 +14,13 @@ final class NeuronExportMagic {
 
     static Object run(BaseKernel kernel, List<String> args) {
         LiveOutput progress = new LiveOutput(kernel);
-        Object r = MagicArgs.run(kernel, "neuron_export", new ExportCommand(), args, progress);
+        Object r;
+        try {
+            r = MagicArgs.run(kernel, "neuron_export", new ExportCommand(), args, progress);
+        } catch (RuntimeException e) {
+            progress.failed(); // no bar left animating above the error
+            throw e;
+        }
         if (r instanceof ExportResult) {
             progress.progress("done", 1);
         }

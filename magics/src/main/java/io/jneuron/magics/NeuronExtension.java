@@ -2,6 +2,7 @@ package io.jneuron.magics;
 
 import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
+import io.jneuron.core.report.TableLayout;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -33,7 +34,7 @@ public final class NeuronExtension implements Extension {
         renderer.createRegistration(Report.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
                 .register((r, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Render.html(r));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Render.text(r));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Render.text(r, TableLayout.MAX_WIDTH));
                 });
     }
 }

@@ -29,6 +29,7 @@ final class ExportFolder {
             throw new NeuronKernelException("output folder " + out + " exists and is not an exported model; choose "
                     + "another folder or remove it");
         }
+        refuseForeignFiles(out);
         Path tmp = null;
         try {
             Files.createDirectories(out.getParent());
@@ -61,6 +62,30 @@ final class ExportFolder {
             if (tmp != null) {
                 AtomicFiles.deleteTreeQuietly(tmp);
             }
+        }
+    }
+
+    /** An earlier export is replaced whole, so a file the user put beside it would be lost: refused instead. */
+    private static void refuseForeignFiles(Path out) {
+        if (!ExportedModel.isExported(out)) {
+            return;
+        }
+        java.util.Set<String> ours = new java.util.HashSet<>(ModelSource.SIDE_FILES);
+        ours.add(ExportedModel.NEURON_CONFIG);
+        try {
+            ours.add(ExportedModel.read(out).artifact());
+        } catch (RuntimeException unreadable) {
+            // a damaged manifest names no artifact: any other file counts as the user's
+        }
+        List<String> foreign = new ArrayList<>();
+        try (var s = Files.list(out)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> !ours.contains(n)).sorted().forEach(foreign::add);
+        } catch (IOException e) {
+            throw new NeuronKernelException("cannot list the output folder " + out + ": " + e.getMessage(), e);
+        }
+        if (!foreign.isEmpty()) {
+            throw new NeuronKernelException("output folder " + out + " holds files no export wrote (" + String.join(", ", foreign)
+                    + "); re-exporting replaces the whole folder, so move them out or choose another output folder");
         }
     }
 

@@ -16,6 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -26,9 +28,18 @@ import java.util.zip.CRC32C;
  * headers are hashed whole; tensor data, the bulk, is read once through CRC32C per 1 MiB chunk (the
  * CPU does it at memory speed) and those checksums go into the SHA-256, so any changed chunk changes
  * the fingerprint.
+ *
+ * <p>Within one process (a kernel exporting again) a file's digest is reused while its inode, size, mtime and
+ * ctime are unchanged. ctime is the guard: any write moves it, and unlike mtime it cannot be set back, so an
+ * in-place rewrite is always hashed again. Without those attributes (not a POSIX file system) nothing is reused.
  */
 public final class CheckpointFingerprint {
     private static final int CHUNK = 1 << 20;
+    private static final Map<Path, Memo> MEMO = new ConcurrentHashMap<>();
+
+    /** A file's digest and the attributes it was computed under. */
+    private record Memo(Map<String, Object> attributes, byte[] digest) {
+    }
 
     private CheckpointFingerprint() {
     }
@@ -49,13 +60,38 @@ public final class CheckpointFingerprint {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path f : files) {
                 md.update((f.getFileName() + "\t" + Files.size(f) + "\n").getBytes(StandardCharsets.UTF_8));
-                digest(f, md);
+                md.update(fileDigest(f));
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, 40);
         } catch (IOException e) {
             throw new NeuronKernelException("cannot read " + folder + " to fingerprint it: " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static byte[] fileDigest(Path f) throws IOException, NoSuchAlgorithmException {
+        Path key = f.toAbsolutePath().normalize();
+        Map<String, Object> attrs = attributes(key);
+        Memo m = MEMO.get(key);
+        if (attrs != null && m != null && m.attributes().equals(attrs)) {
+            return m.digest();
+        }
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        digest(f, md);
+        byte[] d = md.digest();
+        if (attrs != null && attrs.equals(attributes(key))) { // unchanged while it was read
+            MEMO.put(key, new Memo(attrs, d));
+        }
+        return d;
+    }
+
+    /** inode, size, mtime and ctime, or null where the file system has no such attributes. */
+    private static Map<String, Object> attributes(Path f) throws IOException {
+        try {
+            return Map.copyOf(Files.readAttributes(f, "unix:ino,size,lastModifiedTime,ctime"));
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
         }
     }
 

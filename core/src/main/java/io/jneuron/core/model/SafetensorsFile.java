@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -128,7 +131,29 @@ public final class SafetensorsFile {
             }
             out.put(name, new TensorInfo(name, dtype, shape, file, dataStart + begin, end - begin));
         }
+        refuseOverlaps(file, out, dataStart);
         return out;
+    }
+
+    /** Two tensors over the same bytes would load one's weights as the other's, silently: refused. */
+    private static void refuseOverlaps(Path file, Map<String, TensorInfo> tensors, long dataStart) {
+        List<TensorInfo> byStart = new ArrayList<>();
+        for (TensorInfo t : tensors.values()) {
+            if (t.byteLength() > 0) {
+                byStart.add(t);
+            }
+        }
+        byStart.sort(Comparator.comparingLong(TensorInfo::offset));
+        for (int i = 1; i < byStart.size(); i++) {
+            TensorInfo a = byStart.get(i - 1);
+            TensorInfo b = byStart.get(i);
+            if (b.offset() < a.offset() + a.byteLength()) {
+                throw new ModelFormatException(file + ": tensors '" + a.name() + "' (bytes " + (a.offset() - dataStart) + "-"
+                        + (a.offset() + a.byteLength() - dataStart) + ") and '" + b.name() + "' (bytes " + (b.offset() - dataStart)
+                        + "-" + (b.offset() + b.byteLength() - dataStart) + ") overlap; the file is corrupt or was not written by "
+                        + "a safetensors writer, re-export or re-download it");
+            }
+        }
     }
 
     static int elementSize(Path file, String name, String dtype) {

@@ -41,41 +41,28 @@ public final class Render {
         return PyJson.dumps(r.json(), PyJson.Style.INDENT2);
     }
 
-    /** Headline, then the table: columns two spaces apart, numbers right-aligned, no trailing blanks. */
+    /** Headline, then the table: columns two spaces apart, numbers right-aligned, no trailing blanks, nothing cut. */
     public static String text(Report r) {
+        return text(r, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #text(Report)}, with table lines of at most {@code maxWidth} characters (long cells elided, see
+     * {@link TableLayout}): the form for a notebook's text/plain, where the HTML form has every value whole.
+     */
+    public static String text(Report r, int maxWidth) {
         StringBuilder sb = new StringBuilder();
         if (r.headline() != null) {
-            sb.append(r.headline()).append('\n');
+            sb.append(maxWidth == Integer.MAX_VALUE ? r.headline() : TableLayout.wrap(r.headline(), maxWidth)).append('\n');
         }
         Table t = r.table();
         if (t != null && !t.rows().isEmpty()) {
-            int n = t.columns().size();
-            int[] w = new int[n];
-            List<List<String>> lines = new ArrayList<>();
-            lines.add(t.headers());
-            for (List<Object> row : t.rows()) {
-                lines.add(row.stream().map(Table::cell).toList());
-            }
-            for (List<String> line : lines) {
-                for (int i = 0; i < n; i++) {
-                    w[i] = Math.max(w[i], line.get(i).length());
-                }
-            }
-            for (List<String> line : lines) {
-                StringBuilder l = new StringBuilder();
-                for (int i = 0; i < n; i++) {
-                    String c = line.get(i);
-                    String pad = " ".repeat(w[i] - c.length());
-                    l.append(i == 0 ? "" : "  ");
-                    l.append(t.columns().get(i).kind() == Table.Kind.NUMBER ? pad + c : c + pad);
-                }
-                sb.append(l.toString().stripTrailing()).append('\n');
-            }
+            sb.append(TableLayout.text(t.headers(), cells(t), numeric(t), maxWidth));
         }
         return sb.toString().stripTrailing();
     }
 
-    /** The headline as a paragraph and the table with a header row, every value escaped. */
+    /** The headline as a paragraph and the table with a header row, every value escaped (see {@link TableLayout}). */
     public static String html(Report r) {
         StringBuilder sb = new StringBuilder();
         if (r.headline() != null) {
@@ -83,36 +70,28 @@ public final class Render {
         }
         Table t = r.table();
         if (t != null && !t.rows().isEmpty()) {
-            sb.append("<table class=\"").append(TABLE_CLASS).append("\">\n<thead>\n<tr>");
-            for (Table.Column c : t.columns()) {
-                sb.append("<th>").append(escape(c.header())).append("</th>");
-            }
-            sb.append("</tr>\n</thead>\n<tbody>\n");
-            for (List<Object> row : t.rows()) {
-                sb.append("<tr>");
-                for (Object v : row) {
-                    sb.append("<td>").append(escape(Table.cell(v))).append("</td>");
-                }
-                sb.append("</tr>\n");
-            }
-            sb.append("</tbody>\n</table>\n");
+            sb.append(TableLayout.html(TABLE_CLASS, t.headers(), cells(t), numeric(t)));
         }
         return sb.toString();
     }
 
-    public static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
+    private static List<List<String>> cells(Table t) {
+        List<List<String>> rows = new ArrayList<>();
+        for (List<Object> row : t.rows()) {
+            rows.add(row.stream().map(Table::cell).toList());
         }
-        return sb.toString();
+        return rows;
+    }
+
+    private static boolean[] numeric(Table t) {
+        boolean[] n = new boolean[t.columns().size()];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = t.columns().get(i).kind() == Table.Kind.NUMBER;
+        }
+        return n;
+    }
+
+    public static String escape(String s) {
+        return TableLayout.escape(s);
     }
 }

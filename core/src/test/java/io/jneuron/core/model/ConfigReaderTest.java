@@ -220,6 +220,33 @@ class ConfigReaderTest {
         assertEquals(f + ": expected a JSON object", error(f));
     }
 
+    @Test
+    void deeplyNestedConfigsAreAFormatErrorNamingTheFile() throws IOException {
+        String llama = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"intermediate_size\": 128, "
+                + "\"num_attention_heads\": 4, \"num_hidden_layers\": 2, \"vocab_size\": 100, ";
+        for (String deep : new String[] {"\"extra\": " + nest(5000), "\"extra\": " + nest(900), "\"rope_scaling\": " + nest(300),
+                "\"architectures\": " + nest(300), "\"eos_token_id\": " + nest(300)}) {
+            Path f = write(llama + deep + "}");
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigReader.read(f), deep.substring(0, 20));
+            assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains("nested deeper than"), e.getMessage());
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoInPlaceOfConfigJsonIsRefusedNotReadForEver() throws Exception {
+        Path fifo = dir.resolve("config.json");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo is not available");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigReader.read(fifo));
+        assertEquals(fifo + ": not a regular file (a folder, FIFO or device); replace it with the JSON file itself",
+                e.getMessage());
+    }
+
+    private static String nest(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
+    }
+
     private ModelConfig read(String json) throws IOException {
         return ConfigReader.read(write(json));
     }

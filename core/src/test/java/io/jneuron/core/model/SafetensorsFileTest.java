@@ -145,6 +145,21 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void overlappingTensorsAreRefusedNamingBoth() throws IOException {
+        Path f = RawSafetensors.write(dir.resolve("x.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(f));
+        assertEquals(f + ": tensors 'a' (bytes 0-8) and 'b' (bytes 4-12) overlap; the file is corrupt or was not "
+                + "written by a safetensors writer, re-export or re-download it", e.getMessage());
+        // Empty tensors may share an offset with anything.
+        Path ok = RawSafetensors.write(dir.resolve("y.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", new byte[8]);
+        assertEquals(2, SafetensorsFile.open(ok).tensors().size());
+    }
+
+    @Test
     void unsupportedDtypeIsNamed() throws IOException {
         Path f = RawSafetensors.write(dir.resolve("i.safetensors"),
                 "{\"position_ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", new byte[16]);

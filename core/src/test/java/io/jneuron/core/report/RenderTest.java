@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RenderTest {
     private static final Table TABLE = Table.builder(Column.text("name"), Column.number("size"), Column.path("path"))
@@ -24,19 +25,30 @@ class RenderTest {
     }
 
     @Test
-    void htmlEscapesEveryCellAndTheHeadline() {
-        assertEquals("""
-                <p class="jneuron-headline">model &lt;b&gt;</p>
-                <table class="jneuron-table">
-                <thead>
-                <tr><th>name</th><th>size</th><th>path</th></tr>
-                </thead>
-                <tbody>
-                <tr><td>a</td><td>5</td><td>/x</td></tr>
-                <tr><td>&lt;script&gt;</td><td>1234</td><td>-</td></tr>
-                </tbody>
-                </table>
-                """, Render.html(Report.of("model <b>", TABLE)));
+    void htmlEscapesEveryCellAndTheHeadlineAndAlignsByKind() {
+        String html = Render.html(Report.of("model <b>", TABLE));
+        String text = "padding:2px 10px 2px 0;vertical-align:top;text-align:left;white-space:normal;overflow-wrap:anywhere";
+        String number = "padding:2px 10px 2px 0;vertical-align:top;text-align:right;white-space:nowrap;"
+                + "font-variant-numeric:tabular-nums";
+        assertEquals("<p class=\"jneuron-headline\">model &lt;b&gt;</p>\n"
+                + "<table class=\"jneuron-table\" style=\"border-collapse:collapse;width:auto;max-width:100%;"
+                + "table-layout:auto;margin-left:0;margin-right:auto\">\n<thead>\n"
+                + "<tr><th style=\"" + text + "\">name</th><th style=\"" + number + "\">size</th><th style=\"" + text
+                + "\">path</th></tr>\n</thead>\n<tbody>\n"
+                + "<tr><td style=\"" + text + "\">a</td><td style=\"" + number + "\">5</td><td style=\"" + text
+                + "\">/x</td></tr>\n"
+                + "<tr><td style=\"" + text + "\">&lt;script&gt;</td><td style=\"" + number + "\">1234</td><td style=\""
+                + text + "\">-</td></tr>\n</tbody>\n</table>\n", html);
+    }
+
+    @Test
+    void notebookTextKeepsLinesWithinTheWidthAndTheCliTextCutsNothing() {
+        String path = "/home/user/.cache/jneuron/neuronxcc-2.21/0_REGISTRY/0.3.0/llama/tiny-llama/0123456789abcdef0123.json";
+        Table t = Table.builder(Column.text("name"), Column.path("registry file")).row("tiny", path).build();
+        assertEquals("name  registry file\ntiny  " + path, Render.text(t));
+        String narrow = Render.text(t, 60);
+        assertEquals("name  registry file\ntiny  /home/user/.cache...ny-llama/0123456789abcdef0123.json", narrow);
+        assertTrue(narrow.lines().allMatch(l -> l.length() <= 60), narrow);
     }
 
     @Test

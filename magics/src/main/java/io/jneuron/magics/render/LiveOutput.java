@@ -2,6 +2,7 @@ package io.jneuron.magics.render;
 
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.report.Render;
+import io.jneuron.core.report.TableLayout;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
@@ -47,8 +48,26 @@ public final class LiveOutput implements ProgressListener {
         if (!force && !due()) {
             return;
         }
-        DisplayData d = new DisplayData(text);
-        d.putHTML("<pre class=\"jneuron-stream\">" + Render.escape(text) + "</pre>");
+        // Wrapped at word boundaries in both forms, so neither is one unbroken line.
+        DisplayData d = new DisplayData(TableLayout.wrap(text, 100));
+        d.putHTML("<pre class=\"jneuron-stream\" style=\"white-space:pre-wrap;overflow-wrap:anywhere\">"
+                + Render.escape(text) + "</pre>");
+        show(d);
+    }
+
+    /**
+     * Replaces a progress bar left by a failed step with a line saying where it stopped, so no bar keeps
+     * animating above the error. Does nothing if nothing was shown.
+     */
+    public synchronized void failed() {
+        if (!shown) {
+            return;
+        }
+        String what = lastStage.isEmpty() ? "failed" : "failed during: " + lastStage;
+        DisplayData d = new DisplayData("[failed] " + what);
+        d.putHTML("<div class=\"jneuron-progress jneuron-failed\" style=\"color:#b00\">&#10007; " + Render.escape(what)
+                + "</div>");
+        lastUpdate = 0;
         show(d);
     }
 
