@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code jneuron generate} through the real picocli command tree, on the CPU backend (DESIGN.md §3). */
+/** {@code jneuron generate} through the real picocli command tree, on the CPU backend (docs/cli.md). */
 class GenerateCliTest {
     @TempDir
     static Path tmp;
