@@ -372,7 +372,7 @@ import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.model.*;
 import io.jneuron.core.pipeline.*;
 import io.jneuron.core.testing.*;
-import io.jneuron.magics.render.Tables;
+import io.jneuron.core.report.*;
 import org.dflib.jjava.jupyter.kernel.display.*;
 
 /** Shows a ready-made display bundle (HTML tables, an SVG picture) as it is. */
@@ -440,7 +440,7 @@ Arrays.sort(order, (a, b) -> Double.compare(Similarity.cosine(qv, vs.get(b)), Si
 for (int i : order) {
     ranked.add(List.of(corpus.get(i), String.format("%.4f", Similarity.cosine(qv, vs.get(i)))));
 }
-new Show(Tables.display("nearest to: " + query, Tables.of("nearest", List.of("sentence", "cosine"), ranked)))"""),
+Report.of("nearest to: " + query, Table.of(List.of("sentence", "cosine"), ranked))"""),
     md("""
 ## What padding costs
 
@@ -463,9 +463,9 @@ double medianRunMs(String folder) {
 }
 double ms128 = medianRunMs(work.resolve("minilm-128").toString());
 double ms32 = medianRunMs(work.resolve("minilm-32").toString());
-new Show(Tables.display(String.format("sequence 128 takes %.1fx the time of sequence 32 for the same 8 short sentences", ms128 / ms32),
-        Tables.of("padding", List.of("sequence_length", "median ms per batch of 8"), List.of(
-                List.of("128", String.format("%.1f", ms128)), List.of("32", String.format("%.1f", ms32))))))"""),
+Report.of(String.format("sequence 128 takes %.1fx the time of sequence 32 for the same 8 short sentences", ms128 / ms32),
+        Table.of(List.of("sequence_length", "median ms per batch of 8"), List.of(
+                List.of("128", String.format("%.1f", ms128)), List.of("32", String.format("%.1f", ms32)))))"""),
     md("""
 ## Text classification, the seeds' code shape
 

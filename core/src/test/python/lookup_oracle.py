@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """An independent oracle for `cache lookup` over a LOCAL cache root (stdlib only).
 
-Written from the spec (/work/shared/specs/optimum-neuron-cache.md §2, §3.2, §7.2), not from optimum's or
+Written from the spec (the optimum-neuron cache spec, §2, §3.2, §7.2), not from optimum's or
 jneuron's code. Where jneuron deliberately deviates from optimum-neuron (io.jneuron.core.cache.OptimumCompat),
 this oracle follows the documented jneuron choice; every such place is marked "JNEURON CHOICE".
 

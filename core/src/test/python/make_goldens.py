@@ -7,7 +7,7 @@ Run with Debian's interpreter (stdlib only), from anywhere:
 
 It rewrites core/src/test/resources/golden/{pyjson,registry,lookup}/ deterministically (fixed seeds), so a
 re-run on the same CPython minor version produces identical files. Everything here reproduces what
-optimum-neuron does with the stdlib (spec: /work/shared/specs/optimum-neuron-cache.md §2.3-2.6):
+optimum-neuron does with the stdlib (the optimum-neuron cache spec, §2.3-2.6):
 entries are json.dumps(indent=2, sort_keys=True) hashed with sha512[:20]; arch digests are
 sha256(json.dumps({"model_type", "task", "config"}, sort_keys=True)); older recipes use
 json.dumps(d, sort_keys=True) and json.dumps(d). transformers holds id2label keys as ints, so the

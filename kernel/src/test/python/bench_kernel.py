@@ -1,5 +1,5 @@
 """Benchmark (not a test): kernel start to ready, first cell, warm `1+1` and warm whole-cell magic round
-trips, through Debian's jupyter_client on the installed kernelspec. DESIGN.md §4's target: the plain
+trips, through Debian's jupyter_client on the installed kernelspec. The project's target: the plain
 JJava kernel's 1.2-1.6 s start and ~60 ms magic round trip.
 
     /usr/bin/python3 kernel/src/test/python/bench_kernel.py [--starts N] [--runs N]

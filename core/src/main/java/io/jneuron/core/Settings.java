@@ -18,6 +18,13 @@ public record Settings(String backend, int threads, String cacheDir) {
         if (threads <= 0) {
             throw new NeuronKernelException("threads must be positive, got " + threads);
         }
+        // More workers than processors only adds switching; a typo like 100000 would create that many threads.
+        threads = Math.min(threads, maxThreads());
+    }
+
+    /** The most worker threads a setting gets: the processors this JVM may use. */
+    public static int maxThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public Settings(String backend, int threads) {

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code cache lookup} over the local cache and a Hub cache repo (DESIGN.md §1): each source is searched with
+ * {@code cache lookup} over the local cache and a Hub cache repo: each source is searched with
  * the same registry code and path checks, and every row keeps its source ({@code local} or {@code hub}). Local
  * rows come first. A Hub that cannot be reached costs the Hub rows only: the local rows are still returned, with
  * one warning line.
@@ -19,7 +19,7 @@ public final class FederatedLookup {
     /**
      * CHOICE: the Hub is searched by arch digest and alias folders only. Both cost one listing per registry version
      * plus one download per match; the config comparison (the pre-0.4.5 fallback) downloads every entry of a model
-     * type, which on a shared repo grows with the repo, not with the matches (DESIGN.md §4).
+     * type, which on a shared repo grows with the repo, not with the matches (a performance target: requests bounded by the matches).
      */
     public static final Set<LookupStrategy> HUB_STRATEGIES = EnumSet.of(LookupStrategy.ARCH_DIGEST, LookupStrategy.ALIAS);
 

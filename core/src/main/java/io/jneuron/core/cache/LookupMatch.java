@@ -1,7 +1,7 @@
 package io.jneuron.core.cache;
 
 /**
- * One cached configuration of the model (a row of {@code cache lookup}, DESIGN.md §3). Fields an entry does
+ * One cached configuration of the model (a row of {@code cache lookup}, docs/cli.md). Fields an entry does
  * not record are null.
  *
  * @param entry the entry hash

@@ -25,7 +25,7 @@ public final class OptimumCompat {
 
     /**
      * CHOICE: top folders that are compile caches. {@code neuronxcc-<v>} is libneuronxla's [HUB]; ours are
-     * {@code jneuron-<backend>-<v>} (DESIGN.md §2). Anything else under the root is left alone, even by --wipe.
+     * {@code jneuron-<backend>-<v>}. Anything else under the root is left alone, even by --wipe.
      */
     public static final List<String> COMPILER_FOLDER_PREFIXES = List.of("neuronxcc-", "jneuron-");
 

@@ -1,7 +1,7 @@
 package io.jneuron.core.cache;
 
 /**
- * The verdict on one registry file (DESIGN.md §3 {@code cache verify}).
+ * The verdict on one registry file ({@code cache verify}, docs/cli.md).
  *
  * @param path relative to the cache root
  * @param ok true when the content re-hashes to its file name (and, in the arch-digest layout, its config to its folder)

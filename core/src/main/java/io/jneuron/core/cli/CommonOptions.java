@@ -46,6 +46,10 @@ final class CommonOptions {
             if (threads < 1) {
                 throw new NeuronKernelException("--threads must be at least 1, got " + threads);
             }
+            if (threads > Settings.maxThreads()) {
+                System.err.println("warning: --threads " + threads + " is more than the " + Settings.maxThreads()
+                        + " available processors; using " + Settings.maxThreads());
+            }
             s = s.withThreads(threads);
         }
         return s;

@@ -1,10 +1,8 @@
 package io.jneuron.core.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jneuron.core.NeuronKernelException;
-import io.jneuron.core.hub.HubClient;
-import io.jneuron.core.hub.HubConfig;
-import io.jneuron.core.hub.HubFolders;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.service.HubService;
 import io.jneuron.core.hub.HubToken;
 import io.jneuron.core.hub.LocalHub;
 import picocli.CommandLine;
@@ -22,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code jneuron hub upload|download|serve}: exported folders to and from Hub repos (argument order as the
- * Hugging Face CLI has them), and a Hub-compatible server over a folder (DESIGN.md "Hub", §3).
+ * Hugging Face CLI has them), and a Hub-compatible server over a folder (docs/cli.md).
  */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
         subcommands = {HubCommand.Upload.class, HubCommand.Download.class, HubCommand.Serve.class,
@@ -57,22 +55,8 @@ final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            boolean json = json(format);
-            HubFolders.Uploaded u;
-            try (HubClient hub = HubClient.create(HubConfig.fromEnvironment())) {
-                u = HubFolders.upload(hub, repo, dir, isPrivate);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                ObjectNode n = CommonOptions.JSON.createObjectNode().put("repo", u.repo()).put("commit", u.commit())
-                        .put("url", u.url()).put("created", u.created());
-                u.files().forEach(n.putArray("files")::add);
-                out.println(n);
-            } else {
-                out.println("Uploaded " + u.files().size() + " file(s) to " + u.repo() + (u.created() ? " (created)" : "")
-                        + " at commit " + u.commit());
-            }
-            out.flush();
+            Render.Format f = Render.Format.parse(format);
+            Output.print(spec, f, HubService.upload(repo, dir, isPrivate, Output.context(spec, System.getenv(), f)));
         }
     }
 
@@ -91,29 +75,9 @@ final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            boolean json = json(format);
-            HubFolders.Downloaded d;
-            try (HubClient hub = HubClient.create(HubConfig.fromEnvironment())) {
-                d = HubFolders.download(hub, repo);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                ObjectNode n = CommonOptions.JSON.createObjectNode().put("repo", d.repo()).put("revision", d.revision())
-                        .put("folder", d.folder().toString());
-                d.files().forEach(n.putArray("files")::add);
-                out.println(n);
-            } else {
-                out.println(d.folder()); // as huggingface-cli download: the path, for scripts
-            }
-            out.flush();
+            Render.Format f = Render.Format.parse(format);
+            Output.print(spec, f, HubService.download(repo, Output.context(spec, System.getenv(), f)));
         }
-    }
-
-    private static boolean json(String format) {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new NeuronKernelException("--format '" + format + "' is not text or json");
-        }
-        return format.equals("json");
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Serve DIR (repos in DIR/org/name/) with the Hub API, until interrupted. "

@@ -38,6 +38,13 @@ public final class Main implements Runnable {
         }
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // One line and where to look, not the whole usage (which buries the error).
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof NeuronKernelException) {
                 // A user-facing failure: one clear line, no stack trace.

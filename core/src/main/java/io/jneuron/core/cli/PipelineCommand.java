@@ -15,7 +15,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code jneuron pipeline TASK MODEL}: DESIGN.md §3. Parses, makes one core call, renders. */
+/** {@code jneuron pipeline TASK MODEL}: docs/cli.md. Parses, makes one core call, renders. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "Run an encoder task (feature-extraction, text-classification, token-classification, fill-mask,"
                 + " question-answering) on an exported folder, a checkpoint folder (exported on the fly with"

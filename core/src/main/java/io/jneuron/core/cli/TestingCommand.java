@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** {@code jneuron testing}: tools for tests and tutorials (DESIGN.md §6). */
+/** {@code jneuron testing}: tools for tests and tutorials. */
 @Command(name = "testing", description = "Tools for tests and tutorials.",
         subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class,
                 TestingCommand.TinyEncoderCommand.class})

@@ -13,7 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 
 /**
- * The project's one helper for writes that readers never see half done (DESIGN.md §5): files are written
+ * The project's one helper for writes that readers never see half done: files are written
  * beside their target and renamed into place, with one {@link #move} behaviour (an atomic rename, or a clear
  * error) and one {@link #deleteTree}. New folders and files get the user's umask, or the group's access in a
  * shared folder ({@link SharedFolders}); optimum's umask 000 (world-writable) is deliberately not copied.

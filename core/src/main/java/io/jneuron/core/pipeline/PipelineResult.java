@@ -16,7 +16,7 @@ public record PipelineResult(String task, String backend, int batchSize, int seq
                              List<PipelineOutput> outputs, Map<String, Double> timings) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The {@code --format json} document of DESIGN.md §3. */
+    /** The {@code --format json} document of docs/cli.md. */
     public String toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("task", task);

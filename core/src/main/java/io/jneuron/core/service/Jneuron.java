@@ -66,6 +66,16 @@ public final class Jneuron {
         return CacheService.verify(null, cacheDir, null, Context.fromEnvironment());
     }
 
+    /** Uploads a folder (e.g. an export) to a Hub model repo in one commit, creating the repo when missing. */
+    public static HubService.Upload upload(String repo, String localDir, boolean isPrivate) {
+        return HubService.upload(repo, java.nio.file.Path.of(localDir), isPrivate, Context.fromEnvironment());
+    }
+
+    /** Downloads every file of a Hub model repo into the Hugging Face cache. */
+    public static HubService.Download download(String repo) {
+        return HubService.download(repo, Context.fromEnvironment());
+    }
+
     /** The backends found, which one is selected, and why the others are unavailable. */
     public static BackendList backends() {
         return BackendList.probe(Context.fromEnvironment().settings());

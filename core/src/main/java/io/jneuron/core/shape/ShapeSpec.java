@@ -51,9 +51,9 @@ public record ShapeSpec(int batchSize, int sequenceLength, BucketPlan buckets, D
         }
         if (need > sequenceLength) {
             throw new ShapeException("prompt of " + promptLength + " tokens + max_new_tokens " + maxNewTokens + " = "
-                    + (promptLength + maxNewTokens) + " exceeds the compiled sequence_length " + sequenceLength
+                    + need + " exceeds the compiled sequence_length " + sequenceLength
                     + "; shorten the prompt, lower --max_new_tokens, or export with --sequence_length "
-                    + Math.min(modelMax, Integer.highestOneBit(Math.max(1, promptLength + maxNewTokens - 1)) * 2));
+                    + Math.min(modelMax, Long.highestOneBit(Math.max(1, need - 1)) * 2));
         }
     }
 

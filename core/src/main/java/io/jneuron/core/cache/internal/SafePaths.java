@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Registry and Hub paths are untrusted (DESIGN.md §5): a relative path is accepted only as plain
+ * Registry and Hub paths are untrusted: a relative path is accepted only as plain
  * '/'-separated names, and a file is followed only when its real location stays under the cache root.
  */
 public final class SafePaths {

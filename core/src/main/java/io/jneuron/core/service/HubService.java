@@ -1,0 +1,76 @@
+package io.jneuron.core.service;
+
+import io.jneuron.core.hub.HubClient;
+import io.jneuron.core.hub.HubFolders;
+import io.jneuron.core.report.Report;
+import io.jneuron.core.report.Table;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code hub upload} and {@code hub download}: exported folders to and from Hub model repos ({@link HubFolders}). */
+public final class HubService {
+    private HubService() {
+    }
+
+    /** What an upload committed; JSON {@code {"repo", "commit", "url", "created", "files"}}. */
+    public record Upload(HubFolders.Uploaded uploaded) implements Report {
+        @Override
+        public String headline() {
+            return "Uploaded " + uploaded.files().size() + " file(s) to " + uploaded.repo()
+                    + (uploaded.created() ? " (created)" : "") + " at commit " + uploaded.commit();
+        }
+
+        @Override
+        public Table table() {
+            return null;
+        }
+
+        @Override
+        public Object json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("repo", uploaded.repo());
+            m.put("commit", uploaded.commit());
+            m.put("url", uploaded.url());
+            m.put("created", uploaded.created());
+            m.put("files", uploaded.files());
+            return m;
+        }
+    }
+
+    /** Where a download landed; the text form is the snapshot folder alone, as huggingface-cli prints it. */
+    public record Download(HubFolders.Downloaded downloaded) implements Report {
+        @Override
+        public String headline() {
+            return downloaded.folder().toString();
+        }
+
+        @Override
+        public Table table() {
+            return null;
+        }
+
+        @Override
+        public Object json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("repo", downloaded.repo());
+            m.put("revision", downloaded.revision());
+            m.put("folder", downloaded.folder().toString());
+            m.put("files", downloaded.files());
+            return m;
+        }
+    }
+
+    public static Upload upload(String repo, Path dir, boolean isPrivate, Context ctx) {
+        try (HubClient hub = ctx.hubClient()) {
+            return new Upload(HubFolders.upload(hub, repo, dir, isPrivate));
+        }
+    }
+
+    public static Download download(String repo, Context ctx) {
+        try (HubClient hub = ctx.hubClient()) {
+            return new Download(HubFolders.download(hub, repo));
+        }
+    }
+}
