@@ -88,6 +88,28 @@ class GenerateCliTest {
     }
 
     @Test
+    void chatPromptsAreRenderedWithTheModelsTemplateAndEncodedWithoutAddedSpecials() throws Exception {
+        Run r = run("generate", model.toString(), "--chat", "--prompt", "system: Be brief.\nuser:  Hello\nthere ",
+                "--max_new_tokens", "2", "--sequence_length", "64", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        String rendered = "<s><|system|>\nBe brief.</s>\n<|user|>\nHello\nthere</s>\n<|assistant|>\n";
+        assertEquals(rendered, j.get("chat_prompts").get(0).asText());
+        try (io.jneuron.core.model.HfTokenizer tok = io.jneuron.core.model.HfTokenizer.open(model)) {
+            int[] ids = tok.encode(rendered, false);
+            assertEquals(1, ids[0], "the template's <s>, once");
+            assertEquals(JSON.valueToTree(ids).toString(), j.get("prompt_ids").get(0).toString());
+        }
+        Run shown = run("generate", model.toString(), "--chat", "--show-prompt", "--prompt", "Hi", "--max_new_tokens", "2",
+                "--sequence_length", "64");
+        assertEquals(0, shown.code(), shown.err());
+        assertTrue(shown.out().startsWith("-- prompt rendered by the chat template:\n<s><|user|>\nHi</s>\n<|assistant|>\n\n"
+                + "-- generated:\n"), shown.out());
+        assertEquals("--chat renders text prompts with the chat template; use --prompt, not --prompt-ids",
+                run("generate", model.toString(), "--chat", "--prompt-ids", "1,2").lastErrLine().replaceFirst("^error: ", ""));
+    }
+
+    @Test
     void jsonHasTheDocumentedSchemaAndPromptIdsAreUsedVerbatim() throws Exception {
         Run r = run("generate", model.toString(), "--prompt-ids", "5,6,7", "--max_new_tokens", "6", "--top-logits", "3",
                 "--sequence_length", "64", "--format", "json");

@@ -45,7 +45,9 @@ final class NeuronGenerateMagic {
             live.failed(); // no bar left animating above the error
             throw e;
         }
-        live.text(prompt + (g.streamed() ? text.toString() : g.text(0)), true);
+        // --chat --show-prompt: the cell shows what the chat template made of the body.
+        String shown = g.showPrompt() && g.chatPrompts() != null ? g.chatPrompts().get(0) : prompt;
+        live.text(shown + (g.streamed() ? text.toString() : g.text(0)), true);
         // The text is in the live area already; the cell's value shows the timings.
         return g.shown();
     }

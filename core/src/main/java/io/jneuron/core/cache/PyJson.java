@@ -33,12 +33,18 @@ public final class PyJson {
         /** {@code json.dumps(obj, indent=2, sort_keys=True)}: entries of v0.2.0 and later. No trailing newline. */
         INDENT2_SORTED(true, "  "),
         /** {@code json.dumps(obj, indent=2)}: insertion order, for output people read (CLI {@code --format json}). */
-        INDENT2(false, "  ");
+        INDENT2(false, "  "),
+        /** {@code json.dumps(obj, ensure_ascii=False)}: transformers' {@code tojson} filter in chat templates. */
+        COMPACT_UNICODE(false, null, false);
 
         private final PyJsonWriter writer;
 
         Style(boolean sortKeys, String indent) {
-            this.writer = new PyJsonWriter(sortKeys, indent);
+            this(sortKeys, indent, true);
+        }
+
+        Style(boolean sortKeys, String indent, boolean ensureAscii) {
+            this.writer = new PyJsonWriter(sortKeys, indent, ensureAscii);
         }
     }
 

@@ -61,6 +61,14 @@ public final class GenerateCommand implements Runnable, ReportCommand {
     @Option(names = "--top-logits", defaultValue = "0", description = "Report the K largest prefill logits per row.")
     int topLogits;
 
+    @Option(names = "--chat", description = "Treat each prompt as chat messages (lines may start with system:, user:, "
+            + "assistant:) and render them with the model's chat template, adding the generation prompt.")
+    boolean chat;
+
+    @Option(names = "--show-prompt", description = "Show the prompt the chat template rendered (with --chat) before "
+            + "the generated text.")
+    boolean showPrompt;
+
     @Option(names = "--split-batches", description = "Run more prompts than the compiled batch size in several runs.")
     boolean splitBatches;
 
@@ -101,7 +109,8 @@ public final class GenerateCommand implements Runnable, ReportCommand {
             }
         }
         return new GenerateService.Request(model, prompts.text, ids, maxNewTokens,
-                GenerateService.sampling(greedy, temperature, topK, topP, seed), topLogits, splitBatches, shape.request());
+                GenerateService.sampling(greedy, temperature, topK, topP, seed), topLogits, splitBatches, shape.request(),
+                chat, showPrompt);
     }
 
     @Override

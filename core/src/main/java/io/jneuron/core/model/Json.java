@@ -12,7 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads the small JSON files of a checkpoint with errors that name the file. */
-final class Json {
+public final class Json {
     /** As deep as the registry's JSON reader goes; real configs nest 3 or 4 levels. */
     static final int MAX_DEPTH = 128;
     static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
@@ -23,7 +23,7 @@ final class Json {
     private Json() {
     }
 
-    static JsonNode readTree(Path file) {
+    public static JsonNode readTree(Path file) {
         try {
             if (Files.exists(file) && !Files.isRegularFile(file)) {
                 // A FIFO or device would block the read for ever; a folder cannot be parsed.

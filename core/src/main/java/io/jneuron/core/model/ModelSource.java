@@ -29,8 +29,8 @@ public record ModelSource(String model, Path folder, String modelId, String revi
     public static final String EXPORTED_MARKER = "neuron_config.json";
     /** The small files read beside the weights (config, tokenizer); an export copies them into its folder. */
     public static final List<String> SIDE_FILES = List.of("config.json", "generation_config.json", "tokenizer.json",
-            "tokenizer_config.json", "special_tokens_map.json", "modules.json", "sentence_bert_config.json",
-            "1_Pooling/config.json");
+            "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja", "modules.json",
+            "sentence_bert_config.json", "1_Pooling/config.json");
 
     public enum Origin {
         /** A folder the user named. */

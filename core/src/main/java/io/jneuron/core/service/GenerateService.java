@@ -1,5 +1,7 @@
 package io.jneuron.core.service;
 
+import io.jneuron.core.chat.ChatMessages;
+import io.jneuron.core.chat.ChatTemplate;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.export.ShapeRequest;
@@ -27,8 +29,21 @@ public final class GenerateService {
      * {@code promptIds} (used verbatim) is non-null; more than one prompt is a batch.
      */
     public record Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
-                          SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
+                          SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape,
+                          boolean chat, boolean showPrompt) {
+        public Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
+                       SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
+            this(model, prompts, promptIds, maxNewTokens, sampling, topLogits, splitBatches, shape, false, false);
+        }
+
         public Request {
+            if (chat && prompts == null) {
+                throw new NeuronKernelException("--chat renders text prompts with the chat template; use --prompt, not "
+                        + "--prompt-ids");
+            }
+            if (showPrompt && !chat) {
+                throw new NeuronKernelException("--show-prompt shows what --chat rendered; add --chat");
+            }
             if ((prompts == null) == (promptIds == null)) {
                 throw new NeuronKernelException("give either prompts or prompt ids, not " + (prompts == null ? "neither"
                         : "both"));
@@ -71,14 +86,21 @@ public final class GenerateService {
         try (ModelOpener.Opened opened = ModelOpener.open(ctx.resolver(), req.model(), req.shape(), ctx.settings(),
                 ctx.progress(), true)) {
             List<int[]> rows = new ArrayList<>();
+            List<String> chatPrompts = null;
             if (req.promptIds() != null) {
                 rows.addAll(req.promptIds());
             } else {
                 if (opened.tokenizer() == null) {
                     throw new NeuronKernelException(req.model() + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
                 }
-                for (String t : req.prompts()) {
-                    rows.add(opened.tokenizer().encode(t, true));
+                if (req.chat()) {
+                    chatPrompts = renderChat(req, opened);
+                    // The template wrote the special tokens itself, as transformers' apply_chat_template(tokenize=True).
+                    chatPrompts.forEach(t -> rows.add(opened.tokenizer().encode(t, false)));
+                } else {
+                    for (String t : req.prompts()) {
+                        rows.add(opened.tokenizer().encode(t, true));
+                    }
                 }
             }
             SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
@@ -89,13 +111,26 @@ public final class GenerateService {
             if (special.padId() != null) {
                 b.padId(special.padId());
             }
-            boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null;
+            // A shown chat prompt comes first in the output, so the text is not streamed ahead of it.
+            boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null && !req.showPrompt();
             if (stream) {
                 b.listener(listener);
             }
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
-            return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs());
+            return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(),
+                    chatPrompts, req.showPrompt());
         }
+    }
+
+    private static List<String> renderChat(Request req, ModelOpener.Opened opened) {
+        ChatTemplate template = ChatTemplate.find(opened.exported().folder()).orElseThrow(() -> new NeuronKernelException(
+                req.model() + " has no chat template (chat_template in tokenizer_config.json, or chat_template.jinja); "
+                        + "drop --chat and write the prompt yourself"));
+        List<String> rendered = new ArrayList<>();
+        for (String t : req.prompts()) {
+            rendered.add(template.render(ChatMessages.parse(t), true));
+        }
+        return rendered;
     }
 }

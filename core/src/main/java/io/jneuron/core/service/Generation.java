@@ -16,13 +16,18 @@ import java.util.Map;
  * What {@code generate} produced on {@code backend}: the generated rows and the timings. {@code streamed} says the
  * text was already shown as it came (to a token listener, or a live notebook output), so the headline leaves it out;
  * without a tokenizer a row shows its ids. {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL
- * was an exported model) and {@code exportMs} the time to get it.
+ * was an exported model) and {@code exportMs} the time to get it. {@code chatPrompts} are the prompts the chat
+ * template rendered (null without --chat), shown first when {@code showPrompt}.
  */
 public record Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
-                         double exportMs) implements Report {
+                         double exportMs, List<String> chatPrompts, boolean showPrompt) implements Report {
+    public Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled, double exportMs) {
+        this(backend, result, streamed, compiled, exportMs, null, false);
+    }
+
     /** The same generation, its text marked as shown (a magic shows it live). */
     public Generation shown() {
-        return new Generation(backend, result, true, compiled, exportMs);
+        return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt);
     }
 
     /** Row {@code i}'s text, or its generated ids when the model has no tokenizer. */
@@ -42,6 +47,13 @@ public record Generation(String backend, GenerationResult result, boolean stream
     public String headline() {
         StringBuilder sb = new StringBuilder();
         int n = streamed ? 0 : result.rows().size();
+        if (showPrompt && chatPrompts != null && !streamed) {
+            for (int i = 0; i < chatPrompts.size(); i++) {
+                sb.append(i == 0 ? "" : "\n").append(chatPrompts.size() > 1 ? "[" + i + "] " : "")
+                        .append("-- prompt rendered by the chat template:\n").append(chatPrompts.get(i)).append("\n");
+            }
+            sb.append("-- generated:\n");
+        }
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "" : "\n").append(n > 1 ? "[" + i + "] " : "").append(text(i));
         }
@@ -72,6 +84,9 @@ public record Generation(String backend, GenerationResult result, boolean stream
         o.put("batch_size", result.batchSize());
         o.put("sequence_length", result.sequenceLength());
         o.put("bucket", result.bucket());
+        if (chatPrompts != null) {
+            o.put("chat_prompts", new ArrayList<Object>(chatPrompts));
+        }
         List<Object> prompts = new ArrayList<>();
         List<Object> generated = new ArrayList<>();
         List<Object> texts = new ArrayList<>();

@@ -20,6 +20,11 @@ final class TokenizerFiles {
     static final String LLAMA_BOS = "<s>";
     static final String LLAMA_EOS = "</s>";
 
+    /** The tiny Llama-like models' chat template: one turn per message, the tiny tokenizer's own specials. */
+    static final String CHAT_TEMPLATE = "{{ bos_token }}{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' "
+            + "+ message['content'] | trim + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|assistant|>\\n' }}{% endif %}";
+
     private TokenizerFiles() {
     }
 
@@ -163,6 +168,9 @@ final class TokenizerFiles {
             t.put("special", true);
         }
         c.put("bos_token", gpt2 ? GPT2_EOS : LLAMA_BOS);
+        if (!gpt2) {
+            c.put("chat_template", CHAT_TEMPLATE);
+        }
         c.put("clean_up_tokenization_spaces", false);
         c.put("eos_token", gpt2 ? GPT2_EOS : LLAMA_EOS);
         if (gpt2) {

@@ -16,10 +16,17 @@ public final class PyJsonWriter {
     private final boolean sortKeys;
     /** Null for the single-line form, else the indent unit. */
     private final String indent;
+    private final boolean ensureAscii;
 
     public PyJsonWriter(boolean sortKeys, String indent) {
+        this(sortKeys, indent, true);
+    }
+
+    /** {@code ensureAscii=false} writes non-ASCII characters as they are, as Python's {@code ensure_ascii=False}. */
+    public PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii) {
         this.sortKeys = sortKeys;
         this.indent = indent;
+        this.ensureAscii = ensureAscii;
     }
 
     public String write(Object value) {
@@ -167,8 +174,11 @@ public final class PyJsonWriter {
         return Boolean.compare(i < x.length(), j < y.length());
     }
 
-    /** {@code ensure_ascii}: printable ASCII as is, short escapes, everything else as UTF-16 {@code \\uxxxx}. */
-    private static void string(StringBuilder sb, String s) {
+    /**
+     * {@code ensure_ascii}: printable ASCII as is, short escapes, everything else as UTF-16 {@code \\uxxxx}.
+     * Without it, only control characters are escaped.
+     */
+    private void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -181,7 +191,7 @@ public final class PyJsonWriter {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c >= 0x20 && c <= 0x7e) {
+                    if (c >= 0x20 && (c <= 0x7e || !ensureAscii)) {
                         sb.append(c);
                     } else {
                         // Chars are UTF-16 units, so a code point above the BMP comes out as its surrogate pair.
