@@ -24,8 +24,10 @@ public record MemoryPlan(long parameters, long weightBytes, long kvCacheBytes, i
         long kv = (long) c.numKvHeads() * c.headDim();
         long perLayer = h * (q + 2 * kv) + q * h + h * c.intermediateSize() * (c.architecture().llamaLike() ? 3L : 2L);
         long params = c.numLayers() * perLayer + (long) c.vocabSize() * h * (c.tieWordEmbeddings() ? 1 : 2);
-        long weights = params * shape.dtype().bytes();
-        long kvBytes = 2L * c.numLayers() * shape.batchSize() * shape.sequenceLength() * kv * (neuron ? shape.dtype().bytes() : 4);
+        long weights = times(params, shape.dtype().bytes());
+        // Saturating: an absurd batch or sequence must read as "too large", never wrap to a small or negative size.
+        long kvBytes = times(times(times(times(2L * c.numLayers(), shape.batchSize()), shape.sequenceLength()), kv),
+                neuron ? shape.dtype().bytes() : 4);
         long budget = neuron ? NEURON_CORE_HBM : Runtime.getRuntime().maxMemory() - CPU_HEADROOM;
         return new MemoryPlan(params, weights, kvBytes, Math.max(1, cores), budget,
                 neuron ? "16 GiB of HBM per NeuronCore" : "the JVM's maximum heap less " + gib(CPU_HEADROOM));
@@ -33,7 +35,16 @@ public record MemoryPlan(long parameters, long weightBytes, long kvCacheBytes, i
 
     /** Bytes each core (or the one CPU heap) must hold. */
     public long perCoreBytes() {
-        return (weightBytes + kvCacheBytes) / cores;
+        long total = weightBytes + kvCacheBytes;
+        return (total < 0 ? Long.MAX_VALUE : total) / cores;
+    }
+
+    private static long times(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public void check() {

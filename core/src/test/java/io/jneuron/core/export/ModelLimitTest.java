@@ -55,4 +55,18 @@ class ModelLimitTest {
         assertEquals("prompt of 250 tokens + max_new_tokens 100 = 350 exceeds the model's limit of 300 positions; "
                 + "shorten the prompt or lower --max_new_tokens to 50 or less", beyond.getMessage());
     }
+
+    @Test
+    void absurdShapesAreRefusedByTheMemoryPlanNotOverflowed() {
+        ModelConfig c = llama(2048, null);
+        for (int[] bs : new int[][] {{100_000_000, 1_000_000_000}, {1, 1_000_000_000}, {100_000_000, 128}, {65_536, 65_536}}) {
+            ShapeSpec shape = ShapeSpec.of(bs[0], bs[1], io.jneuron.core.shape.DType.FP32);
+            for (boolean neuron : new boolean[] {false, true}) {
+                MemoryPlan plan = MemoryPlan.of(c, shape, neuron, 1);
+                org.junit.jupiter.api.Assertions.assertTrue(plan.perCoreBytes() > 0, "no overflow for " + shape);
+                ShapeException e = assertThrows(ShapeException.class, plan::check, shape.toString());
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("the plan needs "), e.getMessage());
+            }
+        }
+    }
 }
