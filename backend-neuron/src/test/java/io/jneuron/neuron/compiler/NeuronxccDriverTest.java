@@ -74,7 +74,11 @@ class NeuronxccDriverTest {
                 Files.list(m.path()).map(p -> p.getFileName().toString()).sorted().toList());
         assertEquals("[\"--target=trn1\", \"--model-type=transformer\", \"--auto-cast=all\", \"--auto-cast-type=bf16\", "
                 + "\"--optlevel=2\"]", Files.readString(m.path().resolve("compile_flags.json")));
-        assertEquals(0, Files.size(m.path().resolve("model.done")));
+        // model.done (optimum only tests that it exists) records each artifact's sha256, so a swapped NEFF is caught
+        String done = Files.readString(m.path().resolve("model.done"));
+        String neffSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(m.path().resolve("model.neff"))));
+        assertTrue(done.lines().anyMatch(l -> l.startsWith(neffSha + " ") && l.endsWith(" model.neff")), done);
         assertEquals(Files.readString(hlo), Files.readString(m.path().resolve("model.hlo_module.pb")));
         NeffFile.Info info = NeffFile.inspect(cold.neff());
         assertEquals(List.of("neff.json", "hlo.sha256", "sg00/def.json"), info.entries().stream().map(NeffFile.Entry::name).toList());
