@@ -157,6 +157,39 @@ class SameResultsTest {
         assertTrue(bad.getMessage().contains("--format 'yaml' is not text, html or json"), bad.getMessage());
     }
 
+    @Test
+    void cacheVerifySaysTheSameInTheCliAndTheMagic() throws Exception {
+        String own = dir.resolve("verify-cache").toString();
+        cli("export", model, dir.resolve("verify-out").toString(), "--sequence_length", "16", "--cache_dir", own);
+        String healthy = cli("cache", "verify", own).strip();
+        assertTrue(healthy.matches("Verified (\\d+) registry file\\(s\\) and module\\(s\\) in .*: \\1 ok, 0 bad"), healthy);
+        int n = Integer.parseInt(healthy.split(" ")[1]);
+        assertEquals(healthy, text(kernel.eval("%neuron_cache verify " + own)));
+
+        Path entry;
+        try (var files = Files.walk(Path.of(own))) {
+            entry = files.filter(p -> p.toString().contains("0_REGISTRY") && p.toString().endsWith(".json")).findFirst()
+                    .orElseThrow();
+        }
+        Files.writeString(entry, Files.readString(entry).replace("\"batch_size\": 1", "\"batch_size\": 2"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("cache", "verify", own);
+        assertEquals(1, code, err.toString());
+        CacheResults.Verify magic = assertInstanceOf(CacheResults.Verify.class, kernel.evalRaw("%neuron_cache verify " + own));
+        String headline = out.toString().lines().findFirst().orElseThrow();
+        var m = java.util.regex.Pattern.compile("Verified " + n + " registry file\\(s\\) and module\\(s\\) in "
+                + java.util.regex.Pattern.quote(own) + ": (\\d+) ok, (\\d+) bad; delete the bad ones and re-export those "
+                + "models").matcher(headline);
+        assertTrue(m.matches(), headline);
+        int bad = Integer.parseInt(m.group(2));
+        assertTrue(bad >= 1 && Integer.parseInt(m.group(1)) + bad == n, headline);
+        assertEquals(headline, magic.headline());
+        assertEquals(Render.text(magic), out.toString().strip(), "the cell shows what the terminal shows");
+        assertEquals("error: " + bad + " of " + n + " registry file(s) and module(s) in " + own + " failed verification; "
+                + "delete the bad ones and re-export those models", err.toString().strip());
+    }
+
     private static Map<?, ?> withoutTimings(Map<?, ?> doc) {
         Map<Object, Object> m = new java.util.LinkedHashMap<>(doc);
         m.remove("timings");
