@@ -40,11 +40,16 @@ public final class CacheResults {
 
         @Override
         public Table table() {
+            // optimum's lookup columns first, then the fields its entries record (task, compiler, revision, casts)
             Table.Builder t = Table.builder(Column.number("batch size"), Column.number("sequence length"),
                     Column.number("tensor parallel"), Column.text("dtype"), Column.text("instance type"),
-                    Column.text("source"), Column.text("entry"));
+                    Column.text("task"), Column.text("compiler type"), Column.text("compiler version"),
+                    Column.text("checkpoint revision"), Column.text("auto_cast"), Column.text("auto_cast_type"),
+                    Column.text("optlevel"), Column.text("source"), Column.text("entry"));
             rows.forEach(m -> t.row(m.batchSize(), m.sequenceLength(), m.tpDegree(), m.torchDtype(), m.target(),
-                    m.source(), m.entry()));
+                    m.task(), m.compilerType(), m.compilerVersion(), m.checkpointRevision(),
+                    m.autoCast(), m.autoCastType(), m.optlevel(), m.source(),
+                    m.entry()));
             return t.build();
         }
 
@@ -52,7 +57,9 @@ public final class CacheResults {
         public List<Object> json() {
             return rows.stream().map(m -> (Object) Report.fields("batch_size", m.batchSize(), "sequence_length",
                     m.sequenceLength(), "tp_degree", m.tpDegree(), "torch_dtype", m.torchDtype(), "target", m.target(),
-                    "checkpoint_id", m.checkpointId(), "checkpoint_revision", m.checkpointRevision(), "entry", m.entry(),
+                    "checkpoint_id", m.checkpointId(), "checkpoint_revision", m.checkpointRevision(), "task", m.task(),
+                    "compiler_type", m.compilerType(), "compiler_version", m.compilerVersion(), "auto_cast",
+                    m.autoCast(), "auto_cast_type", m.autoCastType(), "optlevel", m.optlevel(), "entry", m.entry(),
                     "source", m.source(), "path", m.path(), "strategy", m.strategy().label())).toList();
         }
     }
