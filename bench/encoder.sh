@@ -13,9 +13,11 @@ BUILD_DIR="${BUILD_DIR:-target-bench}"
 WORK_DIR="${WORK_DIR:-/tmp/jneuron-encoder-bench}"
 cd "$ROOT"
 mkdir -p "$WORK_DIR"
-mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile -DskipTests >&2
 CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
-mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+# One reactor run, so core resolves from this tree (not from the local Maven repository, which may lack it);
+# backend-cpu, built last, writes the class path file last.
+mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$CP_FILE" >&2
 exec "${JAVA:-java}" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx3g \
   -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.cpu.encoder.EncoderBench "$WORK_DIR" "${1:-9}" "${2:-2}" "${3:-fp32}" 2> >(grep -v '^WARNING: Using incubator' >&2)

@@ -10,11 +10,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-target-bench}"
 cd "$ROOT"
-mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile -DskipTests >&2
 CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
-mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+# One reactor run: core resolves to its build folder (nothing is installed into ~/.m2); backend-cpu
+# builds last, so its classpath is the one left in CP_FILE.
+mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile dependency:build-classpath \
+  -DskipTests -Dmdep.outputFile="$CP_FILE" >&2
 ROUNDS="${1:-15}"; THREADS="${2:-2}"; shift $(( $# < 2 ? $# : 2 ))
 [ $# -gt 0 ] || set -- bf16 fp16 fp32
-exec "${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx3g \
+exec "${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx3g ${BENCH_OPTS:-} \
   -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.cpu.tensor.KernelBench "$ROUNDS" "$THREADS" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2)

@@ -120,52 +120,71 @@ DEST="$(printf '%s\n' "$INSTALLED" | sed -n "s#^.*Installed kernelspec $NAME in 
 # AppCDS: a warm-up run of the installed kernel (start, a cell, magics, a table, shutdown) records the
 # classes it loads in <kernelspec>/jneuron.jsa; kernel.json then maps them at start-up. The archive
 # holds the jars' paths and stamps, so it is made in place, after the copy. Any failure leaves the
-# kernelspec as it is, without the archive. The -Xlog options keep a stale archive's warning quiet.
+# kernelspec as it is, without the archive, and says why. The -Xlog options keep a stale archive's warning quiet.
 cds_archive() {
   local dest="$1" py="" p
   for p in /usr/bin/python3 python3; do
     if "$p" -c 'import jupyter_client' >/dev/null 2>&1; then py="$p"; break; fi
   done
-  [ -n "$py" ] && [ -f "$dest/kernel.json" ] || return 1
+  [ -n "$py" ] || { echo "no python3 with jupyter_client to run the warm-up kernel" >"$STAGE/cds.why"; return 1; }
   rm -f "$dest/jneuron.jsa"
-  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 300 "$py" - "$NAME" "$dest/jneuron.jsa" \
-      >"$STAGE/cds.log" 2>&1 <<'PY' || return 1
-import os, sys, jupyter_client
-name, archive = sys.argv[1], sys.argv[2]
-km = jupyter_client.KernelManager(kernel_name=name)
-# The archive is written while the JVM exits, which takes seconds on a busy machine: jupyter_client's
-# default 5 s grace would kill the kernel before the dump finishes.
-km.shutdown_wait_time = 120
-km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
-kc = km.client()
-kc.start_channels()
-try:
-    kc.wait_for_ready(timeout=120)
-    for code in ["1+1", "%neuron_backend", "%neuron_cache --help",
-                 'var t = Table.create("t", StringColumn.create("a", "x"));\ndisplay(t);\nt']:
-        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: None)
-        if reply["content"]["status"] != "ok":
-            sys.exit(f"warm-up cell {code!r} failed: {reply['content']}")
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+  JUPYTER_PATH="$(dirname "$(dirname "$dest")")${JUPYTER_PATH:+:$JUPYTER_PATH}" timeout 300 "$py" - "$NAME" "$dest" \
+      >"$STAGE/cds.log" 2>&1 <<'PY' || { tail -1 "$STAGE/cds.log" >"$STAGE/cds.why"; return 1; }
+import json, os, subprocess, sys, jupyter_client
+name, dest = sys.argv[1], sys.argv[2]
+archive = os.path.join(dest, "jneuron.jsa")
+
+def warm_up():
+    km = jupyter_client.KernelManager(kernel_name=name)
+    # The archive is written while the JVM exits, which takes seconds on a busy machine: jupyter_client's
+    # default 5 s grace would kill the kernel before the dump finishes.
+    km.shutdown_wait_time = 120
+    km.start_kernel(env=dict(os.environ, JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=" + archive))
+    kc = km.client()
+    kc.start_channels()
+    failed = None
+    try:
+        kc.wait_for_ready(timeout=120)
+        # Cells that load what a first notebook loads: JShell, the magics and their picocli specs, the
+        # renderers. Only public API of the kernel's default imports, so a failing cell means a real change.
+        for code in ["1+1", "%neuron_backend", "%neuron_cache --help",
+                     'var t = Table.of(java.util.List.of("name", "n"), java.util.List.of(java.util.List.of("x", 1)));\ndisplay(t);\nt']:
+            reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: None)
+            c = reply["content"]
+            if c["status"] != "ok":
+                failed = f"warm-up cell {code!r} failed: {c.get('ename')}: {c.get('evalue')}"
+                break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+    return failed
+
+def maps():
+    """The archive must map with the kernel's own JVM options (every one before -cp), or it is not worth keeping."""
+    argv = json.load(open(os.path.join(dest, "kernel.json")))["argv"]
+    opts = [a for a in argv[1:argv.index("-cp")] if not a.startswith("-Xshare")]
+    cmd = [argv[0], *opts, "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-cp", os.path.join(dest, "lib", "*"), "-version"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return None if r.returncode == 0 else "the archive does not map with the kernel's options: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+
+why = warm_up()
+if why is None and not (os.path.exists(archive) and os.path.getsize(archive) > 0):
+    why = "the kernel exited without writing " + archive
+why = why or maps()
+print(why or "ok", flush=True)
+# os._exit: jupyter_client's finalizers log at interpreter exit and print tracebacks that hide the line above.
+os._exit(0 if why is None else 1)
 PY
-  [ -s "$dest/jneuron.jsa" ] || return 1
-  # The archive must map with the kernel's own options, or it is not worth keeping.
-  # shellcheck disable=SC2086
-  "$JAVA" --add-modules=jdk.incubator.vector ${EXTRA:+--sun-misc-unsafe-memory-access=allow} -XX:+UseParallelGC \
-    -Xshare:on -XX:SharedArchiveFile="$dest/jneuron.jsa" -cp "$dest/lib/*" -version >/dev/null 2>&1 || return 1
   sed -i 's#"-Xshare:auto", #"-Xshare:auto", "-XX:SharedArchiveFile={resource_dir}/jneuron.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",#' \
     "$dest/kernel.json"
-  grep -q 'SharedArchiveFile' "$dest/kernel.json"
+  grep -q 'SharedArchiveFile' "$dest/kernel.json" || { echo "kernel.json has no -Xshare:auto to extend" >"$STAGE/cds.why"; return 1; }
 }
 if [ "$CDS" = 1 ] && [ -n "$DEST" ]; then
   if cds_archive "$DEST"; then
-    echo "[install] AppCDS archive: $DEST/jneuron.jsa ($(du -h "$DEST/jneuron.jsa" | cut -f1))" >&2
+    echo "[install] AppCDS archive made: $DEST/jneuron.jsa ($(du -h "$DEST/jneuron.jsa" | cut -f1)); kernel.json maps it at start-up" >&2
   else
     rm -f "$DEST/jneuron.jsa"
-    echo "[install] no AppCDS archive (the warm-up run did not produce one; start-up is just slower)" >&2
-    if [ -f "$STAGE/cds.log" ]; then tail -5 "$STAGE/cds.log" | sed 's/^/[install]   /' >&2; fi
+    echo "[install] no AppCDS archive (start-up is just slower): $(cat "$STAGE/cds.why" 2>/dev/null || echo 'the warm-up run failed')" >&2
   fi
 fi
 if [ "$SCOPE" = --prefix ]; then

@@ -45,6 +45,11 @@ if ! /usr/bin/python3 -c 'import jupyter_client, nbclient, jupyter_kernel_test' 
 fi
 echo "[test] kernelspec: install/install.sh --user --no-build" >&2
 install/install.sh --user --no-build
+# The AppCDS archive is part of the start-up target: a warm-up that stops producing it is a regression.
+KDIR="$(jupyter kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["kernelspecs"]["neuron-java"]["resource_dir"])')"
+if ! grep -q 'SharedArchiveFile' "$KDIR/kernel.json" || [ ! -s "$KDIR/jneuron.jsa" ]; then
+  echo "[test] the installed kernelspec $KDIR has no AppCDS archive (install.sh said why above)" >&2; exit 1
+fi
 echo "[test] kernel protocol + jupyter_kernel_test conformance" >&2
 /usr/bin/python3 kernel/src/test/python/test_kernel.py || { echo "[test] kernel protocol tests failed" >&2; exit 1; }
 echo "[test] ordinary Java and magics in one notebook (nbclient; %maven reaches Maven Central)" >&2

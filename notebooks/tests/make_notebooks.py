@@ -411,9 +411,7 @@ A monkey is playing drums."""),
     code("""
 List<String> corpus = List.of("A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
         "A man is riding a horse.", "A woman is playing violin.", "A monkey is playing drums.");
-Settings settings = new Settings("cpu", 2, work.resolve("cache").toString());
-PipelineResult embedded = EncoderPipeline.run(new PipelineRequest("feature-extraction", work.resolve("minilm-128").toString(),
-        corpus, null, null, 5, ShapeRequest.NONE, null, false), settings, ProgressListener.NONE);
+PipelineResult embedded = Jneuron.pipeline(PipelineRequest.of("feature-extraction", work.resolve("minilm-128").toString(), corpus));
 double[][] sim = Similarity.cosineMatrix(Similarity.embeddings(embedded));
 StringBuilder svg = new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='520' height='260' font-size='11'>");
 for (int i = 0; i < sim.length; i++) {
@@ -430,8 +428,7 @@ picture.putData("image/svg+xml", svg.append("</svg>").toString());
 new Show(picture)"""),
     code("""
 String query = "Someone is eating pasta.";
-PipelineResult q = EncoderPipeline.run(new PipelineRequest("feature-extraction", work.resolve("minilm-128").toString(),
-        List.of(query), null, null, 5, ShapeRequest.NONE, null, false), settings, ProgressListener.NONE);
+PipelineResult q = Jneuron.pipeline("feature-extraction", work.resolve("minilm-128").toString(), query);
 float[] qv = Similarity.embeddings(q).get(0);
 List<List<String>> ranked = new ArrayList<>();
 List<float[]> vs = Similarity.embeddings(embedded);
@@ -455,8 +452,7 @@ List<String> shortOnes = List.of("A man is eating food.", "A girl plays.", "Dogs
 double medianRunMs(String folder) {
     double[] ms = new double[3];
     for (int i = 0; i < ms.length; i++) {
-        ms[i] = EncoderPipeline.run(new PipelineRequest("feature-extraction", folder, shortOnes, null, null, 5,
-                ShapeRequest.NONE, null, false), settings, ProgressListener.NONE).timings().get("run_ms");
+        ms[i] = Jneuron.pipeline(PipelineRequest.of("feature-extraction", folder, shortOnes)).timings().get("run_ms");
     }
     Arrays.sort(ms);
     return ms[ms.length / 2];

@@ -117,18 +117,33 @@ class NeuronKernelProtocol(unittest.TestCase):
         self.assertIn("--repository", self.complete("int x = 1;\n%maven --re")["matches"])
         self.assertIn("%lsmagic", self.complete("%lsm")["matches"])
 
-    def test_help_on_every_magic(self):
+    def test_help_and_version_on_every_magic(self):
         _, msgs = run(self.kc, "%lsmagic")
         listing = of_type(msgs, "execute_result")[0]["data"]["text/plain"]
         names = [w for line in listing.splitlines() for w in line.split()[:1] if w.startswith("%")]
         self.assertGreaterEqual(len(names), 9, listing)
-        for name in names:
-            code = name + " --help"
+        self.assertIn("%neuron_backend", names)
+        self.assertIn("%%neuron_pipeline", names)
+
+        def text_of(code):
             reply, msgs = run(self.kc, code)
-            self.assertEqual(reply["status"], "ok", f"{code}: {reply}")
-            self.assertIn(name, of_type(msgs, "execute_result")[0]["data"]["text/plain"], code)
-        reply, msgs = run(self.kc, "%neuron_backend -V")
-        self.assertTrue(of_type(msgs, "execute_result")[0]["data"]["text/plain"].startswith("jneuron kernel"))
+            self.assertEqual(reply["status"], "ok", f"{code!r}: {reply}")
+            results = of_type(msgs, "execute_result")
+            self.assertEqual(len(results), 1, f"{code!r}: {msgs}")
+            return results[0]["data"]["text/plain"]
+
+        for name in names:
+            # picocli's usage of the magic's own spec: a synopsis naming the magic, then its options.
+            usage = text_of(name + " --help")
+            self.assertTrue(usage.startswith("Usage: " + name + " "), f"{name} --help: {usage[:200]!r}")
+            self.assertIn("-h, --help", usage, name)
+            self.assertNotIn("no usage text", usage, name)
+            self.assertEqual(text_of(name + " -h"), usage, name)
+            if name.startswith("%%"):  # whatever the body, help wins
+                self.assertEqual(text_of(name + " --help\nA body line.\nAnother."), usage, name)
+                self.assertEqual(text_of(name + " -h\n"), usage, name)
+            for flag in ("--version", "-V"):
+                self.assertTrue(text_of(name + " " + flag).startswith("jneuron kernel "), f"{name} {flag}")
 
     def test_inspect_on_a_magic_shows_its_help(self):
         msg_id = self.kc.inspect("%neuron_export /m /o", 3)

@@ -115,10 +115,16 @@ class KernelMagicsTest {
         for (String m : kernel.getMagicsRegistry().getLineMagicNames()) {
             String help = text(kernel.eval("%" + m + " --help"));
             assertNotNull(help, m);
-            assertTrue(help.contains("%" + m) || help.contains("no usage text"), m + ": " + help);
+            assertTrue(help.startsWith("Usage: %" + m + " ") && help.contains("-h, --help"), m + ": " + help);
             assertEquals(help, text(kernel.eval("%" + m + " -h")));
             assertEquals(help, text(kernel.eval("%" + m + "?")));
             assertTrue(text(kernel.eval("%" + m + " --version")).startsWith("jneuron kernel"), m);
+        }
+        for (String m : kernel.getMagicsRegistry().getCellMagicNames()) {
+            String help = text(kernel.eval("%%" + m + " --help\nA body line."));
+            assertTrue(help.startsWith("Usage: %%" + m + " ") && help.contains("-h, --help"), m + ": " + help);
+            assertEquals(help, text(kernel.eval("%%" + m + " -h")));
+            assertTrue(text(kernel.eval("%%" + m + " -V\nbody")).startsWith("jneuron kernel"), m);
         }
         String gen = text(kernel.eval("%%neuron_generate --help"));
         assertTrue(gen.contains("%%neuron_generate") && gen.contains("--max_new_tokens"), gen);

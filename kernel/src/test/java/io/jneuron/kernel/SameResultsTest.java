@@ -4,9 +4,12 @@ import io.jneuron.core.cache.PyJson;
 import io.jneuron.core.cli.Main;
 import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.model.Architecture;
+import io.jneuron.core.model.EncoderHead;
+import io.jneuron.core.pipeline.PipelineResult;
 import io.jneuron.core.report.Render;
 import io.jneuron.core.service.CacheResults;
 import io.jneuron.core.testing.TinyModelSpec;
+import io.jneuron.core.testing.TinyEncoders;
 import io.jneuron.core.testing.TinyModels;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The three front ends give the same results for export and lookup: the CLI ({@code bin/jneuron}'s command tree),
+ * The three front ends give the same results for export, lookup and pipeline: the CLI ({@code bin/jneuron}'s command tree),
  * the magics (through the kernel, which returns the magic's result object), and a plain JShell (jdk.jshell, the
  * jars on its class path) calling {@code Jneuron}. All three export one model into one compile cache, so the first is
  * the miss and the others hit it.
@@ -91,6 +94,102 @@ class SameResultsTest {
         // numbers are right-aligned cells in the HTML table
         assertTrue(((String) cell.getData(MIMEType.TEXT_HTML)).matches("(?s).*<td style=\"[^\"]*text-align:right[^\"]*\">64</td>.*"),
                 String.valueOf(cell.getData(MIMEType.TEXT_HTML)));
+    }
+
+    @Test
+    void cliMagicsAndJShellRunAPipelineAlike() throws Exception {
+        String encoder = TinyEncoders.generate(Architecture.BERT, EncoderHead.SEQUENCE_CLASSIFICATION, 3,
+                dir.resolve("bert")).toString();
+        String exported = dir.resolve("bert-cpu").toString();
+        cli("export", encoder, exported, "--task", "text-classification", "--batch_size", "2", "--sequence_length", "16",
+                "--cache_dir", cache);
+        List<String> inputs = List.of("the man is eating food .", "paris", "a city");
+        List<String> args = new java.util.ArrayList<>(List.of("pipeline", "text-classification", exported));
+        inputs.forEach(i -> args.addAll(List.of("--input", i)));
+        Map<?, ?> cli = (Map<?, ?>) PyJson.parse(cli(concat(args, "--format", "json")), "cli");
+        String cell = "%%neuron_pipeline text-classification " + exported + "\n" + String.join("\n", inputs);
+        PipelineResult magic = assertInstanceOf(PipelineResult.class, kernel.evalRaw(cell));
+        Map<?, ?> shell = (Map<?, ?>) PyJson.parse(jshell("Jneuron.pipeline(\"text-classification\", \"" + exported
+                + "\", \"" + String.join("\", \"", inputs) + "\")"), "jshell");
+        Map<?, ?> fromMagic = (Map<?, ?>) PyJson.parse(Render.json(magic), "magic");
+
+        assertEquals(3, ((List<?>) cli.get("outputs")).size(), cli.toString());
+        for (String key : List.of("task", "backend", "batch_size", "sequence_length", "outputs")) {
+            assertEquals(cli.get(key), fromMagic.get(key), key);
+            assertEquals(cli.get(key), shell.get(key), key);
+        }
+        assertEquals(List.of("load_ms", "run_ms", "inputs_per_s"), List.copyOf(((Map<?, ?>) cli.get("timings")).keySet()));
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) cli.get("outputs")).get(0);
+        assertEquals(List.of("label", "score", "scores"), List.copyOf(first.keySet()));
+        assertEquals(first.get("label"), magic.table().rows().get(0).get(1), "the table shows each input's label");
+        // --format json in the magic is the CLI's document (timings aside: they are measured per run).
+        String json = text(kernel.eval(cell.replaceFirst("\n", " --format json\n")));
+        assertEquals(withoutTimings(cli), withoutTimings((Map<?, ?>) PyJson.parse(json, "magic json")));
+    }
+
+    @Test
+    void magicsHonourFormatAsTheCliDoes() {
+        cli("export", model, dir.resolve("format").toString(), "--sequence_length", "32", "--cache_dir", cache);
+        for (String format : List.of("json", "text", "html")) {
+            String expected = cli("cache", "lookup", model, "--cache_dir", cache, "--format", format).strip();
+            DisplayData d = kernel.eval("%neuron_cache lookup " + model + " --cache_dir " + cache + " --format " + format);
+            assertEquals(expected, format.equals("html") ? ((String) d.getData(MIMEType.TEXT_HTML)).strip() : text(d),
+                    format);
+        }
+        assertTrue(cli("cache", "lookup", model, "--cache_dir", cache, "--format", "html").contains("<table class=\""
+                + Render.TABLE_CLASS + "\""));
+        Exception bad = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> kernel.eval(
+                "%neuron_cache lookup " + model + " --format yaml"));
+        assertTrue(bad.getMessage().contains("--format 'yaml' is not text, html or json"), bad.getMessage());
+    }
+
+    @Test
+    void cacheVerifySaysTheSameInTheCliAndTheMagic() throws Exception {
+        String own = dir.resolve("verify-cache").toString();
+        cli("export", model, dir.resolve("verify-out").toString(), "--sequence_length", "16", "--cache_dir", own);
+        String healthy = cli("cache", "verify", own).strip();
+        assertTrue(healthy.matches("Verified (\\d+) registry file\\(s\\) and module\\(s\\) in .*: \\1 ok, 0 bad"), healthy);
+        int n = Integer.parseInt(healthy.split(" ")[1]);
+        assertEquals(healthy, text(kernel.eval("%neuron_cache verify " + own)));
+
+        Path entry;
+        try (var files = Files.walk(Path.of(own))) {
+            entry = files.filter(p -> p.toString().contains("0_REGISTRY") && p.toString().endsWith(".json")).findFirst()
+                    .orElseThrow();
+        }
+        Files.writeString(entry, Files.readString(entry).replace("\"batch_size\": 1", "\"batch_size\": 2"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("cache", "verify", own);
+        assertEquals(1, code, err.toString());
+        CacheResults.Verify magic = assertInstanceOf(CacheResults.Verify.class, kernel.evalRaw("%neuron_cache verify " + own));
+        String headline = out.toString().lines().findFirst().orElseThrow();
+        var m = java.util.regex.Pattern.compile("Verified " + n + " registry file\\(s\\) and module\\(s\\) in "
+                + java.util.regex.Pattern.quote(own) + ": (\\d+) ok, (\\d+) bad; delete the bad ones and re-export those "
+                + "models").matcher(headline);
+        assertTrue(m.matches(), headline);
+        int bad = Integer.parseInt(m.group(2));
+        assertTrue(bad >= 1 && Integer.parseInt(m.group(1)) + bad == n, headline);
+        assertEquals(headline, magic.headline());
+        assertEquals(Render.text(magic), out.toString().strip(), "the cell shows what the terminal shows");
+        assertEquals("error: " + bad + " of " + n + " registry file(s) and module(s) in " + own + " failed verification; "
+                + "delete the bad ones and re-export those models", err.toString().strip());
+    }
+
+    private static Map<?, ?> withoutTimings(Map<?, ?> doc) {
+        Map<Object, Object> m = new java.util.LinkedHashMap<>(doc);
+        m.remove("timings");
+        return m;
+    }
+
+    private static String text(DisplayData d) {
+        return (String) d.getData(MIMEType.TEXT_PLAIN);
+    }
+
+    private static String[] concat(List<String> args, String... more) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
     }
 
     private static String cli(String... args) {

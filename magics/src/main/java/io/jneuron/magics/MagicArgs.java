@@ -3,6 +3,8 @@ package io.jneuron.magics;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cli.ReportCommand;
+import io.jneuron.core.report.Render;
+import io.jneuron.core.report.Report;
 import io.jneuron.core.service.Context;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -30,6 +32,26 @@ final class MagicArgs {
                 r = r.subcommand();
             }
             return r.commandSpec().userObject();
+        }
+
+        /**
+         * The result as the cell shows it: as given (the notebook renders it as HTML and text), or with
+         * {@code --format text|html|json} exactly what {@code bin/jneuron} prints for that format.
+         */
+        Object shown(Report r) {
+            CommandLine.ParseResult leaf = result;
+            while (leaf.hasSubcommand()) {
+                leaf = leaf.subcommand();
+            }
+            if (!leaf.hasMatchedOption("--format")) {
+                return r;
+            }
+            Render.Format f = Render.Format.parse(leaf.matchedOptionValue("--format", "text"));
+            DisplayData d = new DisplayData(f == Render.Format.HTML ? Render.text(r) : Render.as(f, r));
+            if (f == Render.Format.HTML) {
+                d.putHTML(Render.html(r));
+            }
+            return d;
         }
     }
 
@@ -61,7 +83,8 @@ final class MagicArgs {
 
     /**
      * Runs a magic that is a CLI verb: parses {@code args} with {@code command}, makes its one service call and
-     * returns the result (rendered by the Report renderer), or the usage text when help was asked for.
+     * returns the result (rendered by the Report renderer, or as {@code --format} asks), or the usage text when help
+     * was asked for.
      */
     static Object run(BaseKernel kernel, String magic, Object command, List<String> args, ProgressListener progress) {
         Parsed p = parse(kernel, magic, command, args);
@@ -73,7 +96,7 @@ final class MagicArgs {
                     p.result().commandSpec().subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
                     + " (add --help for each)");
         }
-        return verb.report(context(kernel, progress));
+        return p.shown(verb.report(context(kernel, progress)));
     }
 
     /** The process environment, with progress and warnings in the running cell. */

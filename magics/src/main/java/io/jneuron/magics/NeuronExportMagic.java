@@ -1,7 +1,6 @@
 package io.jneuron.magics;
 
 import io.jneuron.core.cli.ExportCommand;
-import io.jneuron.core.export.ExportResult;
 import io.jneuron.magics.render.LiveOutput;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 
@@ -21,9 +20,7 @@ final class NeuronExportMagic {
             progress.failed(); // no bar left animating above the error
             throw e;
         }
-        if (r instanceof ExportResult) {
-            progress.progress("done", 1);
-        }
+        progress.done();
         return r;
     }
 }

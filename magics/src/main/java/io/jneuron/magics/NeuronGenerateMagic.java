@@ -48,7 +48,7 @@ final class NeuronGenerateMagic {
         // --chat --show-prompt: the cell shows what the chat template made of the body.
         String shown = g.showPrompt() && g.chatPrompts() != null ? g.chatPrompts().get(0) : prompt;
         live.text(shown + (g.streamed() ? text.toString() : g.text(0)), true);
-        // The text is in the live area already; the cell's value shows the timings.
-        return g.shown();
+        // The text is in the live area already; the cell's value shows the timings (or --format's document).
+        return p.shown(g.shown());
     }
 }

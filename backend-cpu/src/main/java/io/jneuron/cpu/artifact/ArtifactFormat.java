@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 public final class ArtifactFormat {
     /** "JNRNCPU" + format version. */
     static final byte[] MAGIC = "JNRNCPU1".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT_VERSION = 1;
+    /** 2: int8 rows are plain row-major bytes (1 interleaved them); 1 is still read when it holds no int8. */
+    public static final int FORMAT_VERSION = 2;
+    static final int OLDEST_READABLE = 1;
     static final int ALIGN = 64;
     static final long MAX_HEADER_BYTES = 16L << 20;
     /** File name of the artifact inside an exported folder or a cache module. */

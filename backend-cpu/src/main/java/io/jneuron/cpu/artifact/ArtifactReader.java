@@ -61,7 +61,9 @@ public final class ArtifactReader implements AutoCloseable {
                 }
             }
             Manifest m = ArtifactFormat.JSON.readValue(header.array(), Manifest.class);
-            if (m.formatVersion() != ArtifactFormat.FORMAT_VERSION) {
+            boolean oldInt8 = m.formatVersion() < 2 && m.tensors().stream().anyMatch(t -> t.dtype() == DType.INT8);
+            if (m.formatVersion() > ArtifactFormat.FORMAT_VERSION || m.formatVersion() < ArtifactFormat.OLDEST_READABLE
+                    || oldInt8) {
                 throw new ModelFormatException(file + ": artifact format " + m.formatVersion() + ", this jneuron reads "
                         + ArtifactFormat.FORMAT_VERSION + "; re-export the model");
             }
@@ -112,10 +114,10 @@ public final class ArtifactReader implements AutoCloseable {
             return PackedMatrix.wrapF32(t.rows(), t.cols(), f);
         }
         if (t.dtype() == DType.INT8) {
-            int[] q = new int[Math.toIntExact(PackedMatrix.int8DataLength(t.rows(), t.cols()))];
+            byte[] q = new byte[Math.toIntExact(PackedMatrix.int8DataLength(t.rows(), t.cols()))];
             float[] scales = new float[t.rows()];
-            read(t.offset(), q.length, (done, n) -> buf.asIntBuffer().get(q, done, n));
-            read(t.offset() + 4L * q.length, scales.length, (done, n) -> buf.asFloatBuffer().get(scales, done, n));
+            read(t.offset(), q.length / 4, (done, n) -> buf.get(q, done * 4, n * 4));
+            read(t.offset() + q.length, scales.length, (done, n) -> buf.asFloatBuffer().get(scales, done, n));
             return PackedMatrix.wrapInt8(t.rows(), t.cols(), q, scales);
         }
         int[] a = new int[Math.toIntExact(t.length() / 4)];

@@ -36,6 +36,8 @@ public final class CpuEncoder implements LoadedModel, EncoderRunner {
     private final float[] ctx;
     private final float[] tmp;
     private final float[] inner;
+    /** The layers' weights as GEMM panels when the JVM has the Vector API; null otherwise (decoder kernels). */
+    private final EncoderGemm.Panels[][] panels;
     private volatile boolean closed;
 
     private CpuEncoder(EncoderWeights w, int threads) {
@@ -55,6 +57,17 @@ public final class CpuEncoder implements LoadedModel, EncoderRunner {
         this.ctx = new float[tokens * hs];
         this.tmp = new float[tokens * hs];
         this.inner = new float[tokens * PackedMatrix.strideFor(c.intermediateSize())];
+        if (Kernels.vectorized()) {
+            panels = new EncoderGemm.Panels[w.layers().size()][];
+            for (int i = 0; i < panels.length; i++) {
+                EncoderWeights.Layer l = w.layers().get(i);
+                panels[i] = new EncoderGemm.Panels[] {EncoderGemm.Panels.of(l.qkv().weight()),
+                        EncoderGemm.Panels.of(l.out().weight()), EncoderGemm.Panels.of(l.up().weight()),
+                        EncoderGemm.Panels.of(l.down().weight())};
+            }
+        } else {
+            panels = null;
+        }
     }
 
     /** Loads an encoder artifact; the caller owns the result. */
@@ -119,6 +132,13 @@ public final class CpuEncoder implements LoadedModel, EncoderRunner {
                     + " tokens, got " + ids.length);
         }
         embed(ids, typeIds);
+        if (panels != null) {
+            int[][] real = realTokens(mask);
+            for (int i = 0; i < panels.length; i++) {
+                layer(w.layers().get(i), panels[i], real, tokens);
+            }
+            return hidden(tokens);
+        }
         for (EncoderWeights.Layer l : w.layers()) {
             Kernels.matmul(l.qkv().weight(), x, hs, tokens, qkv, 3 * h, par);
             addBias(qkv, 3 * h, 3 * h, tokens, l.qkv().bias());
@@ -144,6 +164,59 @@ public final class CpuEncoder implements LoadedModel, EncoderRunner {
             Kernels.matmul(l.down().weight(), inner, is, tokens, tmp, hs, par);
             residualNorm(tmp, l.down().bias(), l.norm2(), tokens);
         }
+        return hidden(tokens);
+    }
+
+    /**
+     * One layer on the Vector API: blocked GEMMs with bias (and GELU, or the residual) fused into their
+     * epilogues, attention over real tokens as per-head matrix products, and a vectorised LayerNorm pass.
+     */
+    private void layer(EncoderWeights.Layer l, EncoderGemm.Panels[] p, int[][] real, int tokens) {
+        EncoderGemm.multiply(x, hs, tokens, p[0], l.qkv().bias(), EncoderGemm.Epilogue.NONE, null, qkv, 3 * h, par);
+        EncoderAttention.run(qkv, h, heads, headDim, seq, real, ctx, hs, par);
+        EncoderGemm.multiply(ctx, hs, tokens, p[1], l.out().bias(), EncoderGemm.Epilogue.NONE, x, tmp, hs, par);
+        norm(tmp, l.norm1(), tokens);
+        int is = PackedMatrix.strideFor(p[2].n());
+        EncoderGemm.Epilogue act = switch (activation) {
+            case "relu" -> EncoderGemm.Epilogue.RELU;
+            case "gelu_new" -> EncoderGemm.Epilogue.GELU_TANH;
+            default -> EncoderGemm.Epilogue.GELU;
+        };
+        EncoderGemm.multiply(x, hs, tokens, p[2], l.up().bias(), act, null, inner, is, par);
+        EncoderGemm.multiply(inner, is, tokens, p[3], l.down().bias(), EncoderGemm.Epilogue.NONE, x, tmp, hs, par);
+        norm(tmp, l.norm2(), tokens);
+    }
+
+    /** {@code x = LN(y)} for every token. */
+    private void norm(float[] y, EncoderWeights.Norm norm, int tokens) {
+        double eps = w.config().normEps();
+        par.forRange(tokens, 1, h * 4L, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                VectorMath.layerNorm(y, t * hs, x, t * hs, h, norm, eps);
+            }
+        });
+    }
+
+    /** Per sequence, the positions whose mask is 1. */
+    private int[][] realTokens(int[] mask) {
+        int[][] real = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            int n = 0;
+            for (int i = 0; i < seq; i++) {
+                n += mask[b * seq + i] != 0 ? 1 : 0;
+            }
+            real[b] = new int[n];
+            n = 0;
+            for (int i = 0; i < seq; i++) {
+                if (mask[b * seq + i] != 0) {
+                    real[b][n++] = i;
+                }
+            }
+        }
+        return real;
+    }
+
+    private float[] hidden(int tokens) {
         float[] out = new float[tokens * h];
         for (int t = 0; t < tokens; t++) {
             System.arraycopy(x, t * hs, out, t * h, h);

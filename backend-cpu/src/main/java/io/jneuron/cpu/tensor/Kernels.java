@@ -42,12 +42,12 @@ public final class Kernels {
                 }
             });
         } else if (w.dtype() == DType.INT8) {
-            int[] data = w.packed();
+            byte[] data = w.int8();
             float[] scales = w.scales();
-            boolean vector = VECTOR && VectorKernels.int8Usable();
+            boolean vector = VECTOR && Int8Kernels.usable();
             par.forRange(w.rows(), 4, cost, (r0, r1) -> {
                 if (vector) {
-                    VectorKernels.rowsInt8(data, scales, stride, x, xs, tokens, out, os, r0, r1);
+                    Int8Kernels.rows(data, scales, stride, x, xs, tokens, out, os, r0, r1);
                 } else {
                     ScalarKernels.rowsInt8(data, scales, stride, x, xs, tokens, out, os, r0, r1);
                 }

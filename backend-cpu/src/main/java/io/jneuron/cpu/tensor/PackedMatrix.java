@@ -12,10 +12,10 @@ import io.jneuron.core.shape.DType;
  * {@code j + 16} in its high half. A kernel then turns one int vector into two float vectors with a
  * shift and a mask (no lane shuffles), each matching a contiguous slice of the activation vector.
  *
- * <p>int8 rows (weight-only quantization) are packed four per int in blocks of 32 elements: byte
- * {@code k} of int {@code j} of a block holds element {@code j + 8k}, so one 8-lane int vector gives
- * four float vectors by shifts and a conversion. Each row has one fp32 scale ({@code max|w| / 127},
- * symmetric); the value is {@code scale * q}. In the artifact the scales follow the packed rows.
+ * <p>int8 rows (weight-only quantization) are plain row-major bytes, element {@code c} at byte
+ * {@code c} of its row, so a kernel widens L bytes to L floats with one sign-extending conversion.
+ * Each row has one fp32 scale ({@code max|w| / 127}, symmetric); the value is {@code scale * q}.
+ * In the artifact the scales follow the rows.
  */
 public final class PackedMatrix {
     /** Elements per packed block; every vector width up to 512 bits divides it. */
@@ -30,15 +30,17 @@ public final class PackedMatrix {
 
     private final float[] f32;
     private final int[] packed;
+    private final byte[] q;
     private final float[] scales;
 
-    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed, float[] scales) {
+    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed, byte[] q, float[] scales) {
         this.dtype = dtype;
         this.rows = rows;
         this.cols = cols;
         this.stride = strideFor(cols);
         this.f32 = f32;
         this.packed = packed;
+        this.q = q;
         this.scales = scales;
     }
 
@@ -56,15 +58,15 @@ public final class PackedMatrix {
         };
     }
 
-    /** int8 only: the number of ints of packed rows (the scales follow them in storage). */
+    /** int8 only: the number of bytes of the rows (the scales follow them in storage). */
     public static long int8DataLength(int rows, int cols) {
-        return (long) rows * strideFor(cols) / 4;
+        return (long) rows * strideFor(cols);
     }
 
     /** Wraps already-packed storage (as read from an artifact); no copy. */
     public static PackedMatrix wrapF32(int rows, int cols, float[] data) {
         check(data.length, storageLength(DType.FP32, rows, cols));
-        return new PackedMatrix(DType.FP32, rows, cols, data, null, null);
+        return new PackedMatrix(DType.FP32, rows, cols, data, null, null, null);
     }
 
     public static PackedMatrix wrapPacked16(DType dtype, int rows, int cols, int[] data) {
@@ -72,14 +74,14 @@ public final class PackedMatrix {
             throw new IllegalArgumentException("packed 16-bit storage cannot hold " + dtype);
         }
         check(data.length, storageLength(dtype, rows, cols));
-        return new PackedMatrix(dtype, rows, cols, null, data, null);
+        return new PackedMatrix(dtype, rows, cols, null, data, null, null);
     }
 
-    /** Wraps packed int8 rows and their per-row scales; no copy. */
-    public static PackedMatrix wrapInt8(int rows, int cols, int[] data, float[] scales) {
+    /** Wraps int8 rows and their per-row scales; no copy. */
+    public static PackedMatrix wrapInt8(int rows, int cols, byte[] data, float[] scales) {
         check(data.length, int8DataLength(rows, cols));
         check(scales.length, rows);
-        return new PackedMatrix(DType.INT8, rows, cols, null, data, scales);
+        return new PackedMatrix(DType.INT8, rows, cols, null, null, data, scales);
     }
 
     private static void check(long actual, long expected) {
@@ -99,7 +101,7 @@ public final class PackedMatrix {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(src, r * cols, out, r * stride, cols);
             }
-            return new PackedMatrix(dtype, rows, cols, out, null, null);
+            return new PackedMatrix(dtype, rows, cols, out, null, null, null);
         }
         if (dtype == DType.INT8) {
             return quantize(rows, cols, src);
@@ -112,13 +114,13 @@ public final class PackedMatrix {
                 out[idx] |= (c % BLOCK) < BLOCK / 2 ? bits : bits << 16;
             }
         }
-        return new PackedMatrix(dtype, rows, cols, null, out, null);
+        return new PackedMatrix(dtype, rows, cols, null, out, null, null);
     }
 
     /** Per-row symmetric int8: {@code scale = max|w| / 127}, {@code q = rint(w / scale)}. */
     private static PackedMatrix quantize(int rows, int cols, float[] src) {
         int stride = strideFor(cols);
-        int[] out = new int[Math.toIntExact(int8DataLength(rows, cols))];
+        byte[] out = new byte[Math.toIntExact(int8DataLength(rows, cols))];
         float[] scales = new float[rows];
         for (int r = 0; r < rows; r++) {
             float max = 0;
@@ -130,18 +132,10 @@ public final class PackedMatrix {
             for (int c = 0; c < cols; c++) {
                 int q = scale == 0 ? 0 : (int) Math.rint(src[r * cols + c] / scale);
                 q = Math.max(-INT8_MAX, Math.min(INT8_MAX, q));
-                out[index8(r, c, stride)] |= (q & 0xff) << (8 * byte8(c));
+                out[r * stride + c] = (byte) q;
             }
         }
-        return new PackedMatrix(DType.INT8, rows, cols, null, out, scales);
-    }
-
-    private static int index8(int r, int c, int stride) {
-        return (r * stride) / 4 + c / BLOCK * (BLOCK / 4) + c % (BLOCK / 4);
-    }
-
-    private static int byte8(int c) {
-        return c % BLOCK / (BLOCK / 4);
+        return new PackedMatrix(DType.INT8, rows, cols, null, null, out, scales);
     }
 
     private static int index16(int r, int c, int stride) {
@@ -160,7 +154,7 @@ public final class PackedMatrix {
             return f32[r * stride + c];
         }
         if (dtype == DType.INT8) {
-            return scales[r] * (byte) (packed[index8(r, c, stride)] >> (8 * byte8(c)));
+            return scales[r] * q[r * stride + c];
         }
         int word = packed[index16(r, c, stride)];
         short bits = (short) ((c % BLOCK) < BLOCK / 2 ? word : word >>> 16);
@@ -199,9 +193,14 @@ public final class PackedMatrix {
         return f32;
     }
 
-    /** Packed 16-bit or int8 storage, or null. */
+    /** Packed 16-bit storage, or null. */
     int[] packed() {
         return packed;
+    }
+
+    /** int8 rows, or null. */
+    byte[] int8() {
+        return q;
     }
 
     /** int8 per-row scales, or null. */
@@ -209,22 +208,29 @@ public final class PackedMatrix {
         return scales;
     }
 
-    /** What an artifact stores: the float or int array; for int8 the packed ints followed by the scales' bits. */
+    /**
+     * What an artifact stores: the float or int array; for int8 the rows' bytes four per
+     * little-endian int (so the file holds them in order) followed by the scales' bits.
+     */
     public Object storage() {
         if (f32 != null) {
             return f32;
         }
-        if (scales == null) {
+        if (q == null) {
             return packed;
         }
-        int[] all = java.util.Arrays.copyOf(packed, packed.length + rows);
+        int words = q.length / 4;
+        int[] all = new int[words + rows];
+        for (int j = 0; j < words; j++) {
+            all[j] = (q[4 * j] & 0xff) | (q[4 * j + 1] & 0xff) << 8 | (q[4 * j + 2] & 0xff) << 16 | q[4 * j + 3] << 24;
+        }
         for (int r = 0; r < rows; r++) {
-            all[packed.length + r] = Float.floatToRawIntBits(scales[r]);
+            all[words + r] = Float.floatToRawIntBits(scales[r]);
         }
         return all;
     }
 
     public long bytes() {
-        return f32 != null ? 4L * f32.length : 4L * packed.length + (scales != null ? 4L * scales.length : 0);
+        return f32 != null ? 4L * f32.length : q != null ? q.length + 4L * scales.length : 4L * packed.length;
     }
 }

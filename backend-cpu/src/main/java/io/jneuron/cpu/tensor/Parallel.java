@@ -14,6 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking; short, so an idle notebook burns no CPU. */
     private static final long SPIN_NANOS = 100_000;
+    /** How long the caller spins at a region's end before yielding while a worker finishes. */
+    private static final long BARRIER_SPIN_NANOS = Long.getLong("jneuron.cpu.barrierSpinNanos", 20_000);
     /** Chunks per thread: enough to rebalance when one thread is late, few enough to stay cheap. */
     private static final int CHUNKS_PER_THREAD = 4;
     /** Work (roughly multiply-adds) below which a region runs on the caller alone. */
@@ -106,7 +108,16 @@ public final class Parallel implements AutoCloseable {
             LockSupport.unpark(w);
         }
         task.work();
+        // A worker preempted mid-chunk holds the region for a scheduler slice; after a short spin the
+        // caller yields its core (on a busy 2-core machine it may be the one the worker needs).
+        long spinStart = 0;
         while (task.done.get() < task.chunks) {
+            if (spinStart == 0) {
+                spinStart = System.nanoTime();
+            } else if (System.nanoTime() - spinStart > BARRIER_SPIN_NANOS) {
+                Thread.yield();
+                continue;
+            }
             Thread.onSpinWait();
         }
         current = null;

@@ -38,19 +38,12 @@ final class ScalarKernels {
         }
     }
 
-    static void rowsInt8(int[] w, float[] scales, int stride, float[] x, int xs, int tokens, float[] out, int os,
+    static void rowsInt8(byte[] w, float[] scales, int stride, float[] x, int xs, int tokens, float[] out, int os,
                          int r0, int r1) {
-        int quarter = PackedMatrix.BLOCK / 4;
         float[] row = new float[stride];
         for (int r = r0; r < r1; r++) {
-            int wo = r * stride / 4;
-            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-                for (int j = 0; j < quarter; j++) {
-                    int word = w[wo + b / 4 + j];
-                    for (int k = 0; k < 4; k++) {
-                        row[b + k * quarter + j] = (byte) (word >> (8 * k));
-                    }
-                }
+            for (int c = 0; c < stride; c++) {
+                row[c] = w[r * stride + c];
             }
             for (int t = 0; t < tokens; t++) {
                 out[t * os + r] = dot(row, 0, x, t * xs, stride) * scales[r];

@@ -79,8 +79,7 @@ final class VectorKernels {
     }
 
     /** Rows {@code wr..wr+3} of {@code w} against tokens {@code t..t+3}, written to output rows {@code r..r+3}. */
-    private static void f32Block4x4(float[] w, int stride, int wr, int r, float[] x, int xs, int t, float[] out,
-                                    int os) {
+    static void f32Block4x4(float[] w, int stride, int wr, int r, float[] x, int xs, int t, float[] out, int os) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
         FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
@@ -283,90 +282,6 @@ final class VectorKernels {
                     IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
                     lo(v, fp16).intoArray(dst, d + b + h);
                     hi(v, fp16).intoArray(dst, d + b + HALF + h);
-                }
-            }
-        }
-    }
-
-    // ---- int8 weights, four per int, one scale per row ----
-
-    /** int8 rows use 8-lane vectors whatever the preferred width: a block of 32 is one int vector. */
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
-    private static final int QUARTER = PackedMatrix.BLOCK / 4;
-
-    /** True when 256-bit vectors are native (else the int8 kernels would run as objects). */
-    static boolean int8Usable() {
-        return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-    }
-
-    /** Byte {@code k} of each int, sign-extended, as fp32 (element {@code j + 8k} of a block). */
-    private static FloatVector byteAt(IntVector v, int k) {
-        IntVector shifted = k == 3 ? v : v.lanewise(VectorOperators.LSHL, 24 - 8 * k);
-        return (FloatVector) shifted.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
-    }
-
-    /** As {@link #rowsPacked}: decode streams 4 rows at a time, prefill widens 4 rows into fp32 scratch. */
-    static void rowsInt8(int[] w, float[] scales, int stride, float[] x, int xs, int tokens, float[] out, int os,
-                         int r0, int r1) {
-        float[] scratch = new float[4 * stride];
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            int t = 0;
-            if (tokens >= 4) {
-                widenInt8(w, scales, stride, r, 4, scratch);
-                for (; t + 4 <= tokens; t += 4) {
-                    f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
-                }
-            }
-            for (; t < tokens; t++) {
-                int8Block4x1(w, scales, stride, r, x, t * xs, out, t * os);
-            }
-        }
-        for (; r < r1; r++) {
-            widenInt8(w, scales, stride, r, 1, scratch);
-            for (int t = 0; t < tokens; t++) {
-                out[t * os + r] = dot(scratch, 0, x, t * xs, stride);
-            }
-        }
-    }
-
-    private static void int8Block4x1(int[] w, float[] scales, int stride, int r, float[] x, int xo, float[] out,
-                                     int oo) {
-        FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0;
-        int q = stride / 4;
-        int w0 = r * q, w1 = w0 + q, w2 = w1 + q, w3 = w2 + q;
-        for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-            int wb = b / 4;
-            IntVector v0 = IntVector.fromArray(I8, w, w0 + wb);
-            IntVector v1 = IntVector.fromArray(I8, w, w1 + wb);
-            IntVector v2 = IntVector.fromArray(I8, w, w2 + wb);
-            IntVector v3 = IntVector.fromArray(I8, w, w3 + wb);
-            for (int k = 0; k < 4; k++) {
-                FloatVector xv = FloatVector.fromArray(F8, x, xo + b + k * QUARTER);
-                a0 = byteAt(v0, k).fma(xv, a0);
-                a1 = byteAt(v1, k).fma(xv, a1);
-                a2 = byteAt(v2, k).fma(xv, a2);
-                a3 = byteAt(v3, k).fma(xv, a3);
-            }
-        }
-        out[oo + r] = a0.reduceLanes(VectorOperators.ADD) * scales[r];
-        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD) * scales[r + 1];
-        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD) * scales[r + 2];
-        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD) * scales[r + 3];
-    }
-
-    /** Rows {@code r..r+n-1} of int8 weights, scaled, as fp32 rows of {@code stride} in {@code dst}. */
-    private static void widenInt8(int[] w, float[] scales, int stride, int r, int n, float[] dst) {
-        int q = stride / 4;
-        for (int i = 0; i < n; i++) {
-            int wo = (r + i) * q;
-            int d = i * stride;
-            float scale = scales[r + i];
-            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-                IntVector v = IntVector.fromArray(I8, w, wo + b / 4);
-                for (int k = 0; k < 4; k++) {
-                    byteAt(v, k).mul(scale).intoArray(dst, d + b + k * QUARTER);
                 }
             }
         }

@@ -11,10 +11,11 @@ import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.model.Architecture;
 import io.jneuron.core.model.EncoderHead;
-import io.jneuron.core.pipeline.EncoderPipeline;
 import io.jneuron.core.pipeline.PipelineOutput;
 import io.jneuron.core.pipeline.PipelineRequest;
 import io.jneuron.core.pipeline.PipelineResult;
+import io.jneuron.core.service.Context;
+import io.jneuron.core.service.PipelineService;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.testing.TinyEncoders;
 import org.junit.jupiter.api.Test;
@@ -177,9 +178,9 @@ class EncoderReferenceParityTest {
     }
 
     private PipelineResult pipeline(String task, Path model, List<String> inputs, String q, String c) {
-        return EncoderPipeline.run(new PipelineRequest(task, model.toString(), inputs, q, c, 3,
-                new ShapeRequest(2, 24, DType.FP32, null), null, false), new Settings("cpu", 2, tmp.resolve("x").toString()),
-                ProgressListener.NONE);
+        return PipelineService.run(new PipelineRequest(task, model.toString(), inputs, q, c, 3,
+                new ShapeRequest(2, 24, DType.FP32, null), null, false), Context.fromEnvironment().withSettings(
+                new Settings("cpu", 2, tmp.resolve("x").toString())));
     }
 
     private static String taskOf(EncoderHead h) {

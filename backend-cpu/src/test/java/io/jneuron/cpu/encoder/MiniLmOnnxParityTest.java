@@ -12,10 +12,11 @@ import io.jneuron.core.export.ExportRequest;
 import io.jneuron.core.export.ExportResult;
 import io.jneuron.core.export.Exporter;
 import io.jneuron.core.export.ShapeRequest;
-import io.jneuron.core.pipeline.EncoderPipeline;
 import io.jneuron.core.pipeline.PipelineOutput;
 import io.jneuron.core.pipeline.PipelineRequest;
 import io.jneuron.core.pipeline.PipelineResult;
+import io.jneuron.core.service.Context;
+import io.jneuron.core.service.PipelineService;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeException;
 import io.jneuron.core.testing.MiniLmFolder;
@@ -57,6 +58,7 @@ class MiniLmOnnxParityTest {
     static Path folder;
     static Path cache;
     static final Settings SETTINGS = new Settings("cpu", 2);
+    static final Context CONTEXT = Context.fromEnvironment().withSettings(SETTINGS);
 
     @BeforeAll
     static void convert() throws Exception {
@@ -78,8 +80,8 @@ class MiniLmOnnxParityTest {
     }
 
     static PipelineResult embed(Path model, String pooling) {
-        return EncoderPipeline.run(new PipelineRequest("feature-extraction", model.toString(), SENTENCES, null, null, 5,
-                ShapeRequest.NONE, pooling, false), SETTINGS, ProgressListener.NONE);
+        return PipelineService.run(new PipelineRequest("feature-extraction", model.toString(), SENTENCES, null, null, 5,
+                ShapeRequest.NONE, pooling, false), CONTEXT);
     }
 
     /** ONNX Runtime's last_hidden_state for one unpadded sentence, [tokens][384]. */
@@ -199,13 +201,13 @@ class MiniLmOnnxParityTest {
     void aLongInputIsRefusedWithItsLengthUnlessTruncationIsAsked() {
         Path fp32 = export("minilm-long", DType.FP32);
         String longText = "word ".repeat(40);
-        ShapeException e = assertThrows(ShapeException.class, () -> EncoderPipeline.run(new PipelineRequest(
+        ShapeException e = assertThrows(ShapeException.class, () -> PipelineService.run(new PipelineRequest(
                 "feature-extraction", fp32.toString(), List.of("short", longText), null, null, 5, ShapeRequest.NONE,
-                null, false), SETTINGS, ProgressListener.NONE));
+                null, false), CONTEXT));
         assertEquals("input 2 is 42 tokens, longer than the compiled sequence_length 32; pass --truncation to cut it,"
                 + " or export with --sequence_length 64", e.getMessage());
-        PipelineResult r = EncoderPipeline.run(new PipelineRequest("feature-extraction", fp32.toString(),
-                List.of("short", longText), null, null, 5, ShapeRequest.NONE, null, true), SETTINGS, ProgressListener.NONE);
+        PipelineResult r = PipelineService.run(new PipelineRequest("feature-extraction", fp32.toString(),
+                List.of("short", longText), null, null, 5, ShapeRequest.NONE, null, true), CONTEXT);
         int[] ids = ((PipelineOutput.Embedding) r.outputs().get(1)).inputIds();
         assertEquals(32, ids.length);
         assertEquals(102, ids[31], "the final [SEP] is kept");
@@ -214,9 +216,9 @@ class MiniLmOnnxParityTest {
     @Test
     void aTaskWithoutItsHeadIsAClearError() {
         Path fp32 = export("minilm-head", DType.FP32);
-        Exception e = assertThrows(Exception.class, () -> EncoderPipeline.run(new PipelineRequest(
+        Exception e = assertThrows(Exception.class, () -> PipelineService.run(new PipelineRequest(
                 "text-classification", fp32.toString(), List.of("hi"), null, null, 5, ShapeRequest.NONE, null, false),
-                SETTINGS, ProgressListener.NONE));
+                CONTEXT));
         assertEquals("task text-classification needs a model with a ForSequenceClassification head, but "
                 + fp32 + " is BertModel; use feature-extraction or a model fine-tuned for text-classification",
                 e.getMessage());

@@ -174,8 +174,7 @@ public final class CacheCommand implements Runnable {
             if (v.bad() == 0) {
                 return 0;
             }
-            spec.commandLine().getErr().println("error: " + v.bad() + " of " + v.results().size()
-                    + " registry file(s) failed verification; delete them and re-export those models");
+            spec.commandLine().getErr().println("error: " + v.failure());
             return 1;
         }
     }

@@ -12,7 +12,7 @@ final class CommonOptions {
     /** For {@code bench}, which reads its child JVMs' JSON. */
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--format", defaultValue = "text", description = "Output: text or json (one document on stdout).")
+    @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json (one document on stdout).")
     String format;
 
     @Option(names = "--backend", description = "Backend to use (default: the best available).")

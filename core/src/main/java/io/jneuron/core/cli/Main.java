@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("export", new ExportCommand());
         cl.addSubcommand("generate", new GenerateCommand());
+        cl.addSubcommand("backend", new BackendCommand());
         cl.addSubcommand("pipeline", new PipelineCommand());
         cl.addSubcommand("bench", new BenchCommand());
         cl.addSubcommand("testing", new TestingCommand());

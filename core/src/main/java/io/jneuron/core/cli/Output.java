@@ -33,20 +33,7 @@ final class Output {
         out.flush();
     }
 
-    /** Progress as short lines; the stage changes rarely, so no throttling is needed. */
     static ProgressListener stderrProgress(PrintWriter err) {
-        return new ProgressListener() {
-            private String last = "";
-
-            @Override
-            public void progress(String stage, double fraction) {
-                String top = stage.contains(" ") ? stage.substring(0, stage.indexOf(' ')) : stage;
-                if (!top.equals(last)) {
-                    last = top;
-                    err.println("[jneuron] " + top + "...");
-                    err.flush();
-                }
-            }
-        };
+        return new ProgressLines(err, ProgressLines.stderrIsTerminal());
     }
 }

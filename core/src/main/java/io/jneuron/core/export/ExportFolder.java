@@ -70,7 +70,10 @@ final class ExportFolder {
         if (!ExportedModel.isExported(out)) {
             return;
         }
-        java.util.Set<String> ours = new java.util.HashSet<>(ModelSource.SIDE_FILES);
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        // Top-level names only: a side file in a subfolder (sentence-transformers' 1_Pooling/config.json) makes
+        // the subfolder ours, else re-exporting an encoder into its own folder would be refused.
+        ModelSource.SIDE_FILES.forEach(f -> ours.add(f.split("/")[0]));
         ours.add(ExportedModel.NEURON_CONFIG);
         try {
             ours.add(ExportedModel.read(out).artifact());

@@ -55,7 +55,7 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
                         : module.toString()),
                 List.of("parameters", String.format(Locale.ROOT, "%.2f M", memory.parameters() / 1e6)),
                 List.of("weights", String.format(Locale.ROOT, "%.1f MB", memory.weightBytes() / 1e6)),
-                List.of("KV cache", String.format(Locale.ROOT, "%.1f MB", memory.kvCacheBytes() / 1e6)),
+                List.of(memory.stateName(), String.format(Locale.ROOT, "%.1f MB", memory.stateBytes() / 1e6)),
                 List.of("artifacts", String.join(", ", artifacts))));
         if (pushed != null) {
             rows.add(List.of("pushed to", pushed.repo() + " at " + pushed.commit()));
@@ -78,7 +78,7 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
         Map<String, Object> mem = new LinkedHashMap<>();
         mem.put("parameters", memory.parameters());
         mem.put("weight_bytes", memory.weightBytes());
-        mem.put("kv_cache_bytes", memory.kvCacheBytes());
+        mem.put(memory.encoder() ? "activation_bytes" : "kv_cache_bytes", memory.stateBytes());
         o.put("memory", mem);
         o.put("timings", new LinkedHashMap<String, Object>(timingsMs));
         if (pushed != null) {

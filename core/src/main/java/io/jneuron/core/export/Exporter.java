@@ -17,6 +17,7 @@ import io.jneuron.core.cache.WrittenEntry;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
+import io.jneuron.core.model.HfTokenizer;
 import io.jneuron.core.model.ModelResolver;
 import io.jneuron.core.model.ModelSource;
 import io.jneuron.core.shape.DType;
@@ -76,6 +77,8 @@ public final class Exporter {
         String task = req.task() == null ? TaskShapes.TEXT_GENERATION : req.task();
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
         TaskShapes.checkModel(task, ckpt);
+        // The export copies the tokenizer files; a broken one is refused now, naming the user's file, not the copy.
+        HfTokenizer.check(ckpt.directory());
         ShapeSpec shape = req.shape().resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {

@@ -110,7 +110,8 @@ public final class ModelOpener {
         }
         double loadMs = (System.nanoTime() - t1) / 1e6;
         TextTokenizer tok = null;
-        if (tokenizer && Files.isRegularFile(exported.folder().resolve("tokenizer.json"))) {
+        // exists, not isRegularFile: a folder or FIFO in its place is an error naming it, not "no tokenizer".
+        if (tokenizer && Files.exists(exported.folder().resolve(HfTokenizer.TOKENIZER_JSON))) {
             try {
                 tok = HfTokenizer.open(exported.folder());
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.jneuron.core.hub;
 
+import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.hub.internal.RealHubClient;
 import okhttp3.Interceptor;
 
@@ -48,6 +49,14 @@ public interface HubClient extends AutoCloseable {
 
     default Path download(String repo, String path) {
         return download(repo, null, path);
+    }
+
+    /**
+     * Downloads of this client report to {@code listener} from now on (stage {@code download <repo>/<path> (<size>)},
+     * the fraction done); returns this client. Clients that do not download ignore it.
+     */
+    default HubClient onProgress(ProgressListener listener) {
+        return this;
     }
 
     /** {@code HEAD .../resolve/{rev}/{path}}: whether the file exists; a missing repo is an error, not false. */

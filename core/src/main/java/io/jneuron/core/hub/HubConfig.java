@@ -24,9 +24,11 @@ import java.util.Optional;
  * @param cacheRepo the optimum-neuron cache repo: {@code CUSTOM_CACHE_REPO}, else the contents of
  *                  {@code $HF_HOME/optimum_neuron_custom_cache}, else {@code aws-neuron/optimum-neuron-cache}
  *                  (none when {@code HUGGINGFACE_CO_STAGING=1})
+ * @param downloads how long a transfer may stall or take ({@code HF_HUB_DOWNLOAD_TIMEOUT},
+ *                  {@code NEURON_KERNEL_DOWNLOAD_DEADLINE}; {@link DownloadLimits})
  */
 public record HubConfig(String endpoint, Optional<HubToken> token, Path hfHome, Path hubCache, boolean offline,
-                        Optional<String> cacheRepo) {
+                        Optional<String> cacheRepo, DownloadLimits downloads) {
 
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
     public static final String DEFAULT_CACHE_REPO = "aws-neuron/optimum-neuron-cache";
@@ -37,6 +39,7 @@ public record HubConfig(String endpoint, Optional<HubToken> token, Path hfHome, 
         endpoint = checkEndpoint(endpoint);
         token = token == null ? Optional.empty() : token;
         cacheRepo = cacheRepo == null ? Optional.empty() : cacheRepo;
+        downloads = downloads == null ? DownloadLimits.DEFAULT : downloads;
         if (hfHome == null || hubCache == null) {
             throw new IllegalArgumentException("hfHome and hubCache are required");
         }
@@ -52,20 +55,25 @@ public record HubConfig(String endpoint, Optional<HubToken> token, Path hfHome, 
         Path hubCache = hubCacheEnv != null ? Path.of(hubCacheEnv) : hfHome.resolve("hub");
         String endpoint = Optional.ofNullable(get(env, "HF_ENDPOINT")).orElse(DEFAULT_ENDPOINT);
         return new HubConfig(endpoint, token(env, hfHome), hfHome, hubCache, isTrue(get(env, "HF_HUB_OFFLINE")),
-                cacheRepo(env, hfHome));
+                cacheRepo(env, hfHome), DownloadLimits.fromEnvironment(env));
     }
 
     /** A config for a server of ours (tests, air-gapped teams): this endpoint and token, caches under hfHome. */
     public static HubConfig of(String endpoint, HubToken token, Path hfHome) {
-        return new HubConfig(endpoint, Optional.ofNullable(token), hfHome, hfHome.resolve("hub"), false, Optional.empty());
+        return new HubConfig(endpoint, Optional.ofNullable(token), hfHome, hfHome.resolve("hub"), false, Optional.empty(),
+                DownloadLimits.DEFAULT);
     }
 
     public HubConfig withOffline(boolean value) {
-        return new HubConfig(endpoint, token, hfHome, hubCache, value, cacheRepo);
+        return new HubConfig(endpoint, token, hfHome, hubCache, value, cacheRepo, downloads);
     }
 
     public HubConfig withToken(HubToken value) {
-        return new HubConfig(endpoint, Optional.ofNullable(value), hfHome, hubCache, offline, cacheRepo);
+        return new HubConfig(endpoint, Optional.ofNullable(value), hfHome, hubCache, offline, cacheRepo, downloads);
+    }
+
+    public HubConfig withDownloads(DownloadLimits value) {
+        return new HubConfig(endpoint, token, hfHome, hubCache, offline, cacheRepo, value);
     }
 
     /** {@code $HF_HOME/optimum_neuron_custom_cache}, where {@code cache set} records the team's repo. */

@@ -46,10 +46,11 @@ public final class HfTokenizer implements TextTokenizer {
      */
     public static HfTokenizer open(Path dir) {
         Path file = dir.resolve(TOKENIZER_JSON);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new ModelFormatException(file + ": file not found; jneuron needs the fast tokenizer file"
                     + " (tokenizer.json) that transformers' save_pretrained writes");
         }
+        refuseIrregular(file);
         SpecialTokens special = SpecialTokensReader.read(dir);
         HuggingFaceTokenizer tokenizer;
         try {
@@ -61,9 +62,48 @@ public final class HfTokenizer implements TextTokenizer {
                     + "); it unpacks under ~/.djl.ai or DJL_CACHE_DIR, which must be writable", e);
         } catch (RuntimeException e) {
             // The Rust parser's messages are precise ("Token `q` out of vocabulary at line 1 column 73").
-            throw new ModelFormatException(file + ": not a valid tokenizer.json (" + e.getMessage() + ")", e);
+            throw new ModelFormatException(file + ": not a valid tokenizer.json (" + oneLine(e.getMessage())
+                    + "); replace it with the tokenizer.json that transformers' save_pretrained writes", e);
         }
         return new HfTokenizer(file, tokenizer, special);
+    }
+
+    /**
+     * Refuses, before any work, a checkpoint folder whose tokenizer files would break a later generate or
+     * pipeline: a side file that is a folder, FIFO or device, a tokenizer.json the tokenizers library cannot
+     * load, or a malformed tokenizer_config.json / generation_config.json. Errors name the file in {@code dir},
+     * the user's own, rather than the copy an export makes of it. A folder with no tokenizer.json passes (ids only).
+     *
+     * @throws ModelFormatException naming the file and what is wrong with it
+     */
+    public static void check(Path dir) {
+        for (String side : ModelSource.SIDE_FILES) {
+            refuseIrregular(dir.resolve(side));
+        }
+        SpecialTokensReader.check(dir);
+        if (Files.exists(dir.resolve(TOKENIZER_JSON))) {
+            try {
+                open(dir).close();
+            } catch (ModelFormatException e) {
+                throw e;
+            } catch (NeuronKernelException nativeLibraryUnavailable) {
+                // Export needs no tokenizer to run; without the native library check what Jackson can: the syntax.
+                TokenizerVocab.read(dir.resolve(TOKENIZER_JSON));
+            }
+        }
+    }
+
+    /** A FIFO would block the native reader for ever and a folder cannot be parsed; links to files are fine. */
+    private static void refuseIrregular(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ModelFormatException(file + ": not a regular file (a folder, FIFO or device); replace it with "
+                    + "the file itself");
+        }
+    }
+
+    /** The Rust parser's message can span lines; a CLI error is one line. */
+    private static String oneLine(String message) {
+        return message == null ? "no detail" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The tokenizer.json this tokenizer was loaded from. */

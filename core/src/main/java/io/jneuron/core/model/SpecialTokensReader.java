@@ -37,13 +37,7 @@ public final class SpecialTokensReader {
      *                              token string is not in the vocabulary
      */
     public static SpecialTokens read(Path dir, Function<String, Integer> vocab) {
-        List<Source> sources = new ArrayList<>();
-        for (String name : List.of(GENERATION_CONFIG, TOKENIZER_CONFIG, Checkpoint.CONFIG)) {
-            Path file = dir.resolve(name);
-            if (Files.isRegularFile(file)) {
-                sources.add(new Source(file, Json.readTree(file), name.equals(TOKENIZER_CONFIG)));
-            }
-        }
+        List<Source> sources = sources(dir);
         Integer bos = null;
         Integer pad = null;
         List<Integer> eos = null;
@@ -59,6 +53,33 @@ public final class SpecialTokensReader {
             }
         }
         return new SpecialTokens(bos, eos == null ? List.of() : eos, pad);
+    }
+
+    /**
+     * Checks every special token value of every file in {@code dir}, including those {@link #read} never reaches
+     * because an earlier file set the token: what transformers would trip over later is refused now.
+     *
+     * @throws ModelFormatException as {@link #read(Path, Function)}
+     */
+    public static void check(Path dir) {
+        Function<String, Integer> vocab = new LazyVocab(dir.resolve(HfTokenizer.TOKENIZER_JSON));
+        for (Source s : sources(dir)) {
+            s.single("bos", vocab);
+            s.list("eos", vocab);
+            s.single("pad", vocab);
+        }
+    }
+
+    private static List<Source> sources(Path dir) {
+        List<Source> sources = new ArrayList<>();
+        for (String name : List.of(GENERATION_CONFIG, TOKENIZER_CONFIG, Checkpoint.CONFIG)) {
+            Path file = dir.resolve(name);
+            // Json.readTree refuses a folder or FIFO in the file's place rather than skipping it unread.
+            if (Files.exists(file)) {
+                sources.add(new Source(file, Json.readTree(file), name.equals(TOKENIZER_CONFIG)));
+            }
+        }
+        return sources;
     }
 
     /** tokenizer.json is parsed only when a token string must be mapped, which most checkpoints never need. */

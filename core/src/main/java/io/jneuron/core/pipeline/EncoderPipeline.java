@@ -33,12 +33,13 @@ public final class EncoderPipeline {
     private EncoderPipeline() {
     }
 
-    public static PipelineResult run(PipelineRequest req, Settings settings, ProgressListener progress) {
+    /** Runs {@code req}, resolving MODEL with {@code resolver}; {@code PipelineService} is the front ends' entry. */
+    public static PipelineResult run(PipelineRequest req, ModelResolver resolver, Settings settings,
+                                     ProgressListener progress) {
         if (!TASKS.contains(req.task())) {
             throw new NeuronKernelException("unknown pipeline task '" + req.task() + "'; use one of " + TASKS);
         }
         List<String[]> texts = texts(req);
-        ModelResolver resolver = ModelResolver.fromEnvironment();
         if (!resolver.resolve(req.model(), ModelResolver.Need.RUN).exported()
                 && (req.shape().batchSize() == null || req.shape().sequenceLength() == null)) {
             throw new ShapeException(req.model() + " is not an exported model; encoders need static shapes to be"
@@ -91,8 +92,8 @@ public final class EncoderPipeline {
             timings.put("load_ms", loadMs);
             timings.put("run_ms", runMs);
             timings.put("inputs_per_s", texts.size() / (runMs / 1000));
-            return new PipelineResult(req.task(), opened.exported().backend(), shape.batchSize(), seq, outputs,
-                    timings);
+            return new PipelineResult(req.task(), opened.exported().backend(), shape.batchSize(), seq,
+                    texts.stream().map(t -> t[0]).toList(), outputs, timings);
         }
     }
 

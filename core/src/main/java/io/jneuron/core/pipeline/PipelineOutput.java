@@ -1,25 +1,51 @@
 package io.jneuron.core.pipeline;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jneuron.core.report.Report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One output per input of a pipeline; field names are those of the {@code --format json} contract. */
+/** One output per input of a pipeline; {@link #json()} has the field names of the {@code --format json} contract. */
 public sealed interface PipelineOutput {
+    /** This output as its {@code --format json} object. */
+    Map<String, Object> json();
+
     /** feature-extraction: the pooled sentence embedding, or every token's with {@code --pooling none}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Embedding(@JsonProperty("input_ids") int[] inputIds, float[] embedding,
-                     @JsonProperty("token_embeddings") float[][] tokenEmbeddings) implements PipelineOutput {
+    record Embedding(int[] inputIds, float[] embedding, float[][] tokenEmbeddings) implements PipelineOutput {
+        @Override
+        public Map<String, Object> json() {
+            Map<String, Object> m = Report.fields("input_ids", Report.list(inputIds));
+            if (embedding != null) {
+                m.put("embedding", Report.list(embedding));
+            }
+            if (tokenEmbeddings != null) {
+                List<Object> rows = new ArrayList<>();
+                for (float[] t : tokenEmbeddings) {
+                    rows.add(Report.list(t));
+                }
+                m.put("token_embeddings", rows);
+            }
+            return m;
+        }
     }
 
     /** text-classification: the best label, its probability, and every label's. */
     record Classification(String label, double score, Map<String, Double> scores) implements PipelineOutput {
+        @Override
+        public Map<String, Object> json() {
+            return Report.fields("label", label, "score", score, "scores", new LinkedHashMap<>(scores));
+        }
     }
 
     /** token-classification: one entity per word whose label is not {@code O}. */
     record Entities(List<Entity> entities) implements PipelineOutput {
+        @Override
+        public Map<String, Object> json() {
+            return Report.fields("entities", entities.stream().map(e -> (Object) Report.fields("entity", e.entity(),
+                    "score", e.score(), "word", e.word(), "start", e.start(), "end", e.end())).toList());
+        }
     }
 
     record Entity(String entity, double score, String word, int start, int end) {
@@ -27,12 +53,21 @@ public sealed interface PipelineOutput {
 
     /** fill-mask: the top-k tokens for the mask. */
     record FillMask(List<Prediction> predictions) implements PipelineOutput {
+        @Override
+        public Map<String, Object> json() {
+            return Report.fields("predictions", predictions.stream().map(p -> (Object) Report.fields("token", p.token(),
+                    "token_str", p.tokenStr(), "score", p.score(), "sequence", p.sequence())).toList());
+        }
     }
 
-    record Prediction(int token, @JsonProperty("token_str") String tokenStr, double score, String sequence) {
+    record Prediction(int token, String tokenStr, double score, String sequence) {
     }
 
     /** question-answering: the best span of the context, with character offsets into it. */
     record Answer(String answer, double score, int start, int end) implements PipelineOutput {
+        @Override
+        public Map<String, Object> json() {
+            return Report.fields("answer", answer, "score", score, "start", start, "end", end);
+        }
     }
 }

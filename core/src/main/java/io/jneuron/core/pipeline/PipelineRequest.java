@@ -14,4 +14,8 @@ import java.util.List;
  */
 public record PipelineRequest(String task, String model, List<String> inputs, String question, String context,
                               int topK, ShapeRequest shape, String pooling, boolean truncation) {
+    /** {@code inputs} through {@code task} on an exported folder (or a Hub id of one), with the CLI's defaults. */
+    public static PipelineRequest of(String task, String model, List<String> inputs) {
+        return new PipelineRequest(task, model, inputs, null, null, 5, ShapeRequest.NONE, null, false);
+    }
 }

@@ -21,19 +21,24 @@ public final class Render {
 
     /** The {@code --format} values. */
     public enum Format {
-        TEXT, JSON;
+        TEXT, HTML, JSON;
 
         public static Format parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "text" -> TEXT;
+                case "html" -> HTML;
                 case "json" -> JSON;
-                default -> throw new NeuronKernelException("--format '" + s + "' is not text or json");
+                default -> throw new NeuronKernelException("--format '" + s + "' is not text, html or json");
             };
         }
     }
 
     public static String as(Format format, Report r) {
-        return format == Format.JSON ? json(r) : text(r);
+        return switch (format) {
+            case TEXT -> text(r);
+            case HTML -> html(r).stripTrailing();
+            case JSON -> json(r);
+        };
     }
 
     /** {@code json.dumps(doc, indent=2)} of the report's document: one document, no trailing newline. */
@@ -59,7 +64,11 @@ public final class Render {
         if (t != null && !t.rows().isEmpty()) {
             sb.append(TableLayout.text(t.headers(), cells(t), numeric(t), maxWidth));
         }
-        return sb.toString().stripTrailing();
+        String out = sb.toString().stripTrailing();
+        for (Report section : r.sections()) {
+            out += (out.isEmpty() ? "" : "\n\n") + text(section, maxWidth);
+        }
+        return out;
     }
 
     /** The headline as a paragraph and the table with a header row, every value escaped (see {@link TableLayout}). */
@@ -72,6 +81,7 @@ public final class Render {
         if (t != null && !t.rows().isEmpty()) {
             sb.append(TableLayout.html(TABLE_CLASS, t.headers(), cells(t), numeric(t)));
         }
+        r.sections().forEach(section -> sb.append(html(section)));
         return sb.toString();
     }
 

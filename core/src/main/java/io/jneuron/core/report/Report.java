@@ -1,5 +1,10 @@
 package io.jneuron.core.report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * What a service returns, ready to show: a one-line headline, one {@link Table}, and the JSON document of the
  * command-line contract ({@code docs/cli.md}). The CLI, the magics and a JShell cell all render a result through
@@ -14,6 +19,37 @@ public interface Report {
 
     /** The {@code --format json} document: maps, lists, strings, numbers, booleans and nulls for {@code PyJson}. */
     Object json();
+
+    /** More headlines and tables shown after this one (a similarity matrix, timings); not part of the JSON. */
+    default List<Report> sections() {
+        return List.of();
+    }
+
+    /** An insertion-ordered JSON object from key, value, key, value, ...; null values are kept. */
+    static Map<String, Object> fields(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    static List<Object> list(int[] values) {
+        List<Object> l = new ArrayList<>(values.length);
+        for (int v : values) {
+            l.add(v);
+        }
+        return l;
+    }
+
+    /** Each float as short as it prints (0.1f is 0.1, not its double widening 0.10000000149011612). */
+    static List<Object> list(float[] values) {
+        List<Object> l = new ArrayList<>(values.length);
+        for (float v : values) {
+            l.add(Double.parseDouble(Float.toString(v)));
+        }
+        return l;
+    }
 
     /** A headline over a table, for results built in a notebook cell. */
     static Report of(String headline, Table table) {

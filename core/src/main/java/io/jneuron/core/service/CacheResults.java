@@ -222,10 +222,20 @@ public final class CacheResults {
             return results.stream().filter(r -> !r.ok()).count();
         }
 
+        /** What was checked; the headline and the CLI's error line both say it this way. */
+        private static final String WHAT = "registry file(s) and module(s)";
+        private static final String NEXT = "delete the bad ones and re-export those models";
+
         @Override
         public String headline() {
-            return "Verified " + results.size() + " registry file(s) and module(s) in " + location + ": " + (results.size() - bad())
-                    + " ok, " + bad() + " bad" + (bad() > 0 ? "; delete the bad ones and re-export those models" : "");
+            return "Verified " + results.size() + " " + WHAT + " in " + location + ": " + (results.size() - bad())
+                    + " ok, " + bad() + " bad" + (bad() > 0 ? "; " + NEXT : "");
+        }
+
+        /** The one-line error of a verify that found bad files (the CLI exits 1 with it), or null when all are ok. */
+        public String failure() {
+            return bad() == 0 ? null : bad() + " of " + results.size() + " " + WHAT + " in " + location
+                    + " failed verification; " + NEXT;
         }
 
         /** The bad files only: a healthy cache needs no table. */

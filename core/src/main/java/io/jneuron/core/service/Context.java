@@ -56,12 +56,13 @@ public record Context(Map<String, String> env, Settings settings, ProgressListen
         return HubConfig.fromEnvironment(env);
     }
 
+    /** A Hub client whose downloads report to this context's progress. */
     public HubClient hubClient() {
-        return hubClients.apply(hubConfig());
+        return hubClients.apply(hubConfig()).onProgress(progress);
     }
 
     /** Resolves MODEL (a folder, the Hugging Face cache, the Hub) in this environment. */
     public ModelResolver resolver() {
-        return new ModelResolver(hubConfig(), hubClients);
+        return new ModelResolver(hubConfig(), c -> hubClients.apply(c).onProgress(progress));
     }
 }

@@ -4,12 +4,16 @@ import io.jneuron.core.cache.CleanupOptions;
 import io.jneuron.core.export.ExportRequest;
 import io.jneuron.core.export.ExportResult;
 
+import io.jneuron.core.pipeline.PipelineRequest;
+import io.jneuron.core.pipeline.PipelineResult;
+
+import java.util.List;
 import java.util.Map;
 
 /**
  * The engine from Java code, e.g. a JShell cell:
  * {@code var r = Jneuron.export(ExportRequest.of("/models/tiny", "/tmp/out").withShape(1, 128))},
- * {@code Jneuron.lookup("/models/tiny")}. Each call is one service call in the process environment
+ * {@code Jneuron.lookup("/models/tiny")}, {@code Jneuron.pipeline("feature-extraction", "/tmp/minilm-cpu", "Hello")}. Each call is one service call in the process environment
  * ({@link Context#fromEnvironment()}) and returns the result object the CLI and the magics render: data, with a
  * headline, a table and a JSON document. For progress, a Hub repo or other options call the services directly with
  * your own {@link Context}.
@@ -45,6 +49,16 @@ public final class Jneuron {
 
     public static Generation generate(GenerateService.Request request) {
         return GenerateService.generate(request, null, Context.fromEnvironment());
+    }
+
+    /** Runs an encoder task on {@code inputs}; MODEL is an exported folder or a Hub id of one. */
+    public static PipelineResult pipeline(String task, String model, String... inputs) {
+        return pipeline(PipelineRequest.of(task, model, List.of(inputs)));
+    }
+
+    /** A pipeline with every option ({@code question}/{@code context}, {@code top_k}, shapes, pooling, truncation). */
+    public static PipelineResult pipeline(PipelineRequest request) {
+        return PipelineService.run(request, Context.fromEnvironment());
     }
 
     /** {@code cacheDir} null: the compile cache root from the environment. */

@@ -140,6 +140,7 @@ class CacheCommandTest {
         assertEquals(1, failures.size());
         assertEquals("neuronxcc-2.21.33363.0+82129205/0_REGISTRY/0.3.0/llama/org/cafe/6c8668822bd2057f6366.json",
                 ((Map<?, ?>) failures.get(0)).get("path"));
-        assertEquals("error: 1 of 9 registry file(s) failed verification; delete them and re-export those models\n", bad.err());
+        assertEquals("error: 1 of 9 registry file(s) and module(s) in " + cache + " failed verification; delete the bad "
+                + "ones and re-export those models\n", bad.err());
     }
 }

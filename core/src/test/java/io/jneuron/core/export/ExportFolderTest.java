@@ -40,6 +40,17 @@ class ExportFolderTest {
     }
 
     @Test
+    void anEncoderExportWithItsPoolingSubfolderIsReplacedToo() throws Exception {
+        Path out = tmp.resolve("out");
+        export(out);
+        Files.createDirectories(out.resolve("1_Pooling"));
+        Files.writeString(out.resolve("1_Pooling/config.json"), "{}"); // sentence-transformers' side file
+        export(out);
+        assertTrue(ExportedModel.isExported(out));
+        assertFalse(Files.exists(out.resolve("1_Pooling")));
+    }
+
+    @Test
     void aFolderWithTheUsersOwnFilesBesideAnExportIsRefusedAndKept() throws Exception {
         Path out = tmp.resolve("out");
         export(out);

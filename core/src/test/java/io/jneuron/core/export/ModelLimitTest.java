@@ -69,4 +69,19 @@ class ModelLimitTest {
             }
         }
     }
+
+    @Test
+    void anEncoderPlansItsActivationsNotAKvCache() {
+        // MiniLM's shape: 6 layers, hidden 384, 12 heads, intermediate 1536, 30522 words, 512 positions.
+        ModelConfig bert = new ModelConfig(Architecture.BERT, 30522, 384, 6, 12, 12, 32, 1536, 512, 1e-12, 0, null,
+                true, "gelu", true, true, null);
+        MemoryPlan plan = MemoryPlan.of(bert, ShapeSpec.of(8, 128, io.jneuron.core.shape.DType.FP32), false, 1);
+        assertEquals("activations", plan.stateName());
+        // 1024 tokens x (6 x 384 + 1536) floats, worked out by hand
+        assertEquals(1024L * (6 * 384 + 1536) * 4, plan.stateBytes());
+        // 6 x (4 x 384^2 + 2 x 384 x 1536) + (30522 + 512) x 384 = 22.5 M (biases and norms left out of the estimate)
+        assertEquals(6L * (4 * 384 * 384 + 2 * 384 * 1536) + (30522L + 512) * 384, plan.parameters());
+        assertEquals("KV cache", MemoryPlan.of(llama(512, null), ShapeSpec.of(1, 64, io.jneuron.core.shape.DType.FP32),
+                false, 1).stateName());
+    }
 }

@@ -124,6 +124,19 @@ class ModelResolverTest {
     }
 
     @Test
+    void aDeeplyNestedDownloadedConfigIsAFormatErrorNamingTheDownloadedFile() throws Exception {
+        Path repo = Files.createDirectories(served.resolve("acme/deep"));
+        Files.writeString(repo.resolve("config.json"), "{\"a\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        Counted c = resolver(tmp.resolve("hf-deep"), false);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> c.resolver().resolve("acme/deep",
+                ModelResolver.Need.CONFIG));
+        assertTrue(e instanceof io.jneuron.core.NeuronKernelException, "a user error, not a crash: " + e);
+        assertTrue(e.getMessage().matches(".*models--acme--deep/snapshots/[0-9a-f]{40}/config\\.json: .*nest.*"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void offlineMakesNoConnectionAndSaysWhatIsMissing() {
         Counted fetch = resolver(tmp.resolve("hf-offline"), false);
         fetch.resolver().resolve("acme/tiny-llama", ModelResolver.Need.CONFIG);

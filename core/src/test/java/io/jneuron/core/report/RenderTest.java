@@ -72,8 +72,36 @@ class RenderTest {
     }
 
     @Test
+    void sectionsFollowTheReportInTextAndHtmlButNotInItsJson() {
+        Report timings = Report.of("timings", Table.of(List.of("run ms"), List.of(List.of("12.5"))));
+        Report r = new Report() {
+            public String headline() {
+                return "result";
+            }
+
+            public Table table() {
+                return Table.of(List.of("label"), List.of(List.of("POSITIVE")));
+            }
+
+            public Object json() {
+                return Report.fields("label", "POSITIVE", "score", 0.5f, "ids", Report.list(new float[] {0.1f}));
+            }
+
+            @Override
+            public List<Report> sections() {
+                return List.of(timings);
+            }
+        };
+        assertEquals("result\nlabel\nPOSITIVE\n\ntimings\nrun ms\n12.5", Render.text(r));
+        assertEquals(Render.html(Report.of("result", r.table())) + Render.html(timings), Render.html(r));
+        assertEquals(Render.html(r).stripTrailing(), Render.as(Render.Format.HTML, r));
+        // A float prints as short as it is, not as its widening to double.
+        assertEquals("{\n  \"label\": \"POSITIVE\",\n  \"score\": 0.5,\n  \"ids\": [\n    0.1\n  ]\n}", Render.json(r));
+    }
+
+    @Test
     void badFormatsAndRaggedRowsAreRefusedByName() {
-        assertEquals("--format 'xml' is not text or json",
+        assertEquals("--format 'xml' is not text, html or json",
                 assertThrows(NeuronKernelException.class, () -> Render.Format.parse("xml")).getMessage());
         assertEquals(Render.Format.JSON, Render.Format.parse("JSON"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -133,8 +133,10 @@ public final class MagicCatalog {
             }
             CommandLine verb = cli.get(name.substring("neuron_".length()));
             if (verb != null) {
-                verb.setCommandName(displayName);
-                return verb.getCommandSpec();
+                // Its own root, so usage reads "Usage: %neuron_cache lookup", not "jneuron %neuron_cache lookup".
+                CommandLine own = new CommandLine(verb.getCommandSpec().userObject());
+                own.setCommandName(displayName);
+                return own.getCommandSpec();
             }
         }
         return null;

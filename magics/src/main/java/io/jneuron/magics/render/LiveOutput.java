@@ -71,6 +71,13 @@ public final class LiveOutput implements ProgressListener {
         show(d);
     }
 
+    /** Fills a progress bar that was shown; does nothing if nothing was (help, an instant cache hit). */
+    public synchronized void done() {
+        if (shown) {
+            progress("done", 1);
+        }
+    }
+
     /** Sends {@code last} as the final state, even if throttled before. */
     public synchronized void finish(DisplayData last) {
         lastUpdate = 0;

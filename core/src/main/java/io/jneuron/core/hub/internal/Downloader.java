@@ -1,6 +1,8 @@
 package io.jneuron.core.hub.internal;
 
+import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.files.AtomicFiles;
+import io.jneuron.core.hub.DownloadLimits;
 import io.jneuron.core.hub.HubCache;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.hub.HubException.Kind;
@@ -12,12 +14,15 @@ import okio.BufferedSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,17 +31,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * id and the size; a blob already cached costs nothing more. Otherwise the body goes to
  * {@code blobs/<etag>.incomplete}, resuming with {@code Range} after a broken connection, and is
  * checked (size, then sha256 for LFS or the git blob id for small files) before it is renamed into
- * place. A corrupt download is deleted; it never lands.
+ * place. A corrupt download is deleted; it never lands. A transfer that stalls or outlives its deadline
+ * ({@link io.jneuron.core.hub.DownloadLimits}) fails naming the file and the server, and its partial file is
+ * deleted too. Progress goes to the listener set with {@link #progress(ProgressListener)}.
  */
 final class Downloader {
     private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
+    /** Progress events at most this often; the CLI and the notebook bar throttle again for their own needs. */
+    private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
+
     private final HubHttp http;
     private final HubCache cache;
+    private volatile ProgressListener progress = ProgressListener.NONE;
 
     Downloader(HubHttp http, HubCache cache) {
         this.http = http;
         this.cache = cache;
+    }
+
+    void progress(ProgressListener listener) {
+        progress = listener == null ? ProgressListener.NONE : listener;
     }
 
     Path download(String repo, String revision, String path) {
@@ -127,9 +142,15 @@ final class Downloader {
         }
     }
 
-    /** Brings {@code incomplete} to the announced size, resuming after each broken connection (bounded). */
+    /**
+     * Brings {@code incomplete} to the announced size, resuming after each broken connection (bounded), all within
+     * the file's deadline; a stall or the deadline ends it at once, deleting the partial file.
+     */
     private void transfer(Metadata meta, Path incomplete, Subject s) throws IOException {
         IOException last = null;
+        Duration limit = http.config.downloads().deadlineFor(meta.size);
+        long deadline = System.nanoTime() + limit.toNanos();
+        Progress shown = new Progress(s.repo() + "/" + s.path() + " (" + human(meta.size) + ")", meta.size);
         for (int attempt = 1; attempt <= http.maxAttempts; attempt++) {
             long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
             if (have > meta.size) {
@@ -143,7 +164,11 @@ final class Downloader {
             if (have > 0) {
                 rb.header("Range", "bytes=" + have + "-");
             }
-            try (Response r = http.execute(http.client, rb.build(), s, true)) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                throw timedOut(meta, incomplete, s, limit, deadline, null);
+            }
+            try (Response r = http.execute(http.client, rb.build(), s, true, left)) {
                 boolean append = r.code() == 206;
                 if (append && !r.header("Content-Range", "").startsWith("bytes " + have + "-")) {
                     throw corrupt(s, "the server resumed at the wrong offset (" + r.header("Content-Range") + ")", incomplete);
@@ -151,13 +176,21 @@ final class Downloader {
                 long start = append ? have : 0;
                 try (OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                    copyBounded(r.body().source(), out, meta.size - start, s, incomplete);
+                    copyBounded(r.body().source(), out, meta.size - start, s, incomplete, shown.at(start));
                 }
                 if (Files.size(incomplete) == meta.size) {
                     return;
                 }
                 last = new IOException("connection closed after " + Files.size(incomplete) + " of " + meta.size + " bytes");
+            } catch (HubHttp.TimedOut e) {
+                throw timedOut(meta, incomplete, s, limit, deadline, (IOException) e.getCause());
+            } catch (InterruptedIOException e) {
+                // A read timeout (stall) or the call timeout (deadline): waiting longer is what the user limited.
+                throw timedOut(meta, incomplete, s, limit, deadline, e);
             } catch (IOException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw timedOut(meta, incomplete, s, limit, deadline, e); // the call timeout cancelled the read
+                }
                 last = e; // keep what arrived; the next attempt asks for the rest
             }
             if (attempt < http.maxAttempts) {
@@ -168,7 +201,8 @@ final class Downloader {
                 + http.maxAttempts + " times (" + last + "); the partial file is kept and the next try resumes it");
     }
 
-    private static void copyBounded(BufferedSource src, OutputStream out, long limit, Subject s, Path incomplete) throws IOException {
+    private void copyBounded(BufferedSource src, OutputStream out, long limit, Subject s, Path incomplete,
+                             Progress shown) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long written = 0;
         InputStream in = src.inputStream();
@@ -178,6 +212,77 @@ final class Downloader {
             }
             out.write(buf, 0, n);
             written += n;
+            shown.add(n);
+        }
+    }
+
+    /** The stall or deadline error; the partial file goes, so nothing of this download stays in the cache. */
+    private HubException timedOut(Metadata meta, Path incomplete, Subject s, Duration limit, long deadline,
+                                   IOException cause)
+            throws IOException {
+        long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
+        Files.deleteIfExists(incomplete);
+        String server = meta.url.scheme() + "://" + meta.url.host() + ":" + meta.url.port();
+        String got = human(have) + " of " + human(meta.size);
+        // Both timeouts read "timeout" in OkHttp; the call timeout fires only at the deadline, so before it, a stall.
+        boolean stalled = System.nanoTime() - deadline < -50_000_000L;
+        String why = stalled
+                ? server + " sent nothing for " + seconds(http.config.downloads().stall()) + " (" + DownloadLimits.STALL_ENV
+                + ") after " + got + "; nothing was kept in the Hub cache; retry, or raise " + DownloadLimits.STALL_ENV
+                + " for a server that pauses this long"
+                : "not complete after " + seconds(limit) + " (" + http.config.downloads().deadlineSetting() + "): " + server
+                + " sent " + got + "; nothing was kept in the Hub cache; retry later, or raise " + DownloadLimits.DEADLINE_ENV;
+        return new HubException(Kind.NETWORK, 0, HubHttp.redact(meta.url), s.what() + " failed: " + why, cause);
+    }
+
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** Progress of one file, reported as stage {@code download <repo>/<path> (<size>)} with the fraction done. */
+    private final class Progress {
+        private final String stage;
+        private final long size;
+        private long have;
+        private long lastReport;
+
+        Progress(String file, long size) {
+            this.stage = "download " + file;
+            this.size = size;
+        }
+
+        Progress at(long offset) {
+            have = offset;
+            report(true);
+            return this;
+        }
+
+        void add(long n) {
+            have += n;
+            report(have == size);
+        }
+
+        private void report(boolean force) {
+            long now = System.nanoTime();
+            if (force || now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+                lastReport = now;
+                progress.progress(stage, size == 0 ? 1 : (double) have / size);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jneuron.core.hub.HubConfig;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.hub.HubException.Kind;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -18,6 +19,7 @@ import okio.BufferedSource;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +45,12 @@ final class HubHttp {
     HubHttp(HubConfig config, List<Interceptor> interceptors, long retryBaseMillis, int maxAttempts) {
         this.config = config;
         this.endpoint = HttpUrl.get(config.endpoint());
+        Duration stall = config.downloads().stall();
+        // readTimeout is the stall limit (no byte for that long); the call timeout bounds an API answer as a whole,
+        // and a file transfer sets its own from the file's size (Downloader).
         OkHttpClient.Builder b = new OkHttpClient.Builder()
-                .connectTimeout(30, TimeUnit.SECONDS).readTimeout(120, TimeUnit.SECONDS).writeTimeout(120, TimeUnit.SECONDS)
+                .connectTimeout(30, TimeUnit.SECONDS).readTimeout(stall).writeTimeout(120, TimeUnit.SECONDS)
+                .callTimeout(config.downloads().deadlineFor(0))
                 // Our own loop retries with backoff; OkHttp's silent retry would hide broken connections from it.
                 .retryOnConnectionFailure(false);
         interceptors.forEach(b::addNetworkInterceptor);
@@ -68,13 +74,28 @@ final class HubHttp {
      * @param retryIo  whether a broken connection may be retried (idempotent requests only)
      */
     Response execute(OkHttpClient using, Request request, Subject subject, boolean retryIo) {
+        return execute(using, request, subject, retryIo, null);
+    }
+
+    /**
+     * As above with {@code limit} (when not null) as this call's overall timeout, body included; a call that
+     * times out under a limit is not retried but thrown as {@link TimedOut}, for the caller to say what ran out.
+     */
+    Response execute(OkHttpClient using, Request request, Subject subject, boolean retryIo, Duration limit) {
         for (int attempt = 1; ; attempt++) {
             Response response;
             try {
-                response = using.newCall(request).execute();
+                Call call = using.newCall(request);
+                if (limit != null) {
+                    call.timeout().timeout(Math.max(1, limit.toNanos()), TimeUnit.NANOSECONDS);
+                }
+                response = call.execute();
             } catch (InterruptedIOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new HubException(Kind.NETWORK, 0, redact(request.url()), subject.what() + " was interrupted", e);
+                }
+                if (limit != null) {
+                    throw new TimedOut(e);
                 }
                 if (!retryIo || attempt >= maxAttempts) {
                     throw network(request, subject, attempt, e);
@@ -222,6 +243,13 @@ final class HubHttp {
     void close() {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
+    }
+
+    /** A call under a limit that ran out of time (no byte for the stall time, or the overall limit). */
+    static final class TimedOut extends RuntimeException {
+        TimedOut(IOException cause) {
+            super(cause);
+        }
     }
 
     /** What a request is about, for messages. */

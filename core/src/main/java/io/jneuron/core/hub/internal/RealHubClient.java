@@ -2,6 +2,7 @@ package io.jneuron.core.hub.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.hub.CommitInfo;
 import io.jneuron.core.hub.CommitOperation;
 import io.jneuron.core.hub.HubCache;
@@ -164,6 +165,12 @@ public final class RealHubClient implements HubClient {
     @Override
     public Path download(String repo, String revision, String path) {
         return downloader.download(Names.repo(repo), Names.revision(revision), Names.path(path, false));
+    }
+
+    @Override
+    public HubClient onProgress(ProgressListener listener) {
+        downloader.progress(listener);
+        return this;
     }
 
     @Override

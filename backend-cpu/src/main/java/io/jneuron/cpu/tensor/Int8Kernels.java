@@ -1,0 +1,93 @@
+package io.jneuron.cpu.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * int8 weight-only products on the Vector API (rows as plain bytes, one fp32 scale per row; see
+ * {@link PackedMatrix}). Decode reads a quarter of fp32's bytes: L bytes are loaded and widened to L
+ * floats by one sign-extending conversion (vpmovsxbd + vcvtdq2ps), then fused into the dot product;
+ * the row's scale is applied once to the sum. Prefill widens 4 rows into fp32 scratch and reuses the
+ * fp32 4x4 kernel, so the conversion is paid once per row, not per token.
+ */
+final class Int8Kernels {
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final int L = F.length();
+    /** L bytes: the byte species whose lane count matches the float species. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L));
+    private static final int UNROLL = 2 * L;
+
+    private Int8Kernels() {
+    }
+
+    /** True when L bytes form a real vector shape (64 bits or more) and the stride is a multiple of 2L. */
+    static boolean usable() {
+        return L >= 8 && PackedMatrix.BLOCK % UNROLL == 0;
+    }
+
+    private static FloatVector widen(byte[] w, int at) {
+        return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    static void rows(byte[] w, float[] scales, int stride, float[] x, int xs, int tokens, float[] out, int os,
+                     int r0, int r1) {
+        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int t = 0;
+            if (scratch != null) {
+                widenRows(w, scales, stride, r, 4, scratch);
+                for (; t + 4 <= tokens; t += 4) {
+                    VectorKernels.f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
+                }
+            }
+            for (; t < tokens; t++) {
+                block4x1(w, scales, stride, r, x, t * xs, out, t * os);
+            }
+        }
+        for (; r < r1; r++) {
+            for (int t = 0; t < tokens; t++) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int i = 0; i < stride; i += L) {
+                    acc = widen(w, r * stride + i).fma(FloatVector.fromArray(F, x, t * xs + i), acc);
+                }
+                out[t * os + r] = acc.reduceLanes(VectorOperators.ADD) * scales[r];
+            }
+        }
+    }
+
+    /** Four rows against one token, two accumulators per row (8 independent FMA chains). */
+    private static void block4x1(byte[] w, float[] scales, int stride, int r, float[] x, int xo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int w0 = r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        for (int i = 0; i < stride; i += UNROLL) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo + i + L);
+            a0 = widen(w, w0 + i).fma(x0, a0);
+            a1 = widen(w, w1 + i).fma(x0, a1);
+            a2 = widen(w, w2 + i).fma(x0, a2);
+            a3 = widen(w, w3 + i).fma(x0, a3);
+            b0 = widen(w, w0 + i + L).fma(x1, b0);
+            b1 = widen(w, w1 + i + L).fma(x1, b1);
+            b2 = widen(w, w2 + i + L).fma(x1, b2);
+            b3 = widen(w, w3 + i + L).fma(x1, b3);
+        }
+        out[oo + r] = a0.add(b0).reduceLanes(VectorOperators.ADD) * scales[r];
+        out[oo + r + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) * scales[r + 1];
+        out[oo + r + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) * scales[r + 2];
+        out[oo + r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) * scales[r + 3];
+    }
+
+    /** Rows {@code r..r+n-1}, scaled, as fp32 rows of {@code stride} in {@code dst}. */
+    private static void widenRows(byte[] w, float[] scales, int stride, int r, int n, float[] dst) {
+        for (int k = 0; k < n; k++) {
+            float scale = scales[r + k];
+            for (int i = 0; i < stride; i += L) {
+                widen(w, (r + k) * stride + i).mul(scale).intoArray(dst, k * stride + i);
+            }
+        }
+    }
+}
