@@ -69,7 +69,7 @@ final class BenchPair {
                     v[3 * k + 2][i] = ra[k] / rb[k];
                 }
             }
-            ObjectNode node = CommonOptions.JSON.createObjectNode();
+            ObjectNode node = BenchRun.JSON.createObjectNode();
             node.put("model", model);
             node.put("against", baseline);
             node.put("iterations", iterations);
