@@ -88,7 +88,7 @@ final class BenchCommand implements Runnable {
         for (int i = 0; i < runs; i++) {
             results.add(child(exported, settings));
         }
-        ObjectNode report = CommonOptions.JSON.createObjectNode();
+        ObjectNode report = BenchRun.JSON.createObjectNode();
         report.put("model", model);
         report.put("export", exported.folder().toString());
         report.put("backend", exported.backend());
@@ -148,7 +148,7 @@ final class BenchCommand implements Runnable {
             if (code != 0) {
                 throw new NeuronKernelException("benchmark run failed (exit " + code + "): " + stderr.strip());
             }
-            return CommonOptions.JSON.readTree(stdout);
+            return BenchRun.JSON.readTree(stdout);
         } catch (IOException e) {
             throw new NeuronKernelException("cannot start a benchmark JVM: " + e.getMessage(), e);
         } catch (InterruptedException e) {

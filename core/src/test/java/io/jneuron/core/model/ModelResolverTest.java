@@ -189,4 +189,42 @@ class ModelResolverTest {
         assertEquals(mtime, Files.getLastModifiedTime(weights));
         assertNotEquals(before, CheckpointFingerprint.of(folder));
     }
+
+    @Test
+    void aLaterProcessReusesASettledFilesDigestFromTheMemoUntilTheFileIsRewrittenInPlace() throws Exception {
+        Path folder = tmp.resolve("memo-model");
+        TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA).withSeed(4), folder);
+        Path memo = tmp.resolve("memo");
+        String fresh = CheckpointFingerprint.of(folder, memo);
+        Thread.sleep(CheckpointFingerprint.SETTLED_NANOS / 1_000_000 + 200);
+        CheckpointFingerprint.forgetInProcess();
+        assertEquals(fresh, CheckpointFingerprint.of(folder, memo));
+        List<Path> memos;
+        try (Stream<Path> s = Files.list(memo)) {
+            memos = s.toList();
+        }
+        assertFalse(memos.isEmpty(), "settled files are remembered");
+        // A later process trusts the memo: a planted digest shows it is read instead of the weights.
+        for (Path m : memos) {
+            String[] lines = Files.readString(m).split("\n");
+            Files.writeString(m, lines[0] + "\n" + "0".repeat(64) + "\n");
+        }
+        CheckpointFingerprint.forgetInProcess();
+        String planted = CheckpointFingerprint.of(folder, memo);
+        assertNotEquals(fresh, planted);
+        // Rewritten in place with the same size and mtime: ctime moved, so the memo no longer counts.
+        Path weights = folder.resolve(Checkpoint.WEIGHTS);
+        FileTime mtime = Files.getLastModifiedTime(weights);
+        try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+            f.seek(f.length() - 3);
+            int b = f.read();
+            f.seek(f.length() - 3);
+            f.write(b ^ 0x40);
+        }
+        Files.setLastModifiedTime(weights, mtime);
+        CheckpointFingerprint.forgetInProcess();
+        String changed = CheckpointFingerprint.of(folder, memo);
+        assertNotEquals(fresh, changed);
+        assertNotEquals(planted, changed);
+    }
 }
