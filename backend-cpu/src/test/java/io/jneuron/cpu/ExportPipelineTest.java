@@ -103,6 +103,33 @@ class ExportPipelineTest {
         }
     }
 
+    /** Weights rewritten in place, same size and mtime: the on-the-fly compile is keyed by content, so no stale hit. */
+    @Test
+    void weightsChangedInPlaceAreCompiledAgainNotAStaleHit() throws Exception {
+        Settings onTheFly = new Settings("cpu", 2, cache.toString());
+        ShapeRequest shape = new ShapeRequest(1, 32, DType.FP32, null);
+        String firstEntry;
+        try (ModelOpener.Opened o = ModelOpener.open(model.toString(), shape, onTheFly, (s, f) -> { }, false)) {
+            assertEquals(ExportResult.MISS, o.compiled().cache());
+            firstEntry = o.compiled().entry();
+        }
+        Path weights = model.resolve("model.safetensors");
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(weights);
+        long size = Files.size(weights);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(weights.toFile(), "rw")) {
+            f.seek(size - 4); // the last float of the last tensor: same header, different value
+            int bits = f.readInt();
+            f.seek(size - 4);
+            f.writeInt(bits ^ 0x00400000);
+        }
+        Files.setLastModifiedTime(weights, mtime);
+        assertEquals(size, Files.size(weights));
+        try (ModelOpener.Opened o = ModelOpener.open(model.toString(), shape, onTheFly, (s, f) -> { }, false)) {
+            assertEquals(ExportResult.MISS, o.compiled().cache(), "changed weights are a new entry, compiled again");
+            assertFalse(firstEntry.equals(o.compiled().entry()));
+        }
+    }
+
     @Test
     void plansThatCannotWorkAreRefusedBeforeAnyWork() {
         ShapeException task = assertThrows(ShapeException.class, () -> Exporter.export(new ExportRequest(

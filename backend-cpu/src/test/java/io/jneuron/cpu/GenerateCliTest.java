@@ -205,6 +205,31 @@ class GenerateCliTest {
         assertTrue(a.get("export").get("module").asText().startsWith(cache.toString()));
     }
 
+    /** Absurd shapes: one line from the shared memory plan (or the model's limit), the same for generate and export. */
+    @Test
+    void absurdShapesAreOneLineAndTheSameForGenerateAndExport() {
+        String cache = tmp.resolve("cache-absurd").toString();
+        for (String[] shape : List.of(new String[] {"--batch_size", "100000000"},
+                new String[] {"--sequence_length", "1000000000"},
+                new String[] {"--batch_size", "2147483647", "--sequence_length", "512"})) {
+            List<String> gen = new ArrayList<>(List.of("generate", model.toString(), "--prompt-ids", "1,2", "--cache_dir", cache));
+            gen.addAll(List.of(shape));
+            Run g = run(gen.toArray(String[]::new));
+            List<String> exp = new ArrayList<>(List.of("export", model.toString(), tmp.resolve("absurd-out").toString(),
+                    "--cache_dir", cache));
+            exp.addAll(List.of(shape));
+            Run e = run(exp.toArray(String[]::new));
+            String why = String.join(" ", shape);
+            assertEquals(1, g.code(), why + ": " + g.err());
+            assertEquals(1, e.code(), why + ": " + e.err());
+            assertTrue(g.lastErrLine().startsWith("error: the plan needs ")
+                    || g.lastErrLine().startsWith("error: sequence_length 1000000000 exceeds the model's limit"), g.err());
+            assertEquals(g.lastErrLine(), e.lastErrLine(), why);
+            assertTrue(g.err().lines().allMatch(l -> l.startsWith("[jneuron] ") || l.startsWith("error: ")), g.err());
+        }
+        assertTrue(Files.notExists(tmp.resolve("absurd-out")));
+    }
+
     static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;

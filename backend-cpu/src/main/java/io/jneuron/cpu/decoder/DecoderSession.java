@@ -285,9 +285,12 @@ public final class DecoderSession implements DecodeSession {
         });
     }
 
-    /** The tanh approximation of GELU (gelu_new, gelu_pytorch_tanh). */
+    /**
+     * The tanh approximation of GELU (gelu_new, gelu_pytorch_tanh), {@code v/2 (1 + tanh(u))}, written as
+     * {@code v / (1 + exp(-2u))} (the same function): one exp, as SiLU costs, instead of a slow Math.tanh.
+     */
     private static float gelu(double v) {
-        return (float) (0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+        return (float) (v / (1 + Math.exp(-1.5957691216057308 * (v + 0.044715 * v * v * v))));
     }
 
     private void addBias(float[] buf, int stride, int slots, float[] bias) {
@@ -326,7 +329,7 @@ public final class DecoderSession implements DecodeSession {
         if (cap > 0 || divide != 1) {
             for (int i = 0; i < flat.length; i++) {
                 double v = flat[i] / divide;
-                flat[i] = (float) (cap > 0 ? cap * Math.tanh(v / cap) : v);
+                flat[i] = (float) (cap > 0 ? cap * Kernels.tanh(v / cap) : v);
             }
         }
         float[][] out = new float[batch][];

@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  * generations, then the timed ones (warm).
  */
 final class BenchRun {
+    /** For {@code bench}, which reads its child JVMs' JSON; here, not on every command's start-up path. */
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private BenchRun() {
     }
 
@@ -53,7 +56,7 @@ final class BenchRun {
                 decode[i] = r.timings().decodeTokS();
                 ttft[i] = r.timings().ttftMs();
             }
-            ObjectNode node = CommonOptions.JSON.createObjectNode();
+            ObjectNode node = JSON.createObjectNode();
             node.put("load_ms", opened.loadMs());
             node.put("cold_prefill_tok_s", cold.timings().prefillTokS());
             node.put("cold_decode_tok_s", cold.timings().decodeTokS());

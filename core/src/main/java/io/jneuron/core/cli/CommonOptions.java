@@ -1,6 +1,5 @@
 package io.jneuron.core.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.report.Render;
@@ -9,9 +8,6 @@ import picocli.CommandLine.Option;
 
 /** Options every engine command takes: output format, backend and threads. */
 final class CommonOptions {
-    /** For {@code bench}, which reads its child JVMs' JSON. */
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json (one document on stdout).")
     String format;
 

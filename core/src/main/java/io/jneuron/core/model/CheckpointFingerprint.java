@@ -1,6 +1,7 @@
 package io.jneuron.core.model;
 
 import io.jneuron.core.NeuronKernelException;
+import io.jneuron.core.files.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,22 +32,36 @@ import java.util.zip.CRC32C;
  * CPU does it at memory speed) and those checksums go into the SHA-256, so any changed chunk changes
  * the fingerprint.
  *
- * <p>Within one process (a kernel exporting again) a file's digest is reused while its inode, size, mtime and
+ * <p>Within one process (a kernel exporting again), and across processes through a memo folder (the resolver uses
+ * {@code $HF_HOME/jneuron/fingerprints}), a file's digest is reused while its inode, size, mtime and
  * ctime are unchanged. ctime is the guard: any write moves it, and unlike mtime it cannot be set back, so an
  * in-place rewrite is always hashed again. Without those attributes (not a POSIX file system) nothing is reused.
  */
 public final class CheckpointFingerprint {
     private static final int CHUNK = 1 << 20;
     private static final Map<Path, Memo> MEMO = new ConcurrentHashMap<>();
+    /** How long before hashing a file must have last changed for its digest to be remembered on disk. */
+    static final long SETTLED_NANOS = 2_000_000_000L;
 
     /** A file's digest and the attributes it was computed under. */
-    private record Memo(Map<String, Object> attributes, byte[] digest) {
+    private record Memo(String attributes, byte[] digest) {
     }
 
     private CheckpointFingerprint() {
     }
 
+    /** The fingerprint, with digests remembered in this process only. */
     public static String of(Path folder) {
+        return of(folder, null);
+    }
+
+    /**
+     * The fingerprint; with {@code memoDir}, file digests are also remembered on disk for later processes (a fresh
+     * CLI run then reads no weights). A remembered digest counts only while the file's inode, size, mtime and ctime
+     * are those it was computed under, and a file changed less than {@link #SETTLED_NANOS} before it was read is
+     * not remembered (a write in the same clock tick would not move ctime: git's "racy" rule).
+     */
+    public static String of(Path folder, Path memoDir) {
         try {
             List<Path> files = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
@@ -60,7 +77,7 @@ public final class CheckpointFingerprint {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path f : files) {
                 md.update((f.getFileName() + "\t" + Files.size(f) + "\n").getBytes(StandardCharsets.UTF_8));
-                md.update(fileDigest(f));
+                md.update(fileDigest(f, memoDir));
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, 40);
         } catch (IOException e) {
@@ -70,29 +87,69 @@ public final class CheckpointFingerprint {
         }
     }
 
-    private static byte[] fileDigest(Path f) throws IOException, NoSuchAlgorithmException {
+    private static byte[] fileDigest(Path f, Path memoDir) throws IOException, NoSuchAlgorithmException {
         Path key = f.toAbsolutePath().normalize();
-        Map<String, Object> attrs = attributes(key);
+        String attrs = attributes(key);
         Memo m = MEMO.get(key);
         if (attrs != null && m != null && m.attributes().equals(attrs)) {
             return m.digest();
         }
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        digest(f, md);
-        byte[] d = md.digest();
+        Path memoFile = attrs == null || memoDir == null ? null : memoDir.resolve(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8))));
+        byte[] d = memoFile == null ? null : remembered(memoFile, attrs);
+        long start = System.currentTimeMillis();
+        if (d == null) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            digest(f, md);
+            d = md.digest();
+            if (memoFile != null && attrs.equals(attributes(key)) && settled(key, start)) {
+                try {
+                    AtomicFiles.createDirectories(memoDir);
+                    AtomicFiles.write(memoFile, (attrs + "\n" + HexFormat.of().formatHex(d) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // Only speed is lost: the next process hashes the file again.
+                }
+            }
+        }
         if (attrs != null && attrs.equals(attributes(key))) { // unchanged while it was read
             MEMO.put(key, new Memo(attrs, d));
         }
         return d;
     }
 
-    /** inode, size, mtime and ctime, or null where the file system has no such attributes. */
-    private static Map<String, Object> attributes(Path f) throws IOException {
+    /** The digest a memo file holds for exactly these attributes, or null. */
+    private static byte[] remembered(Path memoFile, String attrs) {
         try {
-            return Map.copyOf(Files.readAttributes(f, "unix:ino,size,lastModifiedTime,ctime"));
+            String[] lines = Files.readString(memoFile, StandardCharsets.UTF_8).split("\n");
+            return lines.length >= 2 && lines[0].equals(attrs) && lines[1].matches("[0-9a-f]{64}")
+                    ? HexFormat.of().parseHex(lines[1]) : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // missing or unreadable: hash the file
+        }
+    }
+
+    /** Whether the file's last change (ctime) was at least {@link #SETTLED_NANOS} before {@code startMillis}. */
+    private static boolean settled(Path f, long startMillis) throws IOException {
+        FileTime ctime = (FileTime) Files.getAttribute(f, "unix:ctime");
+        return ctime.to(TimeUnit.NANOSECONDS) < TimeUnit.MILLISECONDS.toNanos(startMillis) - SETTLED_NANOS;
+    }
+
+    /** inode, size, mtime and ctime (nanoseconds), or null where the file system has no such attributes. */
+    private static String attributes(Path f) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(f, "unix:ino,size,lastModifiedTime,ctime");
+            return "ino=" + a.get("ino") + " size=" + a.get("size") + " mtime="
+                    + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) + " ctime="
+                    + ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Forgets this process's digests (tests: a fresh process). */
+    static void forgetInProcess() {
+        MEMO.clear();
     }
 
     /** Whole bytes up to the first chunk (configs, tokenizers, a safetensors header), then chunk checksums. */

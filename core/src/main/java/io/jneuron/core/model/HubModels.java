@@ -1,7 +1,6 @@
 package io.jneuron.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.TreeEntry;
@@ -84,7 +83,7 @@ final class HubModels {
     /** Shard file names from an index, each a plain file name (the index is remote input). */
     static Set<String> shards(Path index) {
         try {
-            JsonNode map = new ObjectMapper().readTree(Files.readAllBytes(index)).path("weight_map");
+            JsonNode map = Json.MAPPER.readTree(Files.readAllBytes(index)).path("weight_map");
             Set<String> out = new LinkedHashSet<>();
             for (Iterator<JsonNode> it = map.elements(); it.hasNext(); ) {
                 String name = it.next().asText("");

@@ -133,7 +133,7 @@ public final class ModelResolver {
             }
         }
         String revision = need == Need.RUN && !Files.isRegularFile(folder.resolve(ModelSource.EXPORTED_MARKER))
-                ? CheckpointFingerprint.of(folder) : null;
+                ? CheckpointFingerprint.of(folder, hub.hfHome().resolve("jneuron").resolve("fingerprints")) : null;
         return source(model, folder, ModelSource.LOCAL_PREFIX + folder.getFileName(), revision, ModelSource.Origin.FOLDER);
     }
 

@@ -2,7 +2,6 @@ package io.jneuron.core.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -77,7 +76,7 @@ public final class SafetensorsFile {
     private static Map<String, TensorInfo> parseHeader(Path file, String json, long dataStart, long size) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(file + ": malformed safetensors header JSON: " + e.getOriginalMessage());
         }

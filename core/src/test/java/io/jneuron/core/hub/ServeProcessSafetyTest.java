@@ -121,4 +121,50 @@ class ServeProcessSafetyTest {
             }
         }
     }
+
+    /**
+     * An oversized body is refused while it streams in, not buffered (the server's heap is 64 MB, the body 200 MB):
+     * the server refuses it (413) and closes the connection long before the end, and goes on serving. The client may
+     * see the 413, an orderly close or a reset, depending on what reaches it first; either way it could not send the rest.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void oversizedRequestBodiesAreRefusedAndTheServerStaysUp() throws Exception {
+        serve = ServeProcess.start(served, "64m", tmp.resolve("serve.err"));
+        long size = 200L << 20;
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        try (Socket s = new Socket(serve.uri.getHost(), serve.uri.getPort())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(("POST /api/repos/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + size + "\r\n\r\n{\"name\": \"").getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = "a".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
+                    while (sent.get() < size - 16) {
+                        out.write(chunk);
+                        sent.addAndGet(chunk.length);
+                    }
+                } catch (IOException closedByTheServer) {
+                    // expected: the server refused the body and closed before taking it all
+                }
+            });
+            writer.start();
+            String status;
+            try {
+                status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            } catch (IOException reset) {
+                status = "reset";
+            }
+            writer.join(30_000);
+            // "" is an orderly close without a reply: the JDK server drops the connection once the handler refused.
+            assertTrue(status.equals("HTTP/1.1 413") || status.equals("reset") || status.isEmpty(), status);
+            assertTrue(sent.get() < size / 2, "the server stopped reading after " + sent.get() + " bytes");
+        }
+        String answer = serve.raw("GET", "/team/repo/resolve/main/ok.txt", null);
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("fine"), answer);
+        assertTrue(serve.process.isAlive());
+        String log = Files.readString(tmp.resolve("serve.err"));
+        assertTrue(!log.contains("OutOfMemoryError"), log);
+    }
 }

@@ -124,6 +124,19 @@ class ModelResolverTest {
     }
 
     @Test
+    void aDeeplyNestedDownloadedConfigIsAFormatErrorNamingTheDownloadedFile() throws Exception {
+        Path repo = Files.createDirectories(served.resolve("acme/deep"));
+        Files.writeString(repo.resolve("config.json"), "{\"a\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        Counted c = resolver(tmp.resolve("hf-deep"), false);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> c.resolver().resolve("acme/deep",
+                ModelResolver.Need.CONFIG));
+        assertTrue(e instanceof io.jneuron.core.NeuronKernelException, "a user error, not a crash: " + e);
+        assertTrue(e.getMessage().matches(".*models--acme--deep/snapshots/[0-9a-f]{40}/config\\.json: .*nest.*"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void offlineMakesNoConnectionAndSaysWhatIsMissing() {
         Counted fetch = resolver(tmp.resolve("hf-offline"), false);
         fetch.resolver().resolve("acme/tiny-llama", ModelResolver.Need.CONFIG);
@@ -175,5 +188,43 @@ class ModelResolverTest {
         assertEquals(size, Files.size(weights));
         assertEquals(mtime, Files.getLastModifiedTime(weights));
         assertNotEquals(before, CheckpointFingerprint.of(folder));
+    }
+
+    @Test
+    void aLaterProcessReusesASettledFilesDigestFromTheMemoUntilTheFileIsRewrittenInPlace() throws Exception {
+        Path folder = tmp.resolve("memo-model");
+        TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA).withSeed(4), folder);
+        Path memo = tmp.resolve("memo");
+        String fresh = CheckpointFingerprint.of(folder, memo);
+        Thread.sleep(CheckpointFingerprint.SETTLED_NANOS / 1_000_000 + 200);
+        CheckpointFingerprint.forgetInProcess();
+        assertEquals(fresh, CheckpointFingerprint.of(folder, memo));
+        List<Path> memos;
+        try (Stream<Path> s = Files.list(memo)) {
+            memos = s.toList();
+        }
+        assertFalse(memos.isEmpty(), "settled files are remembered");
+        // A later process trusts the memo: a planted digest shows it is read instead of the weights.
+        for (Path m : memos) {
+            String[] lines = Files.readString(m).split("\n");
+            Files.writeString(m, lines[0] + "\n" + "0".repeat(64) + "\n");
+        }
+        CheckpointFingerprint.forgetInProcess();
+        String planted = CheckpointFingerprint.of(folder, memo);
+        assertNotEquals(fresh, planted);
+        // Rewritten in place with the same size and mtime: ctime moved, so the memo no longer counts.
+        Path weights = folder.resolve(Checkpoint.WEIGHTS);
+        FileTime mtime = Files.getLastModifiedTime(weights);
+        try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+            f.seek(f.length() - 3);
+            int b = f.read();
+            f.seek(f.length() - 3);
+            f.write(b ^ 0x40);
+        }
+        Files.setLastModifiedTime(weights, mtime);
+        CheckpointFingerprint.forgetInProcess();
+        String changed = CheckpointFingerprint.of(folder, memo);
+        assertNotEquals(fresh, changed);
+        assertNotEquals(planted, changed);
     }
 }
