@@ -213,6 +213,33 @@ def norm_target(t):
     return {"inf2": "trn1", "trn1n": "trn1"}.get(t, t)
 
 
+def compiler_parts(folder):
+    """neuronxcc-2.21.33363.0+82129205 -> (neuronxcc, 2.21.33363.0+82129205)."""
+    m = re.match(r"^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-(\d.*)$", folder)
+    return (m.group(1), m.group(2)) if m else (folder, None)
+
+
+def compiler_type(n, compiler):
+    """optimum's compiler_type spelling; NxD entries only have neuronxcc_version."""
+    t = first(n, ("compiler_type",), str)
+    if t is not None:
+        return t
+    name = compiler_parts(compiler)[0]
+    return "neuronx-cc" if "neuronxcc_version" in n or name == "neuronxcc" else name
+
+
+SHORT = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
+
+
+def auto_cast_type(n):
+    """auto_cast_type as optimum's entries spell it (fp32/bf16/fp16): the entry's own, else its dtype so spelled."""
+    t = first(n, ("auto_cast_type",), str)
+    if t is not None:
+        return t
+    d = first(n, ("torch_dtype", "dtype", "float_dtype"), str)
+    return SHORT.get(norm_dtype(d), d)
+
+
 def row(path, entry, strategy, compiler, version):
     n = entry.get("neuron") if isinstance(entry.get("neuron"), dict) else {}
     ckpt = first(n, ("checkpoint_id",), str)
@@ -230,6 +257,13 @@ def row(path, entry, strategy, compiler, version):
             "target": first(n, ("target", "instance_type"), str),
             "checkpoint_id": ckpt,
             "checkpoint_revision": first(n, ("checkpoint_revision",), str),
+            # Fields optimum's entries record, shown beside its columns (docs/cli.md `cache lookup`).
+            "task": stored_task(entry),
+            "compiler_type": compiler_type(n, compiler),
+            "compiler_version": first(n, ("compiler_version", "neuronxcc_version"), str) or compiler_parts(compiler)[1],
+            "auto_cast": (n["auto_cast"] if isinstance(n["auto_cast"], str) else "none") if "auto_cast" in n else None,
+            "auto_cast_type": auto_cast_type(n),
+            "optlevel": first(n, ("optlevel",), str),
             "entry": name[:-5],
             "source": "local",
             "path": path,

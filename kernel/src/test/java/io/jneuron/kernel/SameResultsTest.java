@@ -90,7 +90,21 @@ class SameResultsTest {
         // As a cell's value the lookup renders as the CLI prints it, and as an HTML table.
         DisplayData cell = kernel.eval("Jneuron.lookup(CacheService.LookupRequest.of(\"" + model + "\").withCacheDir(\""
                 + cache + "\"))");
-        assertEquals(cli("cache", "lookup", model, "--cache_dir", cache).strip(), cell.getData(MIMEType.TEXT_PLAIN));
+        // The CLI's text has no width limit; a notebook's text/plain keeps within 120 columns, so this one wide row
+        // becomes name/value lines: the same headline, and every column of the CLI's row with the CLI's value.
+        String[] cliText = cli("cache", "lookup", model, "--cache_dir", cache).strip().split("\n");
+        String cellText = (String) cell.getData(MIMEType.TEXT_PLAIN);
+        assertEquals(cliText[0], cellText.split("\n")[0]);
+        String[] headers = cliText[1].strip().split("\\s{2,}");
+        String[] values = cliText[2].strip().split("\\s{2,}");
+        assertEquals(14, headers.length, cliText[1]);
+        assertEquals(headers.length, values.length, cliText[2]);
+        for (int i = 0; i < headers.length; i++) {
+            assertTrue(java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(headers[i]) + " +"
+                    + java.util.regex.Pattern.quote(values[i]) + "$").matcher(cellText).find(),
+                    headers[i] + " = " + values[i] + " in\n" + cellText);
+        }
+        assertTrue(cellText.lines().allMatch(l -> l.length() <= 120), cellText);
         // numbers are right-aligned cells in the HTML table
         assertTrue(((String) cell.getData(MIMEType.TEXT_HTML)).matches("(?s).*<td style=\"[^\"]*text-align:right[^\"]*\">64</td>.*"),
                 String.valueOf(cell.getData(MIMEType.TEXT_HTML)));

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code export --backend neuron} through {@code optimum-cli export neuron}: jneuron's options map onto
- * optimum's (a bf16/fp16 {@code --auto_cast_type} turns on {@code --auto_cast matmul}), optimum writes
+ * optimum's ({@code --auto_cast} as given; a bf16/fp16 {@code --auto_cast_type} alone means matmul), optimum writes
  * the folder, and the result is filed in the registry as optimum would.
  */
 public final class OptimumModelExporter implements ModelExporter {
@@ -34,10 +34,10 @@ public final class OptimumModelExporter implements ModelExporter {
             throw new NeuronKernelException("--quantization int8 is implemented by the CPU backend only; drop it "
                     + "for --backend neuron");
         }
-        boolean cast = r.shape().dtype() != DType.FP32;
+        boolean cast = r.autoCast() != null;
         OptimumExportRequest req = new OptimumExportRequest(r.model(), r.task(), r.shape().batchSize(),
-                r.shape().sequenceLength(), r.instanceType(), cast ? "matmul" : null,
-                cast ? r.shape().dtype().cliName() : null, r.cores() > 1 ? r.cores() : null,
+                r.shape().sequenceLength(), r.instanceType(), r.autoCast(), cast ? r.shape().dtype().cliName() : null,
+                r.cores() > 1 ? r.cores() : null,
                 r.optlevel() == null ? null : Integer.parseInt(r.optlevel()), r.output());
         OptimumExport done = cli.export(req, CacheRoot.resolve(r.cacheDir(), System.getenv()), progress);
         return new Result(done.output(), done.compiler().version(), done.written() == null ? null : done.entry().hash(),

@@ -16,9 +16,10 @@ public interface ModelExporter {
      * @param cores        tensor-parallel degree
      * @param instanceType trn1, inf2, trn1n or trn2; null lets the tool decide (it needs a device then)
      * @param cacheDir     compile cache root as given by the user, or null for the environment's
+     * @param autoCast     optimum's {@code --auto_cast}: "matmul" or "all", or null for none
      */
     record Request(String model, String task, ShapeSpec shape, int cores, String instanceType, String optlevel,
-                   Path output, String cacheDir) {
+                   Path output, String cacheDir, String autoCast) {
     }
 
     /** What the tool left: the output folder, and the registry entry (null entry when none was filed). */

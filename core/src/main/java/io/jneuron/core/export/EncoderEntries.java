@@ -1,7 +1,6 @@
 package io.jneuron.core.export;
 
 import io.jneuron.core.model.ModelConfig;
-import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.util.Map;
@@ -18,11 +17,12 @@ final class EncoderEntries {
     }
 
     static Map<String, Object> neuronConfig(String backend, String version, ModelConfig config, String task,
-                                            ShapeSpec shape, int cores, String instanceType, String optlevel) {
-        boolean cast = shape.dtype() != DType.FP32;
+                                            ShapeSpec shape, int cores, String instanceType, String optlevel,
+                                            String autoCast) {
         Map<String, Object> n = new TreeMap<>();
-        n.put("auto_cast", cast ? "matmul" : null);
-        n.put("auto_cast_type", cast ? shape.dtype().cliName() : null);
+        // optimum: auto_cast_type is null when auto_cast is none (null)
+        n.put("auto_cast", autoCast);
+        n.put("auto_cast_type", autoCast == null ? null : shape.dtype().cliName());
         n.put("compiler_type", "jneuron-" + backend);
         n.put("compiler_version", version);
         n.put("dynamic_batch_size", false);

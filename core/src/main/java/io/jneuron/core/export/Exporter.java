@@ -62,6 +62,7 @@ public final class Exporter {
     /** As above, with MODEL resolved by {@code resolver} (a Hub id is downloaded into the Hugging Face cache). */
     public static ExportResult export(ModelResolver resolver, ExportRequest req, Settings settings,
                                       ProgressListener progress, HubClient hub, String repo) {
+        AutoCast cast = AutoCast.of(req.autoCast(), req.shape().dtype()); // refuses a contradiction before any work
         Map<String, Double> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         progress.progress("resolve", -1);
@@ -79,7 +80,7 @@ public final class Exporter {
         TaskShapes.checkModel(task, ckpt);
         // The export copies the tokenizer files; a broken one is refused now, naming the user's file, not the copy.
         HfTokenizer.check(ckpt.directory());
-        ShapeSpec shape = req.shape().resolve(ckpt.config());
+        ShapeSpec shape = cast.apply(req.shape()).resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {
             Optional<ModelExporter> delegate = backend.modelExporter();
@@ -87,7 +88,7 @@ public final class Exporter {
                 MemoryPlan memory = plan(ckpt, shape, backend, cores);
                 long tp = lap(timings, "plan_ms", t1);
                 ModelExporter.Result r = delegate.get().export(new ModelExporter.Request(req.model(), task, shape, cores,
-                        req.instanceType(), req.optlevel(), req.output(), req.cacheDir()), progress);
+                        req.instanceType(), req.optlevel(), req.output(), req.cacheDir(), cast.recorded()), progress);
                 lap(timings, "compile_ms", tp);
                 timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
                 ExportedModel exported = new ExportedModel(r.output(), backend.name(), r.compilerVersion(), shape, null,
@@ -95,8 +96,12 @@ public final class Exporter {
                 return new ExportResult(exported, ExportResult.MISS, r.entry(), r.entryFile(), null, r.files(), memory,
                         timings);
             }
+            if ("all".equals(cast.recorded()) && backend.name().equals("cpu")) {
+                throw new NeuronKernelException("--auto_cast all casts every operation; the cpu backend casts the "
+                        + "matmul weights and keeps activations in fp32: use --auto_cast matmul, or --backend neuron");
+            }
             CompiledModule m = compile(src, ckpt, backend, new Target(task, shape, cores, req.instanceType(),
-                    req.optlevel(), req.cacheDir()), hub, repo, progress);
+                    req.optlevel(), req.cacheDir(), cast.recorded()), hub, repo, progress);
             timings.put("plan_ms", (System.nanoTime() - t1) / 1e6 - m.compileMs());
             timings.put("compile_ms", m.compileMs());
             long t3 = System.nanoTime();
@@ -115,8 +120,14 @@ public final class Exporter {
      * What to compile a checkpoint for.
      *
      * @param cacheDir compile cache root as given by the user, or null to resolve it from the environment
+     * @param autoCast the registry's {@code auto_cast}: null (none), "matmul" or "all" ({@link AutoCast})
      */
-    public record Target(String task, ShapeSpec shape, int cores, String instanceType, String optlevel, String cacheDir) {
+    public record Target(String task, ShapeSpec shape, int cores, String instanceType, String optlevel, String cacheDir,
+                         String autoCast) {
+        /** The {@code auto_cast} the shape's dtype implies (an on-the-fly compile, where no option sets it). */
+        public Target(String task, ShapeSpec shape, int cores, String instanceType, String optlevel, String cacheDir) {
+            this(task, shape, cores, instanceType, optlevel, cacheDir, AutoCast.implied(shape.dtype()));
+        }
     }
 
     /**
@@ -132,9 +143,9 @@ public final class Exporter {
         CompilerId compiler = new CompilerId("jneuron-" + backend.name(), version);
         Map<String, Object> neuronConfig = TaskShapes.isEncoderTask(target.task())
                 ? EncoderEntries.neuronConfig(backend.name(), version, ckpt.config(), target.task(), target.shape(),
-                target.cores(), target.instanceType(), target.optlevel())
+                target.cores(), target.instanceType(), target.optlevel(), target.autoCast())
                 : neuronConfig(backend.name(), version, src.modelId(), src.revision(), target.shape(), target.cores(),
-                target.instanceType(), target.optlevel());
+                target.instanceType(), target.optlevel(), target.autoCast());
         RegistryEntry entry = RegistryEntry.create(src.config(), neuronConfig, src.modelId(), target.task());
         String hash = entry.hash();
         CacheRoot root = CacheRoot.resolve(target.cacheDir(), System.getenv());
@@ -189,9 +200,13 @@ public final class Exporter {
         }
     }
 
-    /** The {@code neuron} section of the registry entry; key names follow NxD's so lookups read them. */
+    /**
+     * The {@code neuron} section of the registry entry; key names follow NxD's so lookups read them, plus the
+     * compiler settings optimum's traced entries record ({@code auto_cast}, {@code auto_cast_type}, {@code optlevel}).
+     */
     static Map<String, Object> neuronConfig(String backend, String version, String modelId, String revision,
-                                            ShapeSpec shape, int cores, String instanceType, String optlevel) {
+                                            ShapeSpec shape, int cores, String instanceType, String optlevel,
+                                            String autoCast) {
         Map<String, Object> n = new TreeMap<>();
         n.put("_serialized_key", "JNeuron" + Character.toUpperCase(backend.charAt(0)) + backend.substring(1) + "Config");
         n.put("compiler_type", "jneuron-" + backend);
@@ -204,6 +219,7 @@ public final class Exporter {
         shape.buckets().sizes().forEach(b -> buckets.add((long) b));
         n.put("buckets", buckets);
         n.put("tp_degree", (long) cores);
+        n.put("auto_cast", autoCast);
         if (shape.dtype() == DType.INT8) {
             // NxD Inference's keys for weight-only quantization; activations stay fp32 here.
             n.put("torch_dtype", DType.FP32.torchName());

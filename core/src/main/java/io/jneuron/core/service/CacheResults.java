@@ -41,11 +41,16 @@ public final class CacheResults {
 
         @Override
         public Table table() {
+            // optimum's lookup columns first, then the fields its entries record (task, compiler, revision, casts)
             Table.Builder t = Table.builder(Column.number("batch size"), Column.number("sequence length"),
                     Column.number("tensor parallel"), Column.text("dtype"), Column.text("instance type"),
-                    Column.text("source"), Column.text("entry"));
+                    Column.text("task"), Column.text("compiler type"), Column.text("compiler version"),
+                    Column.text("checkpoint revision"), Column.text("auto_cast"), Column.text("auto_cast_type"),
+                    Column.text("optlevel"), Column.text("source"), Column.text("entry"));
             rows.forEach(m -> t.row(m.batchSize(), m.sequenceLength(), m.tpDegree(), m.torchDtype(), m.target(),
-                    m.source(), m.entry()));
+                    m.task(), m.compilerType(), m.compilerVersion(), m.checkpointRevision(),
+                    m.autoCast(), m.autoCastType(), m.optlevel(), m.source(),
+                    m.entry()));
             return t.build();
         }
 
@@ -61,6 +66,12 @@ public final class CacheResults {
                 o.put("target", m.target());
                 o.put("checkpoint_id", m.checkpointId());
                 o.put("checkpoint_revision", m.checkpointRevision());
+                o.put("task", m.task());
+                o.put("compiler_type", m.compilerType());
+                o.put("compiler_version", m.compilerVersion());
+                o.put("auto_cast", m.autoCast());
+                o.put("auto_cast_type", m.autoCastType());
+                o.put("optlevel", m.optlevel());
                 o.put("entry", m.entry());
                 o.put("source", m.source());
                 o.put("path", m.path());

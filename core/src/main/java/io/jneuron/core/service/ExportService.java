@@ -28,7 +28,7 @@ public final class ExportService {
             throw new NeuronKernelException("--instance_type '" + req.instanceType() + "' is not one of trn1, inf2, trn1n, trn2");
         }
         if (req.optlevel() != null && !req.optlevel().matches("[123]")) {
-            throw new NeuronKernelException("--optlevel '" + req.optlevel() + "' is not 1, 2 or 3");
+            throw new NeuronKernelException("-O" + req.optlevel() + " (--optlevel) is not valid: use -O1, -O2 or -O3");
         }
         Optional<String> repo = CacheRepo.resolve(repoId, ctx.hubConfig(), ctx.env());
         try (HubClient hub = repo.isPresent() || pushToHub != null ? ctx.hubClient() : null) {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,12 @@ class CacheCommandTest {
         assertEquals(2, rows.size());
         Map<?, ?> row = (Map<?, ?>) rows.get(1);
         assertEquals(Set.of("batch_size", "sequence_length", "tp_degree", "torch_dtype", "target", "checkpoint_id",
-                "checkpoint_revision", "entry", "source", "path", "strategy"), row.keySet());
+                "checkpoint_revision", "task", "compiler_type", "compiler_version", "auto_cast", "auto_cast_type",
+                "optlevel", "entry", "source", "path", "strategy"), row.keySet());
+        // The worked example (spec §2.6) is an NxD entry: neuronxcc_version, torch_dtype bfloat16, no auto_cast key.
+        assertEquals(Arrays.asList("text-generation", "neuronx-cc", "2.21.33363.0+82129205", null, "bf16", null),
+                Arrays.asList(row.get("task"), row.get("compiler_type"), row.get("compiler_version"),
+                        row.get("auto_cast"), row.get("auto_cast_type"), row.get("optlevel")));
         assertEquals(List.of(2L, 512L, 2L, "bfloat16", "trn1", "a4c4264c36821c82951d", "local", "arch-digest"),
                 List.of(row.get("batch_size"), row.get("sequence_length"), row.get("tp_degree"), row.get("torch_dtype"),
                         row.get("target"), row.get("entry"), row.get("source"), row.get("strategy")));
@@ -67,9 +73,12 @@ class CacheCommandTest {
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals("Cached entries for llamafactory/tiny-random-Llama-3 (found by arch-digest in " + cache + "):", lines[0]);
-        assertEquals("batch size  sequence length  tensor parallel  dtype     instance type  source  entry", lines[1]);
-        assertEquals("         2              512                2  bfloat16  trn1           local   a4c4264c36821c82951d",
-                lines[2], "numbers right-aligned under their headers");
+        assertEquals("batch size  sequence length  tensor parallel  dtype     instance type  task             "
+                + "compiler type  compiler version       checkpoint revision                       auto_cast  "
+                + "auto_cast_type  optlevel  source  entry", lines[1]);
+        assertEquals("         2              512                2  bfloat16  trn1           text-generation  "
+                + "neuronx-cc     2.21.33363.0+82129205  0123456789abcdef0123456789abcdef01234567  -          "
+                + "bf16            -         local   a4c4264c36821c82951d", lines[2], "numbers right-aligned under their headers");
         assertEquals(3, lines.length);
         Run none = run("cache", "lookup", Goldens.path(MODEL).toString(), "--cache_dir", cache.toString(), "--batch_size", "64");
         assertEquals("No cached entries found for llamafactory/tiny-random-Llama-3.\n", none.out());

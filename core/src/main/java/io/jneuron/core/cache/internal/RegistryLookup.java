@@ -136,7 +136,11 @@ public final class RegistryLookup {
                     text(n, "torch_dtype", "dtype", "auto_cast_type", "float_dtype"), text(n, "target", "instance_type"),
                     text(n, "checkpoint_id") != null ? text(n, "checkpoint_id") : e.entry().modelId().orElse(null),
                     text(n, "checkpoint_revision"), e.fileHash(), e.source(), e.path(), s, e.compiler(),
-                    e.registryVersion());
+                    e.registryVersion(), e.entry().task().orElse(null), compilerType(n, e),
+                    text(n, "compiler_version", "neuronxcc_version") != null
+                            ? text(n, "compiler_version", "neuronxcc_version") : e.compiler().version(),
+                    n.containsKey("auto_cast") ? Objects.requireNonNullElse(text(n, "auto_cast"), "none") : null,
+                    autoCastType(n), text(n, "optlevel"));
             if (keep(m, q)) {
                 rows.add(m);
             }
@@ -168,6 +172,33 @@ public final class RegistryLookup {
             case "bf16", "bfloat16", "torch.bfloat16" -> "bfloat16";
             case "fp16", "float16", "torch.float16" -> "float16";
             case "fp32", "float32", "torch.float32" -> "float32";
+            default -> d;
+        };
+    }
+
+    /** optimum's {@code compiler_type} spelling; NxD entries record only {@code neuronxcc_version}. */
+    private static String compilerType(Map<Object, Object> n, StoredEntry e) {
+        String t = text(n, "compiler_type");
+        if (t != null) {
+            return t;
+        }
+        return n.containsKey("neuronxcc_version") || e.compiler().isNeuronxcc() ? "neuronx-cc" : e.compiler().name();
+    }
+
+    /**
+     * The precision as {@code auto_cast_type} spells it (fp32, bf16, fp16): the entry's own when it records one (legacy
+     * and traced entries with auto-cast on), else its dtype ({@code torch_dtype}, {@code dtype}, {@code float_dtype}).
+     */
+    static String autoCastType(Map<Object, Object> n) {
+        String t = text(n, "auto_cast_type");
+        if (t != null) {
+            return t;
+        }
+        String d = text(n, "torch_dtype", "dtype", "float_dtype");
+        return switch (dtype(d)) {
+            case "bfloat16" -> "bf16";
+            case "float16" -> "fp16";
+            case "float32" -> "fp32";
             default -> d;
         };
     }
