@@ -373,14 +373,7 @@ import io.jneuron.core.model.*;
 import io.jneuron.core.pipeline.*;
 import io.jneuron.core.testing.*;
 import io.jneuron.core.report.*;
-import org.dflib.jjava.jupyter.kernel.display.*;
-
-/** Shows a ready-made display bundle (HTML tables, an SVG picture) as it is. */
-record Show(DisplayData data) implements DisplayDataRenderable {
-    public void render(RenderContext ctx) {
-        ctx.getOutputContainer().assign(data);
-    }
-}
+import io.jneuron.magics.render.Charts;
 
 // This run's own working folder; nothing outside it is written.
 Path work = Files.createTempDirectory("jneuron-04-encoders-");
@@ -407,25 +400,21 @@ The girl is carrying a baby.
 A man is riding a horse.
 A woman is playing violin.
 A monkey is playing drums."""),
-    md("The same through the Java API, as a picture of the similarity matrix, and a nearest-sentence search:"),
+    md("""
+The same through the Java API, as a picture of the similarity matrix (drawn by JFreeChart through the shared
+`io.jneuron.magics.render.Charts` helper), and a nearest-sentence search:"""),
     code("""
 List<String> corpus = List.of("A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
         "A man is riding a horse.", "A woman is playing violin.", "A monkey is playing drums.");
 PipelineResult embedded = Jneuron.pipeline(PipelineRequest.of("feature-extraction", work.resolve("minilm-128").toString(), corpus));
 double[][] sim = Similarity.cosineMatrix(Similarity.embeddings(embedded));
-StringBuilder svg = new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='520' height='260' font-size='11'>");
-for (int i = 0; i < sim.length; i++) {
-    svg.append("<text x='0' y='").append(30 * i + 20).append("'>#").append(i + 1).append(' ')
-       .append(corpus.get(i).replace("<", "")).append("</text>");
-    for (int j = 0; j < sim.length; j++) {
-        int shade = (int) Math.round(255 * (1 - Math.max(0, sim[i][j])));
-        svg.append("<rect x='").append(250 + 30 * j).append("' y='").append(30 * i + 5).append("' width='28' height='28' fill='rgb(")
-           .append(shade).append(',').append(shade).append(",255)'><title>").append(String.format("%.3f", sim[i][j])).append("</title></rect>");
-    }
+List<String> rows = new ArrayList<>();
+List<String> cols = new ArrayList<>();
+for (int i = 0; i < corpus.size(); i++) {
+    rows.add("#" + (i + 1) + " " + corpus.get(i));
+    cols.add("#" + (i + 1));
 }
-DisplayData picture = new DisplayData();
-picture.putData("image/svg+xml", svg.append("</svg>").toString());
-new Show(picture)"""),
+Charts.heatmap("Cosine similarity (all-MiniLM-L6-v2)", rows, cols, sim, 0, 1)"""),
     code("""
 String query = "Someone is eating pasta.";
 PipelineResult q = Jneuron.pipeline("feature-extraction", work.resolve("minilm-128").toString(), query);
@@ -441,8 +430,9 @@ Report.of("nearest to: " + query, Table.of(List.of("sentence", "cosine"), ranked
     md("""
 ## What padding costs
 
-Every input is padded to the compiled `sequence_length`, and padding is real work: attention and every matrix
-product run over all 128 positions even for an 8-token sentence. Export the same model for sequence 32 and time
+Every input is padded to the compiled `sequence_length`, and padding is real work: every matrix product runs over
+all 128 positions even for an 8-token sentence, as the compiled Neuron graph does (the CPU runtime's attention
+skips the padded positions, which the mask allows). Export the same model for sequence 32 and time
 the same batch of short sentences (median of 3 runs each; the machine may be busy, so read the ratio, not the
 absolute numbers)."""),
     code("%neuron_export $work/minilm $work/minilm-32 --task feature-extraction --batch_size 8 --sequence_length 32 --cache_dir $work/cache"),

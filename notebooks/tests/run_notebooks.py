@@ -168,7 +168,10 @@ def assert_encoders(nb):
     html = html_of(cell)
     check(html.count("jneuron-table") >= 3, "embedding, similarity and timings tables")
     check("0.755" in html, "all-MiniLM-L6-v2's cosine of the two eating sentences is 0.755 (its published value)")
-    check(len(svgs_of(find(nb, "List<String> corpus")[0])) == 1, "the similarity picture")
+    pictures = svgs_of(find(nb, "List<String> corpus")[0])
+    check(len(pictures) == 1, "the similarity picture")
+    check("jfreesvg" in pictures[0] and "#1 A man is eating food." in pictures[0] and ">1.00<" in pictures[0],
+          "the similarity picture is a Charts heatmap (JFreeSVG) with sentence labels and printed cells")
     nearest = table_rows(html_of(find(nb, "String query")[0]))
     check("eating" in nearest[0][0], f"the nearest sentence to the pasta query is about eating: {nearest}")
     padding = table_rows(html_of(find(nb, "List<String> shortOnes")[0]))

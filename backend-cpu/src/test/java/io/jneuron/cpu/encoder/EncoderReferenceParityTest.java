@@ -164,6 +164,20 @@ class EncoderReferenceParityTest {
             assertEquals(text.substring(e.start(), e.end()), e.word());
             assertTrue(!e.entity().equals("O"));
         }
+        // --aggregation none / simple on the same model: a simple group spans adjacent "none" tokens of its tag
+        // and scores their mean (the grouping rules themselves are hand-checked in core's EntityAggregationTest).
+        List<PipelineOutput.Entity> tokens = entities(ner, text, "none");
+        List<PipelineOutput.Entity> groups = entities(ner, text, "simple");
+        assertTrue(!tokens.isEmpty() && tokens.stream().allMatch(e -> e.index() != null && !e.group()));
+        for (PipelineOutput.Entity g : groups) {
+            assertTrue(g.group() && g.start() < g.end() && g.end() <= text.length(), g.toString());
+            List<PipelineOutput.Entity> inside = tokens.stream().filter(t -> t.start() >= g.start() && t.end() <= g.end())
+                    .toList();
+            assertTrue(!inside.isEmpty(), g.toString());
+            inside.forEach(t -> assertEquals(g.entity(), t.entity().substring(t.entity().indexOf('-') + 1)));
+            assertEquals(inside.stream().mapToDouble(PipelineOutput.Entity::score).average().orElseThrow(), g.score(), 1e-9,
+                    g.toString());
+        }
         Path mlm = TinyEncoders.generate(Architecture.ROBERTA, EncoderHead.MASKED_LM, 3, tmp.resolve("mlm"));
         PipelineOutput.FillMask fm = (PipelineOutput.FillMask) pipeline("fill-mask", mlm,
                 List.of("paris is the <mask> of france ."), null, null).outputs().get(0);
@@ -175,6 +189,13 @@ class EncoderReferenceParityTest {
                 context).outputs().get(0);
         assertEquals(context.substring(a.start(), a.end()), a.answer());
         assertTrue(a.score() > 0 && a.score() <= 1);
+    }
+
+    private List<PipelineOutput.Entity> entities(Path model, String text, String aggregation) {
+        return ((PipelineOutput.Entities) PipelineService.run(new PipelineRequest("token-classification", model.toString(),
+                List.of(text), null, null, 3, new ShapeRequest(2, 24, DType.FP32, null), null, false, aggregation),
+                Context.fromEnvironment().withSettings(new Settings("cpu", 2, tmp.resolve("x").toString())))
+                .outputs().get(0)).entities();
     }
 
     private PipelineResult pipeline(String task, Path model, List<String> inputs, String q, String c) {

@@ -48,6 +48,11 @@ public final class PipelineCommand implements Runnable, ReportCommand {
             + " refusing them.")
     boolean truncation;
 
+    @Option(names = "--aggregation", description = "token-classification: word (default: one entity per word, label"
+            + " of its first token), or transformers' aggregation_strategy none, simple, first, average, max"
+            + " (B-/I- entity groups, keyed entity_group).")
+    String aggregation;
+
     @Mixin
     ShapeOptions shape;
 
@@ -61,7 +66,8 @@ public final class PipelineCommand implements Runnable, ReportCommand {
 
     /** The parsed options as the service's request. */
     public PipelineRequest request() {
-        return new PipelineRequest(task, model, inputs, question, context, topK, shape.request(), pooling, truncation);
+        return new PipelineRequest(task, model, inputs, question, context, topK, shape.request(), pooling, truncation,
+                aggregation);
     }
 
     @Override

@@ -39,16 +39,35 @@ public sealed interface PipelineOutput {
         }
     }
 
-    /** token-classification: one entity per word whose label is not {@code O}. */
+    /** token-classification: the entities of one input, as {@link EntityAggregation} makes them. */
     record Entities(List<Entity> entities) implements PipelineOutput {
         @Override
         public Map<String, Object> json() {
-            return Report.fields("entities", entities.stream().map(e -> (Object) Report.fields("entity", e.entity(),
-                    "score", e.score(), "word", e.word(), "start", e.start(), "end", e.end())).toList());
+            return Report.fields("entities", entities.stream().map(e -> (Object) e.json()).toList());
         }
     }
 
-    record Entity(String entity, double score, String word, int start, int end) {
+    /**
+     * One entity: {@code index} is the token's position ({@code --aggregation none} only, else null); a
+     * {@code group} (simple, first, average, max) is keyed {@code entity_group} as transformers keys it.
+     */
+    record Entity(String entity, double score, String word, int start, int end, Integer index, boolean group) {
+        public Entity(String entity, double score, String word, int start, int end) {
+            this(entity, score, word, start, end, null, false);
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put(group ? "entity_group" : "entity", entity);
+            o.put("score", score);
+            if (index != null) {
+                o.put("index", index);
+            }
+            o.put("word", word);
+            o.put("start", start);
+            o.put("end", end);
+            return o;
+        }
     }
 
     /** fill-mask: the top-k tokens for the mask. */

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Turns one batch's encoder states into each task's outputs, as transformers' pipelines define them:
- * pooled embeddings; softmax (sigmoid for multi-label) over {@code id2label}; per-word entities (the
- * label and score of each word's first token, {@code O} dropped); the top-k tokens at each mask; the
+ * pooled embeddings; softmax (sigmoid for multi-label) over {@code id2label}; entities (see
+ * {@link EntityAggregation}); the top-k tokens at each mask; the
  * best answer span inside the context.
  */
 final class TaskOutputs {
@@ -97,28 +97,16 @@ final class TaskOutputs {
         }
         float[] logits = enc.head(hidden, rows);
         int n = enc.headWidth();
-        List<PipelineOutput.Entity> entities = new ArrayList<>();
-        int t = 0;
-        while (t < e.length()) {
-            if (e.special()[t] || e.wordIds()[t] < 0) {
-                t++;
-                continue;
+        List<String> strings = tok.tokens(text, true);
+        List<EntityAggregation.Token> tokens = new ArrayList<>();
+        for (int t = 0; t < e.length(); t++) {
+            if (!e.special()[t]) {
+                tokens.add(new EntityAggregation.Token(t, e.ids()[t], strings.get(t), softmax(logits, t * n, n),
+                        e.starts()[t], e.ends()[t], e.wordIds()[t]));
             }
-            int word = e.wordIds()[t];
-            int end = t;
-            while (end + 1 < e.length() && e.wordIds()[end + 1] == word && !e.special()[end + 1]) {
-                end++;
-            }
-            double[] p = softmax(logits, t * n, n);
-            int best = argmax(p);
-            String label = cfg.labels().get(best);
-            if (!label.equals("O")) {
-                entities.add(new PipelineOutput.Entity(label, p[best], text.substring(e.starts()[t], e.ends()[end]),
-                        e.starts()[t], e.ends()[end]));
-            }
-            t = end + 1;
         }
-        return new PipelineOutput.Entities(entities);
+        return new PipelineOutput.Entities(EntityAggregation.aggregate(req.aggregation(), tokens, cfg.labels(), text,
+                ids -> tok.decode(ids, true)));
     }
 
     private PipelineOutput.FillMask fillMask(EncoderRunner enc, float[] hidden, TokenEncoding e, int base, int row) {
@@ -215,13 +203,6 @@ final class TaskOutputs {
         return p;
     }
 
-    private static int argmax(double[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            best = p[i] > p[best] ? i : best;
-        }
-        return best;
-    }
 
     /** The mask token named by tokenizer_config.json ({@code [MASK]} or {@code <mask>} when it names none). */
     private static int maskId(Path folder, HfTokenizer tok) {

@@ -2,11 +2,13 @@ package io.jneuron.core.service;
 
 import io.jneuron.core.export.CompiledModule;
 import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.generate.GenerationSettings;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.Table;
 import io.jneuron.core.report.Table.Column;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,17 +19,19 @@ import java.util.Map;
  * text was already shown as it came (to a token listener, or a live notebook output), so the headline leaves it out;
  * without a tokenizer a row shows its ids. {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL
  * was an exported model) and {@code exportMs} the time to get it. {@code chatPrompts} are the prompts the chat
- * template rendered (null without --chat), shown first when {@code showPrompt}.
+ * template rendered (null without --chat), shown first when {@code showPrompt}. {@code settings} are the decoding
+ * settings used and their sources (null when the caller did not resolve any).
  */
 public record Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
-                         double exportMs, List<String> chatPrompts, boolean showPrompt) implements Report {
+                         double exportMs, List<String> chatPrompts, boolean showPrompt, GenerationSettings settings)
+        implements Report {
     public Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled, double exportMs) {
-        this(backend, result, streamed, compiled, exportMs, null, false);
+        this(backend, result, streamed, compiled, exportMs, null, false, null);
     }
 
     /** The same generation, its text marked as shown (a magic shows it live). */
     public Generation shown() {
-        return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt);
+        return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt, settings);
     }
 
     /** Row {@code i}'s text, or its generated ids when the model has no tokenizer. */
@@ -67,14 +71,21 @@ public record Generation(String backend, GenerationResult result, boolean stream
     @Override
     public Table table() {
         GenerationResult.Timings t = result.timings();
-        return Table.builder(Column.text("backend"), Column.number("batch"), Column.number("sequence"),
-                Column.number("bucket"), Column.number("load ms"), Column.number("TTFT ms"), Column.number("prompt tokens"),
-                Column.number("prefill ms"), Column.number("prefill tok/s"), Column.number("decode tokens"),
-                Column.number("decode ms"), Column.number("decode tok/s"))
-                .row(backend, result.batchSize(), result.sequenceLength(), result.bucket(), f(t.loadMs()), f(t.ttftMs()),
-                        t.promptTokens(), f(t.prefillMs()), f(t.prefillTokS()), t.decodeTokens(), f(t.decodeMs()),
-                        f(t.decodeTokS()))
-                .build();
+        // One record: property / value lines, the decoding settings after the timings with their sources (user,
+        // generation_config.json, tokenizer files or default).
+        List<List<Object>> rows = new ArrayList<>();
+        Object[][] timings = {{"backend", backend}, {"batch", result.batchSize()}, {"sequence", result.sequenceLength()},
+            {"bucket", result.bucket()}, {"load ms", f(t.loadMs())}, {"TTFT ms", f(t.ttftMs())},
+            {"prompt tokens", t.promptTokens()}, {"prefill ms", f(t.prefillMs())}, {"prefill tok/s", f(t.prefillTokS())},
+            {"decode tokens", t.decodeTokens()}, {"decode ms", f(t.decodeMs())}, {"decode tok/s", f(t.decodeTokS())}};
+        for (Object[] p : timings) {
+            rows.add(Arrays.asList(p[0], p[1], null));
+        }
+        if (settings != null) {
+            settings.settings().forEach((name, v) -> rows.add(Arrays.asList(name, GenerationSettings.show(v.value()),
+                    v.source())));
+        }
+        return new Table(List.of(Column.text("property"), Column.text("value"), Column.text("source")), rows);
     }
 
     @Override
@@ -106,6 +117,9 @@ public record Generation(String backend, GenerationResult result, boolean stream
             }
             tops.add(top);
             anyTops |= !top.isEmpty();
+        }
+        if (settings != null) {
+            o.put("generation", settings.json());
         }
         o.put("prompt_ids", prompts);
         o.put("generated_ids", generated);
