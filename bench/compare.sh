@@ -5,6 +5,8 @@
 # peer, per precision per round), each in a fresh process that reports cold (its first generation) and
 # warm (median after warm-ups); ratios are taken per pair and their median printed, so a busy machine
 # slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16.
+# With JAVA25=/path/to/jdk (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) jneuron also runs on that JDK in each
+# round (engine jneuron25), so cold and warm are seen on both JDKs in the same run.
 #
 #   bench/compare.sh [MODELS_DIR] [ROUNDS=3] [PRECISIONS="fp32 bf16 fp16 int8"]
 #   (MODELS_DIR default /tmp/jneuron-bench; the checkpoint is made if missing)
@@ -18,15 +20,18 @@ M="$DIR/llama-110m"
 [ -f "$M/config.json" ] || "$B" testing tiny-model llama "$M" --preset 110m >/dev/null
 OUT="$DIR/compare-$(date -u +%Y%m%dT%H%M%S).log"
 echo "== $(date -u) load: $(cat /proc/loadavg); results in $OUT"
-jn() { # precision -> one JSON run of jneuron bench
+jn() { # precision [JAVA_HOME] -> one JSON run of jneuron bench
   local q=(--auto_cast_type "$1"); [ "$1" = int8 ] && q=(--quantization int8)
-  "$B" bench "$M" --threads 2 --sequence_length 256 "${q[@]}" --runs 1 --warmup 2 --iterations 3 --format json |
+  JAVA_HOME="${2:-${JAVA_HOME:-}}" "$B" bench "$M" --threads 2 --sequence_length 256 "${q[@]}" --runs 1 --warmup 2 --iterations 3 --format json |
     "$PY" -c 'import json,sys; r=json.load(sys.stdin)["runs"][0]; print(" ".join(f"{k}={r[k]:.2f}" for k in
       ("load_ms","cold_prefill_tok_s","cold_decode_tok_s","prefill_tok_s","decode_tok_s","peak_rss_mb")))'
 }
 for ((round = 1; round <= ROUNDS; round++)); do
   for p in $PRECISIONS; do
     echo "round=$round precision=$p engine=jneuron $(jn "$p")" | tee -a "$OUT"
+    if [ -n "${JAVA25:-}" ]; then
+      echo "round=$round precision=$p engine=jneuron25 $(jn "$p" "$JAVA25")" | tee -a "$OUT"
+    fi
     case "$p" in
       fp32|bf16|fp16)
         t="${p/fp/f}"
@@ -51,22 +56,30 @@ def val(r, k):
 keys = ["cold_prefill_tok_s", "cold_decode_tok_s", "prefill_tok_s", "decode_tok_s", "peak_rss_mb"]
 print("medians over rounds (tok/s; RSS MB); ratio = jneuron / peer, per interleaved pair")
 for p in sorted({r["precision"] for r in rows}, key="fp32 bf16 fp16 int8".split().index):
-    for eng in ("jneuron", "llama.cpp", "jlama"):
+    for eng in ("jneuron", "jneuron25", "llama.cpp", "jlama"):
         rs = [r for r in rows if r["precision"] == p and r["engine"] == eng]
         if rs:
             med = {k: st.median([v for v in (val(r, k) for r in rs) if v is not None] or [float("nan")]) for k in keys}
             print(f"{p:5} {eng:10} " + " ".join(f"{k}={med[k]:.1f}" for k in keys))
     for peer in ("llama.cpp", "jlama"):
+      for me in ("jneuron", "jneuron25"):
         pairs = [(a, b) for a in rows for b in rows if a["round"] == b["round"] and a["precision"] == b["precision"] == p
-                 and a["engine"] == "jneuron" and b["engine"] == peer]
+                 and a["engine"] == me and b["engine"] == peer]
         if pairs:
-            print(f"{p:5} vs {peer:9} " + " ".join(
+            print(f"{p:5} {me} vs {peer:9} " + " ".join(
                 f"{k}={st.median([val(a, k) / val(b, k) for a, b in pairs if val(a, k) and val(b, k)] or [float('nan')]):.2f}x"
                 for k in keys[:4]))
-int8 = [r for r in rows if r["precision"] == "int8"]
-bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == "jneuron"}
-ratios = [val(r, "decode_tok_s") / val(bf16[r["round"]], "decode_tok_s") for r in int8 if r["round"] in bf16]
-if ratios:
-    print(f"int8 decode vs jneuron bf16 (same round): {st.median(ratios):.2f}x")
+    for me in ("jneuron", "jneuron25"):
+        rs = [r for r in rows if r["precision"] == p and r["engine"] == me]
+        cold = [val(r, "cold_prefill_tok_s") / val(r, "prefill_tok_s") for r in rs if val(r, "prefill_tok_s")]
+        cd = [val(r, "cold_decode_tok_s") / val(r, "decode_tok_s") for r in rs if val(r, "decode_tok_s")]
+        if rs:
+            print(f"{p:5} {me} cold/warm prefill={st.median(cold):.2f} decode={st.median(cd):.2f}")
+for me in ("jneuron", "jneuron25"):
+    int8 = [r for r in rows if r["precision"] == "int8" and r["engine"] == me]
+    bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == me}
+    ratios = [val(r, "decode_tok_s") / val(bf16[r["round"]], "decode_tok_s") for r in int8 if r["round"] in bf16]
+    if ratios:
+        print(f"{me} int8 decode vs its bf16 (same round): {st.median(ratios):.2f}x")
 PY
 echo "== $(date -u) load: $(cat /proc/loadavg)"

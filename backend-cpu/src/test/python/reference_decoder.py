@@ -504,8 +504,11 @@ def load_model(model_dir):
     return build_model(load_config(model_dir), load_state_dict(model_dir), model_dir)
 
 
-def greedy(model, prompt_ids, max_new_tokens):
-    """Returns (generated ids, list of logits arrays): step 0 from the prompt's last position."""
+def greedy(model, prompt_ids, max_new_tokens, penalty=1.0, min_new=0, eos_ids=()):
+    """Returns (generated ids, list of raw logits arrays): step 0 from the prompt's last position. With a repetition
+    penalty or min_new_tokens the next id is the argmax of the processed logits (reference_processors); generation
+    stops after an EOS id when eos_ids are given."""
+    import reference_processors  # noqa: E402
     if not prompt_ids:
         raise CheckpointError("a prompt needs at least one token id")
     for i in prompt_ids:
@@ -515,10 +518,13 @@ def greedy(model, prompt_ids, max_new_tokens):
     generated, logits = [], []
     for _ in range(max_new_tokens):
         last = model.forward(seq)[-1]
-        nxt = int(np.argmax(last))
+        scores = reference_processors.process(last, prompt_ids, generated, penalty, min_new, eos_ids)
+        nxt = int(np.argmax(scores))
         logits.append(last)
         generated.append(nxt)
         seq.append(nxt)
+        if nxt in eos_ids:
+            break
     return generated, logits
 
 
@@ -539,6 +545,9 @@ def main(argv=None):
     ap.add_argument("--prompt-ids", type=_parse_ids, action="append", required=True,
                     help="comma-separated token ids; repeat for more rows")
     ap.add_argument("--max-new-tokens", type=int, required=True)
+    ap.add_argument("--repetition-penalty", type=float, default=1.0)
+    ap.add_argument("--min-new-tokens", type=int, default=0)
+    ap.add_argument("--eos-id", type=int, action="append", default=[], help="stop after this id; repeatable")
     args = ap.parse_args(argv)
     if args.max_new_tokens < 0:
         ap.error("--max-new-tokens must be >= 0")
@@ -546,7 +555,8 @@ def main(argv=None):
         model = load_model(args.model_dir)
         rows = []
         for prompt in args.prompt_ids:
-            gen, logits = greedy(model, prompt, args.max_new_tokens)
+            gen, logits = greedy(model, prompt, args.max_new_tokens, args.repetition_penalty,
+                                 args.min_new_tokens, tuple(args.eos_id))
             rows.append({"prompt_ids": prompt, "generated_ids": gen,
                          "logits": [l.tolist() for l in logits]})
     except ValueError as e:  # CheckpointError, also as raised from reference_families' import of this module

@@ -151,7 +151,7 @@ final class Attention {
             for (int p = first; p <= last; p++) {
                 float sc = Kernels.dot(qkv, q, kc, (rowBase + p) * kvDim + kvh * headDim, headDim) * scale;
                 if (softcap > 0) {
-                    sc = (float) (softcap * Math.tanh(sc / softcap));
+                    sc = (float) (softcap * Kernels.tanh(sc / softcap));
                 }
                 scores[p] = sc;
                 max = Math.max(max, sc);

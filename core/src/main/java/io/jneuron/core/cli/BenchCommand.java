@@ -58,6 +58,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--in-process", description = "Run one measurement in this JVM (what each fresh JVM does).")
     boolean inProcess;
 
+    @Option(names = "--against", paramLabel = "BASELINE", description = "Compare with BASELINE (same vocabulary) in one "
+            + "JVM: the two models' timed generations alternate, and the per-pair ratio's median is printed (JSON).")
+    String against;
+
     @Mixin
     ShapeOptions shape;
 
@@ -78,6 +82,11 @@ final class BenchCommand implements Runnable {
         }
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cacheDir == null ? common.settings() : common.settings().withCacheDir(cacheDir);
+        if (against != null) {
+            out.println(BenchPair.measure(model, against, shape.request(), settings, promptLength, newTokens, warmup,
+                    iterations));
+            return;
+        }
         if (inProcess) {
             out.println(BenchRun.measure(model, shape.request(), settings, promptLength, newTokens, warmup, iterations));
             return;

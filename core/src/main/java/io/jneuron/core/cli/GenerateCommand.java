@@ -40,20 +40,34 @@ public final class GenerateCommand implements Runnable, ReportCommand {
         List<String> ids;
     }
 
-    @Option(names = "--max_new_tokens", defaultValue = "20", description = "Tokens to generate (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    // Unset options (null) come from the model's generation_config.json, then the defaults (docs/cli.md).
+    @Option(names = "--max_new_tokens", description = "Tokens to generate (default: generation_config.json's "
+            + "max_new_tokens or max_length, else 20).")
+    Integer maxNewTokens;
 
-    @Option(names = "--greedy", description = "Greedy decoding (the default unless --temperature is given).")
+    @Option(names = "--min_new_tokens", description = "Generate at least N tokens: EOS is suppressed until then "
+            + "(default: generation_config.json, else 0).")
+    Integer minNewTokens;
+
+    @Option(names = "--repetition_penalty", description = "Penalise tokens already in the prompt or output: a positive "
+            + "logit is divided by F, a negative one multiplied (default: generation_config.json, else 1 = off).")
+    Double repetitionPenalty;
+
+    @Option(names = "--greedy", description = "Greedy decoding, whatever generation_config.json says (greedy is also "
+            + "the default without do_sample there).")
     boolean greedy;
 
-    @Option(names = "--temperature", description = "Sampling temperature.")
+    @Option(names = "--temperature", description = "Sample at this temperature (default: generation_config.json's, "
+            + "when it sets do_sample).")
     Double temperature;
 
-    @Option(names = "--top_k", defaultValue = "0", description = "Keep the k most likely tokens (0: off).")
-    int topK;
+    @Option(names = "--top_k", description = "Keep the k most likely tokens when sampling (0: off; default: "
+            + "generation_config.json, else 0).")
+    Integer topK;
 
-    @Option(names = "--top_p", defaultValue = "1.0", description = "Nucleus sampling threshold (1: off).")
-    double topP;
+    @Option(names = "--top_p", description = "Nucleus sampling threshold (1: off; default: generation_config.json, "
+            + "else 1).")
+    Double topP;
 
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed.")
     long seed;
@@ -99,7 +113,7 @@ public final class GenerateCommand implements Runnable, ReportCommand {
         Output.print(spec, format, g);
     }
 
-    /** The parsed options as the service's request; bad ids and contradicting sampling options fail here. */
+    /** The parsed options as the service's request; bad ids and contradicting or invalid decoding options fail here. */
     public GenerateService.Request request() {
         List<int[]> ids = null;
         if (prompts.ids != null) {
@@ -108,8 +122,8 @@ public final class GenerateCommand implements Runnable, ReportCommand {
                 ids.add(parseIds(s));
             }
         }
-        return new GenerateService.Request(model, prompts.text, ids, maxNewTokens,
-                GenerateService.sampling(greedy, temperature, topK, topP, seed), topLogits, splitBatches, shape.request(),
+        return new GenerateService.Request(model, prompts.text, ids, GenerateService.options(greedy, temperature, topK,
+                topP, seed, maxNewTokens, minNewTokens, repetitionPenalty), topLogits, splitBatches, shape.request(),
                 chat, showPrompt);
     }
 

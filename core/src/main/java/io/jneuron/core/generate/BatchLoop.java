@@ -29,6 +29,9 @@ final class BatchLoop {
     private final int real;
     private final int batch;
     private final int maxNew;
+    private final int minNew;
+    private final float penalty;
+    private boolean[][] seen; // per real row, the ids in its prompt and generated tokens (repetition penalty)
     private final int[][] generated;
     private final int[] counts;
     private final FinishReason[] finish;
@@ -51,6 +54,9 @@ final class BatchLoop {
         this.real = run.realRows();
         this.batch = shape.batchSize();
         this.maxNew = request.maxNewTokens();
+        this.minNew = request.minNewTokens();
+        // float, as torch multiplies a float32 logits tensor by the Python scalar
+        this.penalty = (float) request.repetitionPenalty();
         this.generated = new int[real][maxNew];
         this.counts = new int[real];
         this.finish = new FinishReason[real];
@@ -122,7 +128,11 @@ final class BatchLoop {
             if (finish[b] != null) {
                 continue;
             }
+            process(b, logits[b]);
             int token = sampler.sample(first + b, logits[b]);
+            if (seen != null) {
+                seen[b][token] = true;
+            }
             generated[b][counts[b]++] = token;
             last[b] = token;
             if (decodeStep) {
@@ -137,6 +147,36 @@ final class BatchLoop {
                 active--;
             }
             stream(b, token, finish[b] != null);
+        }
+    }
+
+    /**
+     * transformers' logits processors, in its order, on the row's logits in place: the repetition penalty over the
+     * ids already in the row, then EOS masked until min_new_tokens tokens were generated.
+     */
+    private void process(int b, float[] logits) {
+        if (penalty != 1f) {
+            if (seen == null) {
+                seen = new boolean[real][logits.length];
+                for (int r = 0; r < real; r++) {
+                    for (int i = 0; i < request.promptLength(first + r); i++) {
+                        seen[r][request.promptId(first + r, i)] = true;
+                    }
+                }
+            }
+            boolean[] row = seen[b];
+            for (int i = 0; i < logits.length; i++) {
+                if (row[i]) {
+                    logits[i] = logits[i] < 0 ? logits[i] * penalty : logits[i] / penalty;
+                }
+            }
+        }
+        if (counts[b] < minNew) {
+            for (int id : eosIds) {
+                if (id >= 0 && id < logits.length) {
+                    logits[id] = Float.NEGATIVE_INFINITY;
+                }
+            }
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * many new tokens at most, how to choose them, when to stop and where to stream them. Immutable;
  * build with {@link #builder}.
  *
- * <p>Defaults: 20 new tokens, greedy, EOS ids and pad id from the tokenizer (none and 0 without one),
+ * <p>Defaults: 20 new tokens (at least 0), no repetition penalty, greedy, EOS ids and pad id from the tokenizer (none and 0 without one),
  * no top logits, no listener, and more prompts than the compiled batch size are refused rather than
  * split (as optimum-neuron does without {@code dynamic_batch_size}).
  */
@@ -21,6 +21,8 @@ public final class GenerationRequest {
 
     private final int[][] prompts;
     private final int maxNewTokens;
+    private final int minNewTokens;
+    private final double repetitionPenalty;
     private final SamplingParams sampling;
     private final List<Integer> eosIds;
     private final Integer padId;
@@ -31,6 +33,11 @@ public final class GenerationRequest {
     private GenerationRequest(Builder b) {
         this.prompts = b.prompts;
         this.maxNewTokens = b.maxNewTokens;
+        this.minNewTokens = b.minNewTokens;
+        this.repetitionPenalty = b.repetitionPenalty;
+        if (minNewTokens > maxNewTokens) {
+            throw new NeuronKernelException("min_new_tokens " + minNewTokens + " is above max_new_tokens " + maxNewTokens);
+        }
         this.sampling = b.sampling;
         this.eosIds = b.eosIds == null ? null : List.copyOf(b.eosIds);
         this.padId = b.padId;
@@ -78,6 +85,19 @@ public final class GenerationRequest {
         return maxNewTokens;
     }
 
+    /** EOS ids are masked (logit -inf) until a row has this many new tokens (transformers' min_new_tokens). */
+    public int minNewTokens() {
+        return minNewTokens;
+    }
+
+    /**
+     * Logits of tokens already in the row (prompt or generated) are divided by this when positive, multiplied when
+     * not (transformers' RepetitionPenaltyLogitsProcessor); 1 = off.
+     */
+    public double repetitionPenalty() {
+        return repetitionPenalty;
+    }
+
     public SamplingParams sampling() {
         return sampling;
     }
@@ -111,6 +131,8 @@ public final class GenerationRequest {
     public static final class Builder {
         private final int[][] prompts;
         private int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
+        private int minNewTokens;
+        private double repetitionPenalty = 1.0;
         private SamplingParams sampling = SamplingParams.GREEDY;
         private List<Integer> eosIds;
         private Integer padId;
@@ -137,6 +159,32 @@ public final class GenerationRequest {
                 throw new NeuronKernelException("max_new_tokens must be >= 0, got " + n);
             }
             this.maxNewTokens = n;
+            return this;
+        }
+
+        public Builder minNewTokens(int n) {
+            if (n < 0) {
+                throw new NeuronKernelException("min_new_tokens must be >= 0, got " + n);
+            }
+            this.minNewTokens = n;
+            return this;
+        }
+
+        public Builder repetitionPenalty(double p) {
+            if (!(p > 0 && p < Double.POSITIVE_INFINITY)) {
+                throw new NeuronKernelException("repetition_penalty must be a finite number > 0, got " + p);
+            }
+            this.repetitionPenalty = p;
+            return this;
+        }
+
+        /** Sampling, max/min new tokens, repetition penalty, eos and pad ids as resolved. */
+        public Builder settings(GenerationSettings g) {
+            maxNewTokens(g.maxNewTokens()).minNewTokens(g.minNewTokens()).repetitionPenalty(g.repetitionPenalty())
+                    .sampling(g.sampling()).eosIds(g.eosIds());
+            if (g.padId() != null) {
+                padId(g.padId());
+            }
             return this;
         }
 

@@ -8,8 +8,10 @@ import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.generate.GenerationRequest;
 import io.jneuron.core.generate.GenerationResult;
 import io.jneuron.core.generate.Generator;
-import io.jneuron.core.generate.SamplingParams;
+import io.jneuron.core.generate.GenerationOptions;
+import io.jneuron.core.generate.GenerationSettings;
 import io.jneuron.core.generate.TokenListener;
+import io.jneuron.core.model.GenerationConfig;
 import io.jneuron.core.model.SpecialTokens;
 import io.jneuron.core.model.SpecialTokensReader;
 
@@ -26,14 +28,14 @@ public final class GenerateService {
 
     /**
      * What to generate from. Exactly one of {@code prompts} (text, tokenized with special tokens) and
-     * {@code promptIds} (used verbatim) is non-null; more than one prompt is a batch.
+     * {@code promptIds} (used verbatim) is non-null; more than one prompt is a batch. {@code options} holds what the
+     * user set; the rest comes from the model's generation_config.json, then the defaults ({@link GenerationSettings}).
      */
-    public record Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
-                          SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape,
-                          boolean chat, boolean showPrompt) {
-        public Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
-                       SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
-            this(model, prompts, promptIds, maxNewTokens, sampling, topLogits, splitBatches, shape, false, false);
+    public record Request(String model, List<String> prompts, List<int[]> promptIds, GenerationOptions options,
+                          int topLogits, boolean splitBatches, ShapeRequest shape, boolean chat, boolean showPrompt) {
+        public Request(String model, List<String> prompts, List<int[]> promptIds, GenerationOptions options,
+                       int topLogits, boolean splitBatches, ShapeRequest shape) {
+            this(model, prompts, promptIds, options, topLogits, splitBatches, shape, false, false);
         }
 
         public Request {
@@ -50,32 +52,39 @@ public final class GenerateService {
             }
             prompts = prompts == null ? null : List.copyOf(prompts);
             promptIds = promptIds == null ? null : List.copyOf(promptIds);
-            sampling = sampling == null ? SamplingParams.GREEDY : sampling;
+            options = options == null ? GenerationOptions.NONE : options;
             shape = shape == null ? ShapeRequest.NONE : shape;
         }
 
-        /** Greedy decoding of {@code maxNewTokens} tokens after {@code prompt}, shapes from the model. */
+        /**
+         * {@code maxNewTokens} tokens after {@code prompt}, shapes from the model, the other settings from its
+         * generation_config.json (greedy without one).
+         */
         public static Request of(String model, String prompt, int maxNewTokens) {
-            return new Request(model, List.of(prompt), null, maxNewTokens, null, 0, false, null);
+            return new Request(model, List.of(prompt), null, GenerationOptions.maxNewTokens(maxNewTokens), 0, false,
+                    null);
+        }
+
+        /** The same request with other decoding options. */
+        public Request withOptions(GenerationOptions o) {
+            return new Request(model, prompts, promptIds, o, topLogits, splitBatches, shape, chat, showPrompt);
         }
     }
 
     /**
-     * The sampling the generate options ask for: greedy unless a temperature is given.
+     * The decoding options the generate command line gives: --greedy or --temperature fix do_sample; anything left
+     * unset (null) comes from the model's generation_config.json or the defaults.
      *
-     * @throws NeuronKernelException for contradicting options, naming them
+     * @throws NeuronKernelException for contradicting or invalid options, naming them
      */
-    public static SamplingParams sampling(boolean greedy, Double temperature, int topK, double topP, long seed) {
-        if (temperature == null) {
-            if (topK != 0 || topP != 1.0) {
-                throw new NeuronKernelException("--top_k and --top_p need --temperature (sampling); without it decoding is greedy");
-            }
-            return SamplingParams.GREEDY;
-        }
-        if (greedy) {
+    public static GenerationOptions options(boolean greedy, Double temperature, Integer topK, Double topP, long seed,
+                                            Integer maxNewTokens, Integer minNewTokens, Double repetitionPenalty) {
+        if (greedy && temperature != null) {
             throw new NeuronKernelException("--greedy and --temperature exclude each other; choose one");
         }
-        return SamplingParams.sample(temperature, topK, topP, seed);
+        Boolean doSample = greedy ? Boolean.FALSE : temperature != null ? Boolean.TRUE : null;
+        return new GenerationOptions(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, repetitionPenalty,
+                seed);
     }
 
     /**
@@ -105,12 +114,13 @@ public final class GenerateService {
             }
             SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
                     : SpecialTokensReader.read(opened.exported().folder());
-            GenerationRequest.Builder b = GenerationRequest.builder(rows).maxNewTokens(req.maxNewTokens())
-                    .sampling(req.sampling()).eosIds(special.eosIds()).splitBatches(req.splitBatches())
-                    .topLogits(req.topLogits());
-            if (special.padId() != null) {
-                b.padId(special.padId());
-            }
+            int longest = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+            // The export carries the checkpoint's generation_config.json, so an export behaves as its checkpoint.
+            GenerationSettings settings = GenerationSettings.resolve(req.options(),
+                    GenerationConfig.read(opened.exported().folder()), special, longest,
+                    opened.model().shape().sequenceLength());
+            GenerationRequest.Builder b = GenerationRequest.builder(rows).settings(settings)
+                    .splitBatches(req.splitBatches()).topLogits(req.topLogits());
             // A shown chat prompt comes first in the output, so the text is not streamed ahead of it.
             boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null && !req.showPrompt();
             if (stream) {
@@ -119,7 +129,7 @@ public final class GenerateService {
             GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
                     .withLoadMs(opened.loadMs());
             return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(),
-                    chatPrompts, req.showPrompt());
+                    chatPrompts, req.showPrompt(), settings);
         }
     }
 

@@ -2,11 +2,13 @@ package io.jneuron.core.service;
 
 import io.jneuron.core.export.CompiledModule;
 import io.jneuron.core.generate.GenerationResult;
+import io.jneuron.core.generate.GenerationSettings;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.Table;
 import io.jneuron.core.report.Table.Column;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,17 +19,19 @@ import java.util.Map;
  * text was already shown as it came (to a token listener, or a live notebook output), so the headline leaves it out;
  * without a tokenizer a row shows its ids. {@code compiled} is the on-the-fly compile of a checkpoint (null when MODEL
  * was an exported model) and {@code exportMs} the time to get it. {@code chatPrompts} are the prompts the chat
- * template rendered (null without --chat), shown first when {@code showPrompt}.
+ * template rendered (null without --chat), shown first when {@code showPrompt}. {@code settings} are the decoding
+ * settings used and their sources (null when the caller did not resolve any).
  */
 public record Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
-                         double exportMs, List<String> chatPrompts, boolean showPrompt) implements Report {
+                         double exportMs, List<String> chatPrompts, boolean showPrompt, GenerationSettings settings)
+        implements Report {
     public Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled, double exportMs) {
-        this(backend, result, streamed, compiled, exportMs, null, false);
+        this(backend, result, streamed, compiled, exportMs, null, false, null);
     }
 
     /** The same generation, its text marked as shown (a magic shows it live). */
     public Generation shown() {
-        return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt);
+        return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt, settings);
     }
 
     /** Row {@code i}'s text, or its generated ids when the model has no tokenizer. */
@@ -67,82 +71,55 @@ public record Generation(String backend, GenerationResult result, boolean stream
     @Override
     public Table table() {
         GenerationResult.Timings t = result.timings();
-        return Table.builder(Column.text("backend"), Column.number("batch"), Column.number("sequence"),
-                Column.number("bucket"), Column.number("load ms"), Column.number("TTFT ms"), Column.number("prompt tokens"),
-                Column.number("prefill ms"), Column.number("prefill tok/s"), Column.number("decode tokens"),
-                Column.number("decode ms"), Column.number("decode tok/s"))
-                .row(backend, result.batchSize(), result.sequenceLength(), result.bucket(), f(t.loadMs()), f(t.ttftMs()),
-                        t.promptTokens(), f(t.prefillMs()), f(t.prefillTokS()), t.decodeTokens(), f(t.decodeMs()),
-                        f(t.decodeTokS()))
-                .build();
+        // One record: property / value lines, the decoding settings after the timings with their sources (user,
+        // generation_config.json, tokenizer files or default).
+        List<List<Object>> rows = new ArrayList<>();
+        Object[][] timings = {{"backend", backend}, {"batch", result.batchSize()}, {"sequence", result.sequenceLength()},
+            {"bucket", result.bucket()}, {"load ms", f(t.loadMs())}, {"TTFT ms", f(t.ttftMs())},
+            {"prompt tokens", t.promptTokens()}, {"prefill ms", f(t.prefillMs())}, {"prefill tok/s", f(t.prefillTokS())},
+            {"decode tokens", t.decodeTokens()}, {"decode ms", f(t.decodeMs())}, {"decode tok/s", f(t.decodeTokS())}};
+        for (Object[] p : timings) {
+            rows.add(Arrays.asList(p[0], p[1], null));
+        }
+        if (settings != null) {
+            settings.settings().forEach((name, v) -> rows.add(Arrays.asList(name, GenerationSettings.show(v.value()),
+                    v.source())));
+        }
+        return new Table(List.of(Column.text("property"), Column.text("value"), Column.text("source")), rows);
     }
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("backend", backend);
-        o.put("batch_size", result.batchSize());
-        o.put("sequence_length", result.sequenceLength());
-        o.put("bucket", result.bucket());
+        Map<String, Object> o = Report.fields("backend", backend, "batch_size", result.batchSize(), "sequence_length",
+                result.sequenceLength(), "bucket", result.bucket());
         if (chatPrompts != null) {
             o.put("chat_prompts", new ArrayList<Object>(chatPrompts));
         }
-        List<Object> prompts = new ArrayList<>();
-        List<Object> generated = new ArrayList<>();
-        List<Object> texts = new ArrayList<>();
-        List<Object> finish = new ArrayList<>();
-        List<Object> tops = new ArrayList<>();
-        boolean anyTops = false;
-        for (GenerationResult.Row row : result.rows()) {
-            prompts.add(ids(row.promptIds()));
-            generated.add(ids(row.generatedIds()));
-            texts.add(row.text());
-            finish.add(row.finishReason().toString());
-            List<Object> top = new ArrayList<>();
-            for (GenerationResult.TokenLogit tl : row.prefillTopLogits()) {
-                // Through Float.toString, so a float logit prints as short as it is, not as its double widening.
-                top.add(new LinkedHashMap<String, Object>(Map.of("id", tl.id(), "logit",
-                        Double.parseDouble(Float.toString(tl.logit())))));
-            }
-            tops.add(top);
-            anyTops |= !top.isEmpty();
+        if (settings != null) {
+            o.put("generation", settings.json());
         }
-        o.put("prompt_ids", prompts);
-        o.put("generated_ids", generated);
-        o.put("text", texts);
-        o.put("finish_reason", finish);
-        if (anyTops) {
-            o.put("prefill_top_logits", tops);
+        List<GenerationResult.Row> rows = result.rows();
+        o.put("prompt_ids", rows.stream().map(r -> (Object) Report.list(r.promptIds())).toList());
+        o.put("generated_ids", rows.stream().map(r -> (Object) Report.list(r.generatedIds())).toList());
+        o.put("text", rows.stream().map(r -> (Object) r.text()).toList());
+        o.put("finish_reason", rows.stream().map(r -> (Object) r.finishReason().toString()).toList());
+        if (rows.stream().anyMatch(r -> !r.prefillTopLogits().isEmpty())) {
+            // Through Float.toString, so a float logit prints as short as it is, not as its double widening.
+            o.put("prefill_top_logits", rows.stream().map(r -> (Object) r.prefillTopLogits().stream().map(tl ->
+                    (Object) Report.fields("id", tl.id(), "logit", Double.parseDouble(Float.toString(tl.logit()))))
+                    .toList()).toList());
         }
-        GenerationResult.Timings t = result.timings();
         if (compiled != null) {
             // A checkpoint compiled on the fly: the compile cache's verdict, as export reports it.
-            Map<String, Object> export = new LinkedHashMap<>();
-            export.put("cache", compiled.cache());
-            export.put("entry", compiled.entry());
-            export.put("module", compiled.module().toString());
-            o.put("export", export);
+            o.put("export", Report.fields("cache", compiled.cache(), "entry", compiled.entry(), "module",
+                    compiled.module().toString()));
         }
-        Map<String, Object> tim = new LinkedHashMap<>();
-        if (compiled != null) {
-            tim.put("export_ms", exportMs);
-        }
-        tim.put("load_ms", t.loadMs());
-        tim.put("ttft_ms", t.ttftMs());
-        tim.put("prefill_ms", t.prefillMs());
-        tim.put("decode_ms", t.decodeMs());
-        tim.put("prefill_tok_s", t.prefillTokS());
-        tim.put("decode_tok_s", t.decodeTokS());
-        o.put("timings", tim);
+        GenerationResult.Timings t = result.timings();
+        Map<String, Object> timings = compiled == null ? new LinkedHashMap<>() : Report.fields("export_ms", exportMs);
+        timings.putAll(Report.fields("load_ms", t.loadMs(), "ttft_ms", t.ttftMs(), "prefill_ms", t.prefillMs(),
+                "decode_ms", t.decodeMs(), "prefill_tok_s", t.prefillTokS(), "decode_tok_s", t.decodeTokS()));
+        o.put("timings", timings);
         return o;
-    }
-
-    private static List<Object> ids(int[] ids) {
-        List<Object> l = new ArrayList<>(ids.length);
-        for (int id : ids) {
-            l.add(id);
-        }
-        return l;
     }
 
     private static String f(double v) {
