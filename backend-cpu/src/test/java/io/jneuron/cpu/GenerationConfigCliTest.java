@@ -158,6 +158,16 @@ class GenerationConfigCliTest {
                 .withMinNewTokens(0)));
         assertEquals("false (user)", greedy.settings().cells().get("do_sample"));
         assertEquals(5, greedy.result().rows().get(0).generatedIds().length);
+
+        // The older form (max_new_tokens and sampling; null sampling = the file's), as notebook 02 calls it.
+        ShapeRequest shape = new ShapeRequest(null, 64, null, null);
+        Generation old = Jneuron.generate(new GenerateService.Request(configured.toString(), null,
+                List.of(new int[] {5, 6, 7}), 7, null, 0, false, shape));
+        assertEquals("true (generation_config.json)", old.settings().cells().get("do_sample"));
+        assertEquals("7 (user)", old.settings().cells().get("max_new_tokens"));
+        Generation oldGreedy = Jneuron.generate(new GenerateService.Request(configured.toString(), null,
+                List.of(new int[] {5, 6, 7}), 7, io.jneuron.core.generate.SamplingParams.GREEDY, 0, false, shape));
+        assertEquals("false (user)", oldGreedy.settings().cells().get("do_sample"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.jneuron.core.generate.GenerationResult;
 import io.jneuron.core.generate.Generator;
 import io.jneuron.core.generate.GenerationOptions;
 import io.jneuron.core.generate.GenerationSettings;
+import io.jneuron.core.generate.SamplingParams;
 import io.jneuron.core.generate.TokenListener;
 import io.jneuron.core.model.GenerationConfig;
 import io.jneuron.core.model.SpecialTokens;
@@ -36,6 +37,16 @@ public final class GenerateService {
         public Request(String model, List<String> prompts, List<int[]> promptIds, GenerationOptions options,
                        int topLogits, boolean splitBatches, ShapeRequest shape) {
             this(model, prompts, promptIds, options, topLogits, splitBatches, shape, false, false);
+        }
+
+        /**
+         * {@code maxNewTokens} and, when not null, {@code sampling} fixed by the caller (null: the model's
+         * generation_config.json decides, greedy without one); the form notebook 02 uses.
+         */
+        public Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
+                       SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
+            this(model, prompts, promptIds, (sampling == null ? GenerationOptions.NONE : GenerationOptions.of(sampling))
+                    .withMaxNewTokens(maxNewTokens), topLogits, splitBatches, shape);
         }
 
         public Request {
