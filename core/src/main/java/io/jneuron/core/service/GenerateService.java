@@ -77,7 +77,7 @@ public final class GenerateService {
      *
      * @throws NeuronKernelException for contradicting or invalid options, naming them
      */
-    public static GenerationOptions options(boolean greedy, Double temperature, Integer topK, Double topP, long seed,
+    public static GenerationOptions options(boolean greedy, Double temperature, Integer topK, Double topP, Long seed,
                                             Integer maxNewTokens, Integer minNewTokens, Double repetitionPenalty) {
         if (greedy && temperature != null) {
             throw new NeuronKernelException("--greedy and --temperature exclude each other; choose one");
