@@ -69,7 +69,7 @@ public final class ExportCommand implements Runnable, ReportCommand {
 
     @Override
     public void run() {
-        Output.print(spec, common.format(), report(Output.context(spec, System.getenv(), common.format())));
+        Output.run(spec, common.format(), this);
     }
 
     /** The parsed options as the service's request. */
