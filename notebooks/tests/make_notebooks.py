@@ -138,7 +138,7 @@ GenerationResult prefillOnce(String exported, int tokens) {
         ids.append(i == 0 ? "" : ",").append(3 + (i * 37) % 2000);
     }
     int[] prompt = Arrays.stream(ids.toString().split(",")).mapToInt(Integer::parseInt).toArray();
-    return Jneuron.generate(new GenerateService.Request(exported, null, List.of(prompt), 1, null, 0, false, null)).result();
+    return Jneuron.generate(new GenerateService.Request(exported, null, List.of(prompt), io.jneuron.core.generate.GenerationOptions.maxNewTokens(1), 0, false, null)).result();
 }
 
 double medianPrefillMs(String exported, int tokens, int runs) {

@@ -97,7 +97,7 @@ class GenerationConfigCliTest {
         assertSetting(j, "max_new_tokens", "7", "generation_config.json");
         assertSetting(j, "min_new_tokens", "7", "generation_config.json");
         assertSetting(j, "eos_token_id", "[2]", "generation_config.json");
-        assertSetting(j, "seed", "0", "user");
+        assertSetting(j, "seed", "0", "default");
         assertEquals(7, j.get("generated_ids").get(0).size());
 
         // The same decoding asked for with options on the checkpoint without those defaults gives the same ids.
@@ -105,6 +105,7 @@ class GenerationConfigCliTest {
                 "--repetition_penalty", "1.3", "--max_new_tokens", "7", "--min_new_tokens", "7", "--seed", "0"));
         assertEquals(j.get("generated_ids"), explicit.get("generated_ids"));
         assertSetting(explicit, "temperature", "1.5", "user");
+        assertSetting(explicit, "seed", "0", "user");
         assertSetting(explicit, "eos_token_id", "[2]", "generation_config.json");
 
         // A different seed samples differently: the file's do_sample is really in effect.
@@ -128,7 +129,7 @@ class GenerationConfigCliTest {
         Run text = run("generate", configured.toString(), "--prompt-ids", "5,6,7", "--sequence_length", "64");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().matches("(?s).*\ntemperature +1\\.5 +generation_config\\.json\n.*"), text.out());
-        assertTrue(text.out().matches("(?s).*\nseed +0 +user\n.*"), text.out());
+        assertTrue(text.out().matches("(?s).*\nseed +0 +default\n.*"), text.out());
         assertTrue(text.out().matches("(?s).*\ndecode tok/s +[0-9.]+ +-\n.*"), text.out());
     }
 
@@ -157,6 +158,16 @@ class GenerationConfigCliTest {
                 .withMinNewTokens(0)));
         assertEquals("false (user)", greedy.settings().cells().get("do_sample"));
         assertEquals(5, greedy.result().rows().get(0).generatedIds().length);
+
+        // The older form (max_new_tokens and sampling; null sampling = the file's), as notebook 02 calls it.
+        ShapeRequest shape = new ShapeRequest(null, 64, null, null);
+        Generation old = Jneuron.generate(new GenerateService.Request(configured.toString(), null,
+                List.of(new int[] {5, 6, 7}), 7, null, 0, false, shape));
+        assertEquals("true (generation_config.json)", old.settings().cells().get("do_sample"));
+        assertEquals("7 (user)", old.settings().cells().get("max_new_tokens"));
+        Generation oldGreedy = Jneuron.generate(new GenerateService.Request(configured.toString(), null,
+                List.of(new int[] {5, 6, 7}), 7, io.jneuron.core.generate.SamplingParams.GREEDY, 0, false, shape));
+        assertEquals("false (user)", oldGreedy.settings().cells().get("do_sample"));
     }
 
     @Test

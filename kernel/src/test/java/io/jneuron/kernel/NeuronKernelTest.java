@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -104,7 +105,7 @@ class NeuronKernelTest {
     }
 
     @Test
-    void magicsExportLookUpAndGenerate() {
+    void magicsExportLookUpAndGenerate() throws Exception {
         Path model = dir.resolve("tiny");
         TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), model);
         Path cache = dir.resolve("cache");
@@ -121,6 +122,14 @@ class NeuronKernelTest {
 
         DisplayData gen = kernel.eval("%%neuron_generate " + out + " --max_new_tokens 5\nOnce upon a time");
         assertTrue(html(gen).contains("decode tok/s"), html(gen));
+
+        // The export's generation_config.json supplies defaults; the magic's options override them; the table says which.
+        Files.writeString(Path.of(out, "generation_config.json"), "{\"eos_token_id\": 2, \"repetition_penalty\": 1.25, "
+                + "\"min_new_tokens\": 2}");
+        String settings = html(kernel.eval("%%neuron_generate " + out + " --max_new_tokens 5 --min_new_tokens 5\nOnce"));
+        assertTrue(settings.matches("(?s).*>repetition_penalty</td>[^<]*<td[^>]*>1\\.25</td>[^<]*<td[^>]*>generation_config"
+                + "\\.json</td>.*"), settings);
+        assertTrue(settings.matches("(?s).*>min_new_tokens</td>[^<]*<td[^>]*>5</td>[^<]*<td[^>]*>user</td>.*"), settings);
 
         DisplayData backends = kernel.eval("%neuron_backend");
         assertTrue(text(backends).contains("selected backend: cpu"), text(backends));

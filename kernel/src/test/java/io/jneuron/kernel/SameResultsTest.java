@@ -31,6 +31,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -108,6 +109,27 @@ class SameResultsTest {
         // numbers are right-aligned cells in the HTML table
         assertTrue(((String) cell.getData(MIMEType.TEXT_HTML)).matches("(?s).*<td style=\"[^\"]*text-align:right[^\"]*\">64</td>.*"),
                 String.valueOf(cell.getData(MIMEType.TEXT_HTML)));
+    }
+
+    /** optimum-cli's --model, -O<n> and --auto_cast through the magic, the CLI and the Java API: one entry. */
+    @Test
+    void optimumCliOptionsAreTheSameEverywhere() throws Exception {
+        Map<?, ?> cli = (Map<?, ?>) PyJson.parse(cli("export", "--model", model, "-O3", "--auto_cast", "matmul",
+                dir.resolve("o3-cli").toString(), "--sequence_length", "64", "--cache_dir", cache, "--format", "json"), "cli");
+        ExportResult magic = assertInstanceOf(ExportResult.class, kernel.evalRaw("%neuron_export --model " + model
+                + " -O3 --auto_cast matmul " + dir.resolve("o3-magic") + " --sequence_length 64 --cache_dir " + cache));
+        Map<?, ?> shell = (Map<?, ?>) PyJson.parse(jshell("Jneuron.export(ExportRequest.of(\"" + model + "\", \""
+                + dir.resolve("o3-shell") + "\").withShape(1, 64).withCacheDir(\"" + cache
+                + "\").withOptlevel(3).withAutoCast(\"matmul\"))"), "jshell");
+        assertEquals(cli.get("entry"), magic.entry());
+        assertEquals(cli.get("entry"), shell.get("entry"));
+        Map<?, ?> neuron = (Map<?, ?>) ((Map<?, ?>) PyJson.parse(java.nio.file.Files.readString(
+                Path.of((String) cli.get("entry_file"))), "entry")).get("neuron");
+        assertEquals(List.of("3", "matmul", "bf16"), List.of(neuron.get("optlevel"), neuron.get("auto_cast"),
+                neuron.get("auto_cast_type")));
+        Exception twice = assertThrows(Exception.class, () -> kernel.eval("%neuron_export --model " + model + " "
+                + model + " " + dir.resolve("x") + " --cache_dir " + cache));
+        assertTrue(twice.getMessage().contains("MODEL given twice"), twice.getMessage());
     }
 
     @Test

@@ -301,6 +301,10 @@ public final class CpuEncoder implements LoadedModel, EncoderRunner {
     }
 
     private void layerNorm(float[] v, int o, EncoderWeights.Norm norm) {
+        if (panels != null) {
+            VectorMath.layerNorm(v, o, v, o, h, norm, w.config().normEps());
+            return;
+        }
         EncoderHeads.norm(v, o, h, norm, w.config().normEps());
     }
 

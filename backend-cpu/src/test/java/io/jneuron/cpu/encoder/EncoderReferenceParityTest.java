@@ -175,7 +175,9 @@ class EncoderReferenceParityTest {
                     .toList();
             assertTrue(!inside.isEmpty(), g.toString());
             inside.forEach(t -> assertEquals(g.entity(), t.entity().substring(t.entity().indexOf('-') + 1)));
-            assertEquals(inside.stream().mapToDouble(PipelineOutput.Entity::score).average().orElseThrow(), g.score(), 1e-9,
+            // 1e-6, not exact: the two runs are separate forward passes, and one may run before the JIT has compiled
+            // the kernels (the Vector API's interpreted reductions add lanes in another order)
+            assertEquals(inside.stream().mapToDouble(PipelineOutput.Entity::score).average().orElseThrow(), g.score(), 1e-6,
                     g.toString());
         }
         Path mlm = TinyEncoders.generate(Architecture.ROBERTA, EncoderHead.MASKED_LM, 3, tmp.resolve("mlm"));

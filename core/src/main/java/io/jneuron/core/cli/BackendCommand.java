@@ -23,8 +23,7 @@ public final class BackendCommand implements Runnable, ReportCommand {
 
     @Override
     public void run() {
-        Render.Format f = Render.Format.parse(format);
-        Output.print(spec, f, report(Output.context(spec, System.getenv(), f)));
+        Output.run(spec, Render.Format.parse(format), this);
     }
 
     @Override

@@ -16,14 +16,14 @@ import java.util.List;
 
 /** {@code jneuron export} (docs/cli.md): parses the options into an {@link ExportRequest} for {@link ExportService}. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        customSynopsis = {"${COMMAND-NAME} [OPTIONS] MODEL OUTPUT",
-                "  or: ${COMMAND-NAME} [OPTIONS] -m MODEL OUTPUT   (optimum-cli export neuron's order)"},
         description = "Export a checkpoint to a static-shape compiled model folder, reusing the compile cache.")
 public final class ExportCommand implements Runnable, ReportCommand {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..2", paramLabel = "MODEL OUTPUT", description = "MODEL: checkpoint folder, or Hub id "
+    // One list, so both "MODEL OUTPUT" and optimum-cli's "--model MODEL OUTPUT" parse; request() tells them apart.
+    @Parameters(arity = "1..2", paramLabel = "[MODEL] OUTPUT", hideParamSyntax = true,
+            description = "MODEL: checkpoint folder, or Hub id "
             + "(downloaded into the Hugging Face cache). OUTPUT: folder to write (replaced if it holds an earlier "
             + "export). With --model, OUTPUT alone.")
     List<String> positionals;
@@ -69,7 +69,7 @@ public final class ExportCommand implements Runnable, ReportCommand {
 
     @Override
     public void run() {
-        Output.print(spec, common.format(), report(Output.context(spec, System.getenv(), common.format())));
+        Output.run(spec, common.format(), this);
     }
 
     /** The parsed options as the service's request. */

@@ -69,8 +69,8 @@ public final class GenerateCommand implements Runnable, ReportCommand {
             + "else 1).")
     Double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed.")
-    long seed;
+    @Option(names = "--seed", description = "Sampling seed (default 0).")
+    Long seed;
 
     @Option(names = "--top-logits", defaultValue = "0", description = "Report the K largest prefill logits per row.")
     int topLogits;

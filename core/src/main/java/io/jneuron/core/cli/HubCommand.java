@@ -2,6 +2,8 @@ package io.jneuron.core.cli;
 
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.report.Render;
+import io.jneuron.core.report.Report;
+import io.jneuron.core.service.Context;
 import io.jneuron.core.service.HubService;
 import io.jneuron.core.hub.HubToken;
 import io.jneuron.core.hub.LocalHub;
@@ -37,7 +39,7 @@ final class HubCommand implements Runnable {
     @Command(name = "upload", mixinStandardHelpOptions = true,
             description = "Upload LOCAL_DIR (e.g. an exported model) to the Hub model repo REPO_ID in one commit, "
                     + "creating the repo if needed. Uses HF_ENDPOINT and HF_TOKEN.")
-    static final class Upload implements Runnable {
+    static final class Upload implements Runnable, ReportCommand {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -50,33 +52,41 @@ final class HubCommand implements Runnable {
         @Option(names = "--private", description = "Create the repo private (when it does not exist yet).")
         boolean isPrivate;
 
-        @Option(names = "--format", defaultValue = "text", description = "Output: text or json.")
+        @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json.")
         String format;
 
         @Override
         public void run() {
-            Render.Format f = Render.Format.parse(format);
-            Output.print(spec, f, HubService.upload(repo, dir, isPrivate, Output.context(spec, System.getenv(), f)));
+            Output.run(spec, Render.Format.parse(format), this);
+        }
+
+        @Override
+        public Report report(Context ctx) {
+            return HubService.upload(repo, dir, isPrivate, ctx);
         }
     }
 
     @Command(name = "download", mixinStandardHelpOptions = true,
             description = "Download every file of the Hub model repo REPO_ID into the Hugging Face cache and print "
                     + "the snapshot folder. Uses HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE.")
-    static final class Download implements Runnable {
+    static final class Download implements Runnable, ReportCommand {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "REPO_ID", description = "Model repo, e.g. my-org/tiny-llama-neuron.")
         String repo;
 
-        @Option(names = "--format", defaultValue = "text", description = "Output: text or json.")
+        @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json.")
         String format;
 
         @Override
         public void run() {
-            Render.Format f = Render.Format.parse(format);
-            Output.print(spec, f, HubService.download(repo, Output.context(spec, System.getenv(), f)));
+            Output.run(spec, Render.Format.parse(format), this);
+        }
+
+        @Override
+        public Report report(Context ctx) {
+            return HubService.download(repo, ctx);
         }
     }
 

@@ -61,7 +61,7 @@ public final class PipelineCommand implements Runnable, ReportCommand {
 
     @Override
     public void run() {
-        Output.print(spec, common.format(), report(Output.context(spec, System.getenv(), common.format())));
+        Output.run(spec, common.format(), this);
     }
 
     /** The parsed options as the service's request. */

@@ -66,23 +66,14 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("output", exported.folder().toString());
-        o.put("backend", exported.backend());
-        o.put("cache", cache);
-        o.put("entry", entry);
-        o.put("entry_file", entryFile == null ? null : entryFile.toString());
-        o.put("module", module == null ? null : module.toString());
-        o.put("shape", exported.shape().toString());
-        o.put("artifacts", new ArrayList<Object>(artifacts));
-        Map<String, Object> mem = new LinkedHashMap<>();
-        mem.put("parameters", memory.parameters());
-        mem.put("weight_bytes", memory.weightBytes());
-        mem.put(memory.encoder() ? "activation_bytes" : "kv_cache_bytes", memory.stateBytes());
-        o.put("memory", mem);
-        o.put("timings", new LinkedHashMap<String, Object>(timingsMs));
+        Map<String, Object> o = Report.fields("output", exported.folder().toString(), "backend", exported.backend(),
+                "cache", cache, "entry", entry, "entry_file", entryFile == null ? null : entryFile.toString(), "module",
+                module == null ? null : module.toString(), "shape", exported.shape().toString(), "artifacts",
+                new ArrayList<Object>(artifacts), "memory", Report.fields("parameters", memory.parameters(),
+                        "weight_bytes", memory.weightBytes(), memory.encoder() ? "activation_bytes" : "kv_cache_bytes",
+                        memory.stateBytes()), "timings", new LinkedHashMap<String, Object>(timingsMs));
         if (pushed != null) {
-            o.put("pushed", new LinkedHashMap<String, Object>(Map.of("repo", pushed.repo(), "commit", pushed.commit())));
+            o.put("pushed", Report.fields("repo", pushed.repo(), "commit", pushed.commit()));
         }
         return o;
     }

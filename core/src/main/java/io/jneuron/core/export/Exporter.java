@@ -17,7 +17,6 @@ import io.jneuron.core.cache.WrittenEntry;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubException;
 import io.jneuron.core.model.Checkpoint;
-import io.jneuron.core.model.HfTokenizer;
 import io.jneuron.core.model.ModelResolver;
 import io.jneuron.core.model.ModelSource;
 import io.jneuron.core.shape.DType;
@@ -79,7 +78,7 @@ public final class Exporter {
         TaskShapes.check(task, req.shape().batchSize(), req.shape().sequenceLength());
         TaskShapes.checkModel(task, ckpt);
         // The export copies the tokenizer files; a broken one is refused now, naming the user's file, not the copy.
-        HfTokenizer.check(ckpt.directory());
+        resolver.checkTokenizer(src);
         ShapeSpec shape = cast.apply(req.shape()).resolve(ckpt.config());
         int cores = req.numCores() == null ? 1 : req.numCores();
         try (Backend backend = Backends.selectForExport(settings).create(settings)) {

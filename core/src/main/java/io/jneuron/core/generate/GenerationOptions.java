@@ -8,12 +8,12 @@ import io.jneuron.core.NeuronKernelException;
  * Values are checked here, with the option names in the messages.
  *
  * @param doSample          true with --temperature, false with --greedy, null when neither was given
- * @param seed              seeds sampling (always the user's: files carry no seed)
+ * @param seed              seeds sampling (files carry no seed; null: 0)
  */
 public record GenerationOptions(Integer maxNewTokens, Integer minNewTokens, Boolean doSample, Double temperature,
-                                Integer topK, Double topP, Double repetitionPenalty, long seed) {
+                                Integer topK, Double topP, Double repetitionPenalty, Long seed) {
     /** Nothing set: the model's generation_config.json and the defaults decide everything. */
-    public static final GenerationOptions NONE = new GenerationOptions(null, null, null, null, null, null, null, 0L);
+    public static final GenerationOptions NONE = new GenerationOptions(null, null, null, null, null, null, null, null);
 
     public GenerationOptions {
         if (maxNewTokens != null && maxNewTokens < 0) {
@@ -74,7 +74,7 @@ public record GenerationOptions(Integer maxNewTokens, Integer minNewTokens, Bool
     }
 
     /** Sampling at {@code temperature}; top-k and top-p stay as set (null: from generation_config.json). */
-    public GenerationOptions sample(double t, long s) {
+    public GenerationOptions sample(double t, Long s) {
         return new GenerationOptions(maxNewTokens, minNewTokens, true, t, topK, topP, repetitionPenalty, s);
     }
 }

@@ -58,8 +58,8 @@ public record GenerationSettings(SamplingParams sampling, int maxNewTokens, int 
                         + " for sampling; temperature must be > 0, top_k >= 0, top_p in (0, 1]: override them with "
                         + "--temperature, --top_k, --top_p, or use --greedy");
             }
-            sampling = SamplingParams.sample(t, k, p, user.seed());
-            s.put("seed", new Setting(user.seed(), USER));
+            long seed = pick(s, "seed", user.seed(), null, 0L);
+            sampling = SamplingParams.sample(t, k, p, seed);
         } else if (user.temperature() != null || user.topK() != null || user.topP() != null) {
             throw new NeuronKernelException("--top_k and --top_p need sampling: add --temperature ("
                     + (file.doSample() == null ? "the model's generation_config.json does not sample"

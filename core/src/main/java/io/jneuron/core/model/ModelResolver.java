@@ -3,6 +3,7 @@ package io.jneuron.core.model;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.cache.OptimumCompat;
 import io.jneuron.core.cache.PyJson;
+import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.hub.HubCache;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
@@ -133,7 +134,7 @@ public final class ModelResolver {
             }
         }
         String revision = need == Need.RUN && !Files.isRegularFile(folder.resolve(ModelSource.EXPORTED_MARKER))
-                ? CheckpointFingerprint.of(folder, hub.hfHome().resolve("jneuron").resolve("fingerprints")) : null;
+                ? CheckpointFingerprint.of(folder, memoDir()) : null;
         return source(model, folder, ModelSource.LOCAL_PREFIX + folder.getFileName(), revision, ModelSource.Origin.FOLDER);
     }
 
@@ -201,5 +202,31 @@ public final class ModelResolver {
     /** A Hub id as the Hub spells them: one or two segments, no "--" or ".." (they would alias cache folders). */
     static boolean isHubId(String s) {
         return HUB_ID.matcher(s).matches() && !s.contains("--") && !s.contains("..") && !s.endsWith(".git");
+    }
+
+    /**
+     * {@link HfTokenizer#check} of a resolved model, once per content: a pass is remembered under the model's revision
+     * (a folder's content fingerprint, which covers the tokenizer files, or a Hub commit), so a cache-hit export does
+     * not load the native tokenizer again. A failure is never remembered.
+     */
+    public void checkTokenizer(ModelSource src) {
+        Path passed = src.revision() == null ? null : memoDir().resolve("tokenizer-ok-" + src.revision());
+        if (passed != null && Files.isRegularFile(passed)) {
+            return;
+        }
+        HfTokenizer.check(src.folder());
+        if (passed != null) {
+            try {
+                AtomicFiles.createDirectories(passed.getParent());
+                AtomicFiles.write(passed, new byte[0]);
+            } catch (IOException e) {
+                // Only speed is lost: the next export checks again.
+            }
+        }
+    }
+
+    /** Where digests and checks are remembered across processes. */
+    private Path memoDir() {
+        return hub.hfHome().resolve("jneuron").resolve("fingerprints");
     }
 }

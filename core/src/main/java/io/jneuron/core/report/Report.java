@@ -15,7 +15,9 @@ public interface Report {
     String headline();
 
     /** The result as a table, or null when the headline says it all. */
-    Table table();
+    default Table table() {
+        return null;
+    }
 
     /** The {@code --format json} document: maps, lists, strings, numbers, booleans and nulls for {@code PyJson}. */
     Object json();

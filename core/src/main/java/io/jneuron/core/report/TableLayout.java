@@ -16,6 +16,8 @@ public final class TableLayout {
     /** The widest text line a table may have: fits a terminal, a diff and a notebook's text view. */
     public static final int MAX_WIDTH = 120;
     private static final int MIN_COLUMN = 12;
+    /** Up to this many rows, a table too wide for its headers is shown as one name/value block per row. */
+    private static final int MAX_RECORDS = 12;
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d[\\d,_]*)?(\\.\\d+)?([eE][-+]?\\d+)?( ?%)?");
     private static final String TABLE_STYLE = "border-collapse:collapse;width:auto;max-width:100%;table-layout:auto;"
             + "margin-left:0;margin-right:auto";
@@ -64,13 +66,22 @@ public final class TableLayout {
             }
         }
         shrink(w, numeric, maxWidth);
-        if (total(w) > maxWidth && rows.size() == 1 && n > 2) {
-            // One wide record (a timings row) reads better as name/value lines than as a cut-down row.
-            List<List<String>> pairs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                pairs.add(List.of(cell(headers.get(i)), cell(rows.get(0).get(i))));
+        if (total(w) > maxWidth && rows.size() <= MAX_RECORDS && n > 2) {
+            // Wide records (a timings row, a lookup's few entries) read better as name/value lines, one block per
+            // row as psql's expanded display has them, than as rows whose headers are cut down to "b...ze".
+            StringBuilder sb = new StringBuilder();
+            for (int r = 0; r < rows.size(); r++) {
+                List<List<String>> pairs = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    pairs.add(List.of(cell(headers.get(i)), cell(rows.get(r).get(i))));
+                }
+                if (rows.size() > 1) {
+                    sb.append(r == 0 ? "" : "\n").append("-[ row ").append(r + 1).append(" of ").append(rows.size())
+                            .append(" ]-\n");
+                }
+                sb.append(text(List.of("property", "value"), pairs, numericColumns(2, pairs), maxWidth)).append('\n');
             }
-            return text(List.of("property", "value"), pairs, numericColumns(2, pairs), maxWidth);
+            return sb.toString().stripTrailing();
         }
         // Still too wide: columns whose header is wider than their values give up header characters.
         while (total(w) > maxWidth) {

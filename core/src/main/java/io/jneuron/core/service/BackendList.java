@@ -10,7 +10,6 @@ import io.jneuron.core.report.Table;
 import io.jneuron.core.report.Table.Column;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,9 +59,6 @@ public record BackendList(List<Backend> backends, String selected, boolean expli
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("selected", selected);
-        o.put("backends", table().json());
-        return o;
+        return Report.fields("selected", selected, "backends", table().json());
     }
 }

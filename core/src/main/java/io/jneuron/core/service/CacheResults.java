@@ -5,7 +5,6 @@ import io.jneuron.core.cache.CacheStatus;
 import io.jneuron.core.cache.CacheSync;
 import io.jneuron.core.cache.CleanupReport;
 import io.jneuron.core.cache.LookupMatch;
-import io.jneuron.core.cache.ModuleDir;
 import io.jneuron.core.cache.ModuleState;
 import io.jneuron.core.cache.VerifyResult;
 import io.jneuron.core.report.Report;
@@ -56,29 +55,12 @@ public final class CacheResults {
 
         @Override
         public List<Object> json() {
-            List<Object> out = new ArrayList<>();
-            for (LookupMatch m : rows) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("batch_size", m.batchSize());
-                o.put("sequence_length", m.sequenceLength());
-                o.put("tp_degree", m.tpDegree());
-                o.put("torch_dtype", m.torchDtype());
-                o.put("target", m.target());
-                o.put("checkpoint_id", m.checkpointId());
-                o.put("checkpoint_revision", m.checkpointRevision());
-                o.put("task", m.task());
-                o.put("compiler_type", m.compilerType());
-                o.put("compiler_version", m.compilerVersion());
-                o.put("auto_cast", m.autoCast());
-                o.put("auto_cast_type", m.autoCastType());
-                o.put("optlevel", m.optlevel());
-                o.put("entry", m.entry());
-                o.put("source", m.source());
-                o.put("path", m.path());
-                o.put("strategy", m.strategy().label());
-                out.add(o);
-            }
-            return out;
+            return rows.stream().map(m -> (Object) Report.fields("batch_size", m.batchSize(), "sequence_length",
+                    m.sequenceLength(), "tp_degree", m.tpDegree(), "torch_dtype", m.torchDtype(), "target", m.target(),
+                    "checkpoint_id", m.checkpointId(), "checkpoint_revision", m.checkpointRevision(), "task", m.task(),
+                    "compiler_type", m.compilerType(), "compiler_version", m.compilerVersion(), "auto_cast",
+                    m.autoCast(), "auto_cast_type", m.autoCastType(), "optlevel", m.optlevel(), "entry", m.entry(),
+                    "source", m.source(), "path", m.path(), "strategy", m.strategy().label())).toList();
         }
     }
 
@@ -111,18 +93,9 @@ public final class CacheResults {
 
         @Override
         public List<Object> json() {
-            List<Object> out = new ArrayList<>();
-            for (Model m : models) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("compiler", m.compiler());
-                o.put("registry_version", m.registryVersion());
-                o.put("model_id", m.modelId());
-                o.put("model_type", m.modelType());
-                o.put("task", m.task());
-                o.put("entries", m.entries());
-                out.add(o);
-            }
-            return out;
+            return models.stream().map(m -> (Object) Report.fields("compiler", m.compiler(), "registry_version",
+                    m.registryVersion(), "model_id", m.modelId(), "model_type", m.modelType(), "task", m.task(),
+                    "entries", m.entries())).toList();
         }
     }
 
@@ -159,40 +132,22 @@ public final class CacheResults {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("cache_dir", status.root().toString());
-            o.put("total_bytes", status.totalBytes());
-            o.put("old_version_bytes", status.oldVersionBytes());
             List<Object> compilers = new ArrayList<>();
             for (CacheStatus.Compiler c : status.compilers()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("folder", c.compiler().folderName());
-                m.put("compiler", c.compiler().name());
-                m.put("version", c.compiler().version());
-                m.put("current", c.current());
-                m.put("bytes", c.bytes());
-                m.put("registry_entries", c.registryEntries());
                 Map<String, Object> states = new LinkedHashMap<>();
                 for (ModuleState st : ModuleState.values()) {
-                    states.put(st.label(), Map.of("count", c.counts().get(st), "bytes", c.stateBytes().get(st)));
+                    states.put(st.label(), Report.fields("count", c.counts().get(st), "bytes", c.stateBytes().get(st)));
                 }
-                m.put("states", states);
-                List<Object> stale = new ArrayList<>();
-                for (ModuleDir d : c.staleLocks()) {
-                    Map<String, Object> l = new LinkedHashMap<>();
-                    l.put("module", d.name());
-                    l.put("pid", d.lock().pid() < 0 ? null : d.lock().pid());
-                    l.put("host", d.lock().host());
-                    l.put("since", d.lock().since().toString());
-                    l.put("detail", d.lock().detail());
-                    stale.add(l);
-                }
-                m.put("stale_locks", stale);
-                compilers.add(m);
+                compilers.add(Report.fields("folder", c.compiler().folderName(), "compiler", c.compiler().name(),
+                        "version", c.compiler().version(), "current", c.current(), "bytes", c.bytes(),
+                        "registry_entries", c.registryEntries(), "states", states, "stale_locks",
+                        c.staleLocks().stream().map(d -> (Object) Report.fields("module", d.name(), "pid",
+                                d.lock().pid() < 0 ? null : d.lock().pid(), "host", d.lock().host(), "since",
+                                d.lock().since().toString(), "detail", d.lock().detail())).toList()));
             }
-            o.put("compilers", compilers);
-            o.put("clear_command", status.clearCommand());
-            return o;
+            return Report.fields("cache_dir", status.root().toString(), "total_bytes", status.totalBytes(),
+                    "old_version_bytes", status.oldVersionBytes(), "compilers", compilers, "clear_command",
+                    status.clearCommand());
         }
     }
 
@@ -215,11 +170,7 @@ public final class CacheResults {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("dry_run", report.dryRun());
-            o.put("freed_bytes", report.freedBytes());
-            o.put("removed", table().json());
-            return o;
+            return Report.fields("dry_run", report.dryRun(), "freed_bytes", report.freedBytes(), "removed", table().json());
         }
     }
 
@@ -259,15 +210,8 @@ public final class CacheResults {
 
         @Override
         public List<Object> json() {
-            List<Object> out = new ArrayList<>();
-            for (VerifyResult r : results) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("path", r.path());
-                o.put("ok", r.ok());
-                o.put("reason", r.reason());
-                out.add(o);
-            }
-            return out;
+            return results.stream().map(r -> (Object) Report.fields("path", r.path(), "ok", r.ok(), "reason", r.reason()))
+                    .toList();
         }
     }
 
@@ -289,17 +233,10 @@ public final class CacheResults {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repo", report.repo());
-            m.put("cache_dir", report.root().toString());
-            m.put("uploaded", new ArrayList<Object>(report.uploaded()));
-            m.put("unchanged", (long) report.unchanged());
-            List<Object> skipped = new ArrayList<>();
-            report.skipped().forEach(s -> skipped.add(new LinkedHashMap<String, Object>(Map.of("path", s.path(),
-                    "reason", s.reason()))));
-            m.put("skipped", skipped);
-            m.put("commits", new ArrayList<Object>(report.commits()));
-            return m;
+            return Report.fields("repo", report.repo(), "cache_dir", report.root().toString(), "uploaded",
+                    new ArrayList<Object>(report.uploaded()), "unchanged", (long) report.unchanged(), "skipped",
+                    report.skipped().stream().map(s -> (Object) Report.fields("path", s.path(), "reason", s.reason()))
+                            .toList(), "commits", new ArrayList<Object>(report.commits()));
         }
     }
 
@@ -313,18 +250,9 @@ public final class CacheResults {
         }
 
         @Override
-        public Table table() {
-            return null;
-        }
-
-        @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repo", recorded.repo());
-            m.put("private", recorded.isPrivate());
-            m.put("file", recorded.file().toString());
-            m.put("previous", recorded.previous());
-            return m;
+            return Report.fields("repo", recorded.repo(), "private", recorded.isPrivate(), "file",
+                    recorded.file().toString(), "previous", recorded.previous());
         }
     }
 }

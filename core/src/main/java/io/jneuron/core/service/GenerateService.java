@@ -10,6 +10,7 @@ import io.jneuron.core.generate.GenerationResult;
 import io.jneuron.core.generate.Generator;
 import io.jneuron.core.generate.GenerationOptions;
 import io.jneuron.core.generate.GenerationSettings;
+import io.jneuron.core.generate.SamplingParams;
 import io.jneuron.core.generate.TokenListener;
 import io.jneuron.core.model.GenerationConfig;
 import io.jneuron.core.model.SpecialTokens;
@@ -36,6 +37,16 @@ public final class GenerateService {
         public Request(String model, List<String> prompts, List<int[]> promptIds, GenerationOptions options,
                        int topLogits, boolean splitBatches, ShapeRequest shape) {
             this(model, prompts, promptIds, options, topLogits, splitBatches, shape, false, false);
+        }
+
+        /**
+         * {@code maxNewTokens} and, when not null, {@code sampling} fixed by the caller (null: the model's
+         * generation_config.json decides, greedy without one); the form notebook 02 uses.
+         */
+        public Request(String model, List<String> prompts, List<int[]> promptIds, int maxNewTokens,
+                       SamplingParams sampling, int topLogits, boolean splitBatches, ShapeRequest shape) {
+            this(model, prompts, promptIds, (sampling == null ? GenerationOptions.NONE : GenerationOptions.of(sampling))
+                    .withMaxNewTokens(maxNewTokens), topLogits, splitBatches, shape);
         }
 
         public Request {
@@ -77,7 +88,7 @@ public final class GenerateService {
      *
      * @throws NeuronKernelException for contradicting or invalid options, naming them
      */
-    public static GenerationOptions options(boolean greedy, Double temperature, Integer topK, Double topP, long seed,
+    public static GenerationOptions options(boolean greedy, Double temperature, Integer topK, Double topP, Long seed,
                                             Integer maxNewTokens, Integer minNewTokens, Double repetitionPenalty) {
         if (greedy && temperature != null) {
             throw new NeuronKernelException("--greedy and --temperature exclude each other; choose one");

@@ -90,73 +90,36 @@ public record Generation(String backend, GenerationResult result, boolean stream
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("backend", backend);
-        o.put("batch_size", result.batchSize());
-        o.put("sequence_length", result.sequenceLength());
-        o.put("bucket", result.bucket());
+        Map<String, Object> o = Report.fields("backend", backend, "batch_size", result.batchSize(), "sequence_length",
+                result.sequenceLength(), "bucket", result.bucket());
         if (chatPrompts != null) {
             o.put("chat_prompts", new ArrayList<Object>(chatPrompts));
-        }
-        List<Object> prompts = new ArrayList<>();
-        List<Object> generated = new ArrayList<>();
-        List<Object> texts = new ArrayList<>();
-        List<Object> finish = new ArrayList<>();
-        List<Object> tops = new ArrayList<>();
-        boolean anyTops = false;
-        for (GenerationResult.Row row : result.rows()) {
-            prompts.add(ids(row.promptIds()));
-            generated.add(ids(row.generatedIds()));
-            texts.add(row.text());
-            finish.add(row.finishReason().toString());
-            List<Object> top = new ArrayList<>();
-            for (GenerationResult.TokenLogit tl : row.prefillTopLogits()) {
-                // Through Float.toString, so a float logit prints as short as it is, not as its double widening.
-                top.add(new LinkedHashMap<String, Object>(Map.of("id", tl.id(), "logit",
-                        Double.parseDouble(Float.toString(tl.logit())))));
-            }
-            tops.add(top);
-            anyTops |= !top.isEmpty();
         }
         if (settings != null) {
             o.put("generation", settings.json());
         }
-        o.put("prompt_ids", prompts);
-        o.put("generated_ids", generated);
-        o.put("text", texts);
-        o.put("finish_reason", finish);
-        if (anyTops) {
-            o.put("prefill_top_logits", tops);
+        List<GenerationResult.Row> rows = result.rows();
+        o.put("prompt_ids", rows.stream().map(r -> (Object) Report.list(r.promptIds())).toList());
+        o.put("generated_ids", rows.stream().map(r -> (Object) Report.list(r.generatedIds())).toList());
+        o.put("text", rows.stream().map(r -> (Object) r.text()).toList());
+        o.put("finish_reason", rows.stream().map(r -> (Object) r.finishReason().toString()).toList());
+        if (rows.stream().anyMatch(r -> !r.prefillTopLogits().isEmpty())) {
+            // Through Float.toString, so a float logit prints as short as it is, not as its double widening.
+            o.put("prefill_top_logits", rows.stream().map(r -> (Object) r.prefillTopLogits().stream().map(tl ->
+                    (Object) Report.fields("id", tl.id(), "logit", Double.parseDouble(Float.toString(tl.logit()))))
+                    .toList()).toList());
         }
-        GenerationResult.Timings t = result.timings();
         if (compiled != null) {
             // A checkpoint compiled on the fly: the compile cache's verdict, as export reports it.
-            Map<String, Object> export = new LinkedHashMap<>();
-            export.put("cache", compiled.cache());
-            export.put("entry", compiled.entry());
-            export.put("module", compiled.module().toString());
-            o.put("export", export);
+            o.put("export", Report.fields("cache", compiled.cache(), "entry", compiled.entry(), "module",
+                    compiled.module().toString()));
         }
-        Map<String, Object> tim = new LinkedHashMap<>();
-        if (compiled != null) {
-            tim.put("export_ms", exportMs);
-        }
-        tim.put("load_ms", t.loadMs());
-        tim.put("ttft_ms", t.ttftMs());
-        tim.put("prefill_ms", t.prefillMs());
-        tim.put("decode_ms", t.decodeMs());
-        tim.put("prefill_tok_s", t.prefillTokS());
-        tim.put("decode_tok_s", t.decodeTokS());
-        o.put("timings", tim);
+        GenerationResult.Timings t = result.timings();
+        Map<String, Object> timings = compiled == null ? new LinkedHashMap<>() : Report.fields("export_ms", exportMs);
+        timings.putAll(Report.fields("load_ms", t.loadMs(), "ttft_ms", t.ttftMs(), "prefill_ms", t.prefillMs(),
+                "decode_ms", t.decodeMs(), "prefill_tok_s", t.prefillTokS(), "decode_tok_s", t.decodeTokS()));
+        o.put("timings", timings);
         return o;
-    }
-
-    private static List<Object> ids(int[] ids) {
-        List<Object> l = new ArrayList<>(ids.length);
-        for (int id : ids) {
-            l.add(id);
-        }
-        return l;
     }
 
     private static String f(double v) {

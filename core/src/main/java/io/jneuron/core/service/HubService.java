@@ -3,11 +3,8 @@ package io.jneuron.core.service;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubFolders;
 import io.jneuron.core.report.Report;
-import io.jneuron.core.report.Table;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code hub upload} and {@code hub download}: exported folders to and from Hub model repos ({@link HubFolders}). */
 public final class HubService {
@@ -23,19 +20,9 @@ public final class HubService {
         }
 
         @Override
-        public Table table() {
-            return null;
-        }
-
-        @Override
         public Object json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repo", uploaded.repo());
-            m.put("commit", uploaded.commit());
-            m.put("url", uploaded.url());
-            m.put("created", uploaded.created());
-            m.put("files", uploaded.files());
-            return m;
+            return Report.fields("repo", uploaded.repo(), "commit", uploaded.commit(), "url", uploaded.url(), "created",
+                    uploaded.created(), "files", uploaded.files());
         }
     }
 
@@ -47,18 +34,9 @@ public final class HubService {
         }
 
         @Override
-        public Table table() {
-            return null;
-        }
-
-        @Override
         public Object json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("repo", downloaded.repo());
-            m.put("revision", downloaded.revision());
-            m.put("folder", downloaded.folder().toString());
-            m.put("files", downloaded.files());
-            return m;
+            return Report.fields("repo", downloaded.repo(), "revision", downloaded.revision(), "folder",
+                    downloaded.folder().toString(), "files", downloaded.files());
         }
     }
 

@@ -59,6 +59,7 @@ class GenerationSettingsTest {
     void theFilesDefaultsApplyWithTheirSources() throws Exception {
         GenerationSettings g = resolve(QWEN, GenerationOptions.NONE, 5, 128);
         assertEquals(SamplingParams.sample(0.7, 20, 0.8, 0), g.sampling());
+        assertEquals(GenerationSettings.DEFAULT, source(g, "seed"));
         assertEquals(1.05, g.repetitionPenalty());
         assertEquals(50, g.maxNewTokens());
         assertEquals(3, g.minNewTokens());
@@ -80,6 +81,7 @@ class GenerationSettingsTest {
         GenerationSettings g = resolve(QWEN, user, 5, 128);
         assertEquals(SamplingParams.sample(1.3, 20, 0.95, 7), g.sampling(), "top_k still from the file");
         assertEquals(GenerationSettings.USER, source(g, "temperature"));
+        assertEquals(GenerationSettings.USER, source(g, "seed"));
         assertEquals(GenerationSettings.FILE, source(g, "top_k"));
         assertEquals(GenerationSettings.USER, source(g, "top_p"));
         assertEquals(8, g.maxNewTokens());
@@ -111,7 +113,7 @@ class GenerationSettingsTest {
     @Test
     void contradictionsAndBadValuesAreClearErrors() throws Exception {
         NeuronKernelException topK = assertThrows(NeuronKernelException.class,
-                () -> resolve("{\"do_sample\": false}", new GenerationOptions(null, null, null, null, 5, null, null, 0), 3, 64));
+                () -> resolve("{\"do_sample\": false}", new GenerationOptions(null, null, null, null, 5, null, null, null), 3, 64));
         assertTrue(topK.getMessage().contains("--top_k and --top_p need sampling") && topK.getMessage()
                 .contains("do_sample false"), topK.getMessage());
         NeuronKernelException minMax = assertThrows(NeuronKernelException.class,
@@ -141,7 +143,7 @@ class GenerationSettingsTest {
         assertEquals("--min_new_tokens must be >= 0, got -1",
                 assertThrows(NeuronKernelException.class, () -> GenerationOptions.NONE.withMinNewTokens(-1)).getMessage());
         assertTrue(assertThrows(NeuronKernelException.class, () -> new GenerationOptions(null, null, false, 0.5, null,
-                null, null, 0)).getMessage().contains("--greedy excludes --temperature"));
+                null, null, null)).getMessage().contains("--greedy excludes --temperature"));
         assertNull(GenerationOptions.NONE.doSample());
     }
 }

@@ -125,6 +125,20 @@ class SlowDownloadTest {
         }
     }
 
+    /** The wiring the magics' progress bar and the CLI share: a Context's progress sees its resolver's downloads. */
+    @Test
+    void aContextsProgressSeesTheDownloadsOfItsResolverAndClients() {
+        List<String> stages = new CopyOnWriteArrayList<>();
+        io.jneuron.core.service.Context ctx = io.jneuron.core.service.Context.of(Map.of("HF_ENDPOINT", serve.url,
+                "HF_HOME", tmp.resolve("hf-ctx").toString())).withProgress((stage, f) -> stages.add(stage + " " + f));
+        ctx.resolver().resolve("team/model", io.jneuron.core.model.ModelResolver.Need.CONFIG);
+        assertTrue(stages.contains("download team/model/config.json (23 B) 1.0"), stages.toString());
+        try (HubClient hub = ctx.hubClient()) {
+            hub.download("team/model", "big.bin");
+        }
+        assertTrue(stages.contains("download team/model/big.bin (1.0 MB) 1.0"), stages.toString());
+    }
+
     record Run(int code, String err) {
     }
 

@@ -107,8 +107,8 @@ class HfTokenizerTest {
         Path bad = Files.createDirectories(dir.resolve("bad"));
         Path f = Files.writeString(bad.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"model\": ");
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> HfTokenizer.open(bad));
-        assertEquals(f + ": not a valid tokenizer.json (EOF while parsing a value at line 1 column 28)",
-                e.getMessage());
+        assertEquals(f + ": not a valid tokenizer.json (EOF while parsing a value at line 1 column 28); replace it with "
+                + "the tokenizer.json that transformers' save_pretrained writes", e.getMessage());
     }
 
     @Test

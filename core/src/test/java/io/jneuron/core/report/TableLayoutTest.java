@@ -43,6 +43,27 @@ class TableLayoutTest {
     }
 
     @Test
+    void aFewWideRowsBecomeOneNameValueBlockEachWithFullHeaders() {
+        List<String> headers = List.of("batch size", "sequence length", "tensor parallel", "dtype", "instance type",
+                "task", "compiler type", "compiler version", "checkpoint revision", "auto_cast", "auto_cast_type",
+                "optlevel", "source", "entry");
+        List<List<String>> rows = List.of(
+                List.of("1", "128", "1", "float32", "cpu", "text-generation", "jneuron-cpu", "0.1.0",
+                        "ede0123456789abcdef0123456789abcdea6ea0b", "none", "fp32", "2", "local", "1f5aaaaaaaaaaac41f9a"),
+                List.of("2", "256", "1", "bfloat16", "cpu", "text-generation", "jneuron-cpu", "0.1.0",
+                        "ede0123456789abcdef0123456789abcdea6ea0b", "matmul", "bf16", "3", "local", "3eabbbbbbbbbbb1b267d"));
+        String text = TableLayout.text(headers, rows, TableLayout.numericColumns(14, rows), 120);
+        assertTrue(text.startsWith("-[ row 1 of 2 ]-\nproperty             value\nbatch size           1\n"), text);
+        assertTrue(text.contains("\n\n-[ row 2 of 2 ]-\n"), text);
+        assertTrue(text.contains("\ncheckpoint revision  ede0123456789abcdef0123456789abcdea6ea0b\n"), text);
+        assertTrue(text.contains("\nauto_cast_type       bf16\n"), text);
+        assertTrue(text.lines().allMatch(l -> l.length() <= 120 && !l.contains("...")), text);
+        // a narrow table keeps its rows
+        List<List<String>> narrow = List.of(List.of("1", "a"), List.of("2", "b"));
+        assertEquals("n  x\n1  a\n2  b", TableLayout.text(List.of("n", "x"), narrow, TableLayout.numericColumns(2, narrow), 120));
+    }
+
+    @Test
     void htmlAlignsTextLeftNumbersRightAndBreaksPathsAfterSlashes() {
         List<List<String>> rows = List.of(List.of("/a/very/long/path/to/some/file.json", "42"));
         String html = TableLayout.html("t", List.of("file", "n"), rows, TableLayout.numericColumns(2, rows));

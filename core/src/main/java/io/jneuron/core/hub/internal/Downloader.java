@@ -1,6 +1,7 @@
 package io.jneuron.core.hub.internal;
 
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.cache.CacheStatus;
 import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.hub.DownloadLimits;
 import io.jneuron.core.hub.HubCache;
@@ -150,7 +151,7 @@ final class Downloader {
         IOException last = null;
         Duration limit = http.config.downloads().deadlineFor(meta.size);
         long deadline = System.nanoTime() + limit.toNanos();
-        Progress shown = new Progress(s.repo() + "/" + s.path() + " (" + human(meta.size) + ")", meta.size);
+        Progress shown = new Progress(s.repo() + "/" + s.path() + " (" + CacheStatus.human(meta.size) + ")", meta.size);
         for (int attempt = 1; attempt <= http.maxAttempts; attempt++) {
             long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
             if (have > meta.size) {
@@ -223,7 +224,7 @@ final class Downloader {
         long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
         Files.deleteIfExists(incomplete);
         String server = meta.url.scheme() + "://" + meta.url.host() + ":" + meta.url.port();
-        String got = human(have) + " of " + human(meta.size);
+        String got = CacheStatus.human(have) + " of " + CacheStatus.human(meta.size);
         // Both timeouts read "timeout" in OkHttp; the call timeout fires only at the deadline, so before it, a stall.
         boolean stalled = System.nanoTime() - deadline < -50_000_000L;
         String why = stalled
@@ -240,19 +241,6 @@ final class Downloader {
         return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 
     /** Progress of one file, reported as stage {@code download <repo>/<path> (<size>)} with the fraction done. */
     private final class Progress {
