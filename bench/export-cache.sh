@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold vs cache-hit `bin/jneuron export`, each a fresh CLI process as a user runs it, on this tree's build
-# (install/target/lib, and its class-data archive when install/cli-cds.sh made one). Each round exports into a
+# (install/target/lib, and its class-data archive, remade first by install/cli-cds.sh). Each round exports into a
 # fresh compile cache (cold: a miss that packs the model), then exports the same configuration again (a
 # local hit that compiles nothing); rounds interleave, so machine load hits both alike. Reports the medians
 # of the tool's own timings (the JSON's timings.total_ms), of the wall times, and their ratios, then the
@@ -14,6 +14,9 @@ MODEL="$(cd "$1" && pwd)"
 ROUNDS="${2:-5}"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 J="$ROOT/bin/jneuron"
+# Every build leaves the class-data archive stale (the JVM then ignores it and start-up is much slower): remake it,
+# so the bench measures the installed configuration. JNEURON_CDS=0 measures without one.
+if [ "${JNEURON_CDS:-1}" != 0 ]; then "$ROOT/install/cli-cds.sh" >/dev/null; fi
 run() { # run NAME ARGS...: one timed CLI process; its stdout in $WORK/NAME.out, wall ms appended to $WORK/NAME.wall
   local name="$1"; shift
   local t0; t0=$(date +%s%N)
