@@ -6,7 +6,7 @@
 # warm (median after warm-ups); ratios are taken per pair and their median printed, so a busy machine
 # slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16.
 # With JAVA25=/path/to/jdk (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) jneuron also runs on that JDK in each
-# round (engine jneuron25), so cold and warm are seen on both JDKs in the same run.
+# round (engine jneuron25), so cold and warm are seen on both JDKs in the same run. LLAMACPP=0 skips llama.cpp.
 #
 #   bench/compare.sh [MODELS_DIR] [ROUNDS=3] [PRECISIONS="fp32 bf16 fp16 int8"]
 #   (MODELS_DIR default /tmp/jneuron-bench; the checkpoint is made if missing)
@@ -32,8 +32,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     if [ -n "${JAVA25:-}" ]; then
       echo "round=$round precision=$p engine=jneuron25 $(jn "$p" "$JAVA25")" | tee -a "$OUT"
     fi
-    case "$p" in
-      fp32|bf16|fp16)
+    case "${LLAMACPP:-1}:$p" in
+      1:fp32|1:bf16|1:fp16)
         t="${p/fp/f}"
         echo "round=$round precision=$p engine=llama.cpp $("$L" "$M" --type "$t" --runs 1 --warmup 2 --iterations 3 |
           sed -n 's/^run 1: //p')" | tee -a "$OUT" ;;
