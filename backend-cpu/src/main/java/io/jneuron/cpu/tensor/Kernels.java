@@ -32,11 +32,13 @@ public final class Kernels {
             throw new IllegalArgumentException("activation stride " + xs + " < weight stride " + stride);
         }
         long cost = (long) stride * tokens;
+        // Prefill: the activations transposed once here, for every thread's rows (null for decode).
+        float[] xT = VECTOR ? PrefillKernels.transpose(x, xs, tokens, stride) : null;
         if (w.dtype() == DType.FP32) {
             float[] data = w.f32();
             par.forRange(w.rows(), 4, cost, (r0, r1) -> {
                 if (VECTOR) {
-                    VectorKernels.rowsF32(data, stride, x, xs, tokens, out, os, r0, r1);
+                    VectorKernels.rowsF32(data, stride, x, xs, xT, tokens, out, os, r0, r1);
                 } else {
                     ScalarKernels.rowsF32(data, stride, x, xs, tokens, out, os, r0, r1);
                 }
@@ -47,7 +49,7 @@ public final class Kernels {
             boolean vector = VECTOR && Int8Kernels.usable();
             par.forRange(w.rows(), 4, cost, (r0, r1) -> {
                 if (vector) {
-                    Int8Kernels.rows(data, scales, stride, x, xs, tokens, out, os, r0, r1);
+                    Int8Kernels.rows(data, scales, stride, x, xs, xT, tokens, out, os, r0, r1);
                 } else {
                     ScalarKernels.rowsInt8(data, scales, stride, x, xs, tokens, out, os, r0, r1);
                 }
@@ -57,7 +59,7 @@ public final class Kernels {
             boolean fp16 = w.dtype() == DType.FP16;
             par.forRange(w.rows(), 4, cost, (r0, r1) -> {
                 if (VECTOR) {
-                    VectorKernels.rowsPacked(data, stride, fp16, x, xs, tokens, out, os, r0, r1);
+                    VectorKernels.rowsPacked(data, stride, fp16, x, xs, xT, tokens, out, os, r0, r1);
                 } else {
                     ScalarKernels.rowsPacked(data, stride, fp16, x, xs, tokens, out, os, r0, r1);
                 }
