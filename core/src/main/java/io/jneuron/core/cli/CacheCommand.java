@@ -27,10 +27,7 @@ import java.util.function.Function;
         subcommands = {CacheCommand.Lookup.class, CacheCommand.ListModels.class, CacheCommand.Status.class,
                 CacheCommand.Cleanup.class, CacheCommand.Verify.class, CacheCommand.Synchronize.class,
                 CacheCommand.Create.class, CacheCommand.Set.class, CommandLine.HelpCommand.class})
-public final class CacheCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class CacheCommand extends CommandGroup {
     /** The environment the verbs read (tests pass their own). */
     final Map<String, String> env;
     /** How the verbs make Hub clients (tests add a request counter). */
@@ -47,11 +44,6 @@ public final class CacheCommand implements Runnable {
     CacheCommand(Map<String, String> env, Function<HubConfig, HubClient> clients) {
         this.env = Map.copyOf(env);
         this.clients = clients;
-    }
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
     }
 
     /** What every verb shares: the parent's environment and Hub clients. */

@@ -26,15 +26,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
         subcommands = {HubCommand.Upload.class, HubCommand.Download.class, HubCommand.Serve.class,
                 CommandLine.HelpCommand.class})
-final class HubCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
-    }
-
+final class HubCommand extends CommandGroup {
     @Command(name = "upload", mixinStandardHelpOptions = true,
             description = "Upload LOCAL_DIR (e.g. an exported model) to the Hub model repo REPO_ID in one commit, "
                     + "creating the repo if needed. Uses HF_ENDPOINT and HF_TOKEN.")
