@@ -27,11 +27,15 @@ final class MagicArgs {
     record Parsed(CommandLine.ParseResult result, DisplayData help) {
         /** The command object of the deepest subcommand the arguments selected. */
         Object command() {
+            return leaf().commandSpec().userObject();
+        }
+
+        private CommandLine.ParseResult leaf() {
             CommandLine.ParseResult r = result;
             while (r.hasSubcommand()) {
                 r = r.subcommand();
             }
-            return r.commandSpec().userObject();
+            return r;
         }
 
         /**
@@ -39,10 +43,7 @@ final class MagicArgs {
          * {@code --format text|html|json} exactly what {@code bin/jneuron} prints for that format.
          */
         Object shown(Report r) {
-            CommandLine.ParseResult leaf = result;
-            while (leaf.hasSubcommand()) {
-                leaf = leaf.subcommand();
-            }
+            CommandLine.ParseResult leaf = leaf();
             if (!leaf.hasMatchedOption("--format")) {
                 return r;
             }

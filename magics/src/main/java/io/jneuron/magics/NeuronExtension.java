@@ -1,5 +1,8 @@
 package io.jneuron.magics;
 
+import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.cli.BackendCommand;
+import io.jneuron.core.cli.CacheCommand;
 import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.TableLayout;
@@ -21,8 +24,11 @@ public final class NeuronExtension implements Extension {
     public void install(BaseKernel kernel) {
         kernel.getMagicsRegistry()
                 .registerLineMagic("neuron_export", (BaseKernel k, List<String> a) -> NeuronExportMagic.run(k, a))
-                .registerLineMagic("neuron_cache", (BaseKernel k, List<String> a) -> NeuronCacheMagic.run(k, a))
-                .registerLineMagic("neuron_backend", (BaseKernel k, List<String> a) -> NeuronBackendMagic.run(k, a))
+                // %neuron_cache VERB and %neuron_backend: the CLI verbs as they are, their results the cell's value
+                .registerLineMagic("neuron_cache", (BaseKernel k, List<String> a) -> MagicArgs.run(k, "neuron_cache",
+                        new CacheCommand(), a, ProgressListener.NONE))
+                .registerLineMagic("neuron_backend", (BaseKernel k, List<String> a) -> MagicArgs.run(k,
+                        "neuron_backend", new BackendCommand(), a, ProgressListener.NONE))
                 .registerCellMagic("neuron_generate",
                         (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body))
                 .registerCellMagic("neuron_pipeline",

@@ -16,17 +16,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Opens an artifact: checks magic, version and that every tensor lies inside the file, then copies
- * tensors straight into kernel-ready arrays (bulk little-endian copies, no conversion). Reads go
- * through a small direct buffer rather than a mapping so the page cache is not charged to the
- * process twice.
+ * Opens an artifact: checks magic, version and that every tensor lies inside the file. Matrices are then
+ * memory-mapped read-only and used in place by the kernels (no copy, no conversion): load time and
+ * resident memory follow the OS page cache, and processes loading the same artifact share its pages.
+ * A mapping outlives this reader and the file's name: the artifact cache replaces files by atomic
+ * rename and deletes them by unlink, both of which keep the mapped inode (nothing rewrites an artifact
+ * in place, which would fault a mapped reader). Mappings are released when the model is collected.
+ * Small vectors (norms, biases) are copied into arrays.
  */
 public final class ArtifactReader implements AutoCloseable {
     private final Path file;
     private final FileChannel ch;
     private final Manifest manifest;
     private final Map<String, TensorEntry> byName = new HashMap<>();
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(256 << 10).order(ByteOrder.LITTLE_ENDIAN);
 
     private ArtifactReader(Path file, FileChannel ch, Manifest manifest) {
         this.file = file;
@@ -108,21 +111,27 @@ public final class ArtifactReader implements AutoCloseable {
 
     public PackedMatrix matrix(String name) {
         TensorEntry t = entry(name, TensorEntry.MATRIX);
-        if (t.dtype() == DType.FP32) {
-            float[] f = new float[Math.toIntExact(t.length() / 4)];
-            readFloats(t, f);
-            return PackedMatrix.wrapF32(t.rows(), t.cols(), f);
+        DType dtype = t.dtype();
+        int per = PackedMatrix.chunkRows(dtype, t.cols());
+        long rowBytes = PackedMatrix.rowBytes(dtype, t.cols());
+        ByteBuffer[] chunks = new ByteBuffer[PackedMatrix.chunkCount(dtype, t.rows(), t.cols())];
+        try {
+            for (int c = 0; c < chunks.length; c++) {
+                long first = (long) c * per;
+                long rows = Math.min(per, t.rows() - first);
+                chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, t.offset() + first * rowBytes, rows * rowBytes);
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot map artifact: " + e.getMessage(), e);
         }
-        if (t.dtype() == DType.INT8) {
-            byte[] q = new byte[Math.toIntExact(PackedMatrix.int8DataLength(t.rows(), t.cols()))];
-            float[] scales = new float[t.rows()];
-            read(t.offset(), q.length / 4, (done, n) -> buf.get(q, done * 4, n * 4));
-            read(t.offset() + q.length, scales.length, (done, n) -> buf.asFloatBuffer().get(scales, done, n));
-            return PackedMatrix.wrapInt8(t.rows(), t.cols(), q, scales);
+        float[] scales = null;
+        if (dtype == DType.INT8) {
+            scales = new float[t.rows()];
+            float[] dst = scales;
+            read(t.offset() + PackedMatrix.int8DataLength(t.rows(), t.cols()), dst.length,
+                    (done, n) -> buf.asFloatBuffer().get(dst, done, n));
         }
-        int[] a = new int[Math.toIntExact(t.length() / 4)];
-        readInts(t, a);
-        return PackedMatrix.wrapPacked16(t.dtype(), t.rows(), t.cols(), a);
+        return PackedMatrix.wrap(dtype, t.rows(), t.cols(), chunks, scales);
     }
 
     public float[] vector(String name) {
@@ -142,10 +151,6 @@ public final class ArtifactReader implements AutoCloseable {
 
     private void readFloats(TensorEntry t, float[] dst) {
         read(t.offset(), dst.length, (done, n) -> buf.asFloatBuffer().get(dst, done, n));
-    }
-
-    private void readInts(TensorEntry t, int[] dst) {
-        read(t.offset(), dst.length, (done, n) -> buf.asIntBuffer().get(dst, done, n));
     }
 
     /** Copies {@code count} 4-byte elements from file offset {@code start} in buffer-sized chunks through {@code sink}. */

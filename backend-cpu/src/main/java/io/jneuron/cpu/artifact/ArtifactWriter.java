@@ -111,7 +111,18 @@ public final class ArtifactWriter {
             data = m.storage();
         }
         long pos = offset;
-        if (data instanceof float[] f) {
+        if (data instanceof ByteBuffer[] parts) {
+            long n = 0;
+            for (ByteBuffer p : parts) {
+                n += p.remaining();
+            }
+            if (n != s.bytes()) {
+                throw new IllegalStateException(s.name() + ": produced " + n + " bytes, expected " + s.bytes());
+            }
+            for (ByteBuffer p : parts) {
+                pos += writeFully(ch, p, pos);
+            }
+        } else if (data instanceof float[] f) {
             if (f.length * 4L != s.bytes()) {
                 throw new IllegalStateException(s.name() + ": produced " + f.length + " floats, expected " + s.bytes() / 4);
             }
@@ -119,15 +130,6 @@ public final class ArtifactWriter {
                 int n = Math.min(f.length - i, buf.capacity() / 4);
                 buf.clear();
                 buf.asFloatBuffer().put(f, i, n);
-                buf.limit(n * 4);
-                pos += writeFully(ch, buf, pos);
-                i += n;
-            }
-        } else if (data instanceof int[] a) {
-            for (int i = 0; i < a.length; ) {
-                int n = Math.min(a.length - i, buf.capacity() / 4);
-                buf.clear();
-                buf.asIntBuffer().put(a, i, n);
                 buf.limit(n * 4);
                 pos += writeFully(ch, buf, pos);
                 i += n;

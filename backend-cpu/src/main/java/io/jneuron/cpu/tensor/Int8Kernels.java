@@ -1,6 +1,5 @@
 package io.jneuron.cpu.tensor;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -28,32 +27,34 @@ final class Int8Kernels {
         return L >= 8 && PackedMatrix.BLOCK % UNROLL == 0;
     }
 
-    private static FloatVector widen(byte[] w, int at) {
-        return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, F, 0);
+    /** L bytes at byte offset {@code at} of a storage view, as L floats. */
+    private static FloatVector widen(Object w, int at) {
+        return (FloatVector) VectorLoads.bytes(B, w, at).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    static void rows(byte[] w, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens, float[] out,
-                     int os, int r0, int r1) {
+    /** Rows {@code r0..r1-1}; the storage view {@code w} starts at matrix row {@code first}. */
+    static void rows(Object w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
+                     float[] out, int os, int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int t = 0;
             if (scratch != null) {
-                widenRows(w, scales, stride, r, 4, scratch);
+                widenRows(w, scales, stride, r - first, r, 4, scratch);
                 t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     VectorKernels.f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
                 }
             }
             for (; t < tokens; t++) {
-                block4x1(w, scales, stride, r, x, t * xs, out, t * os);
+                block4x1(w, scales, stride, r - first, r, x, t * xs, out, t * os);
             }
         }
         for (; r < r1; r++) {
             for (int t = 0; t < tokens; t++) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int i = 0; i < stride; i += L) {
-                    acc = widen(w, r * stride + i).fma(FloatVector.fromArray(F, x, t * xs + i), acc);
+                    acc = widen(w, (r - first) * stride + i).fma(FloatVector.fromArray(F, x, t * xs + i), acc);
                 }
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD) * scales[r];
             }
@@ -61,9 +62,10 @@ final class Int8Kernels {
     }
 
     /** Four rows against one token, two accumulators per row (8 independent FMA chains). */
-    private static void block4x1(byte[] w, float[] scales, int stride, int r, float[] x, int xo, float[] out, int oo) {
+    private static void block4x1(Object w, float[] scales, int stride, int wr, int r, float[] x, int xo, float[] out,
+                                 int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int w0 = r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        int w0 = wr * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
         for (int i = 0; i < stride; i += UNROLL) {
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo + i + L);
@@ -82,12 +84,12 @@ final class Int8Kernels {
         out[oo + r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) * scales[r + 3];
     }
 
-    /** Rows {@code r..r+n-1}, scaled, as fp32 rows of {@code stride} in {@code dst}. */
-    private static void widenRows(byte[] w, float[] scales, int stride, int r, int n, float[] dst) {
+    /** Stored rows {@code wr..wr+n-1} (matrix rows {@code r..}), scaled, as fp32 rows of {@code stride} in {@code dst}. */
+    private static void widenRows(Object w, float[] scales, int stride, int wr, int r, int n, float[] dst) {
         for (int k = 0; k < n; k++) {
             float scale = scales[r + k];
             for (int i = 0; i < stride; i += L) {
-                widen(w, (r + k) * stride + i).mul(scale).intoArray(dst, k * stride + i);
+                widen(w, (wr + k) * stride + i).mul(scale).intoArray(dst, k * stride + i);
             }
         }
     }

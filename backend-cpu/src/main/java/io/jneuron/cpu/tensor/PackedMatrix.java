@@ -3,6 +3,10 @@ package io.jneuron.cpu.tensor;
 import io.jneuron.core.model.HalfFloats;
 import io.jneuron.core.shape.DType;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
 /**
  * A weight matrix {@code [rows, cols]} laid out for the kernels: row-major with each row padded to
  * {@link #stride()} (a multiple of {@link #BLOCK}) with zeros, so kernels never run a tail loop.
@@ -16,36 +20,74 @@ import io.jneuron.core.shape.DType;
  * {@code c} of its row, so a kernel widens L bytes to L floats with one sign-extending conversion.
  * Each row has one fp32 scale ({@code max|w| / 127}, symmetric); the value is {@code scale * q}.
  * In the artifact the scales follow the rows.
+ *
+ * <p>The bytes are kept exactly as the artifact stores them, little-endian, outside the Java heap: a
+ * loaded model reads its mapped artifact in place (nothing is copied at load, and the pages belong to
+ * the OS page cache), and {@link #pack} fills direct buffers of the same layout. A buffer is indexed by
+ * int, so a matrix over 2 GiB is split into chunks of whole rows ({@link #chunkRows()}, a multiple of 4).
  */
 public final class PackedMatrix {
     /** Elements per packed block; every vector width up to 512 bits divides it. */
     public static final int BLOCK = 32;
+    /** int8 only: the largest quantized magnitude. */
+    public static final int INT8_MAX = 127;
 
     private final DType dtype;
     private final int rows;
     private final int cols;
     private final int stride;
-    /** int8 only: the largest quantized magnitude. */
-    public static final int INT8_MAX = 127;
-
-    private final float[] f32;
-    private final int[] packed;
-    private final byte[] q;
+    private final int chunkRows;
+    /** Rows {@code [c * chunkRows, ...)} of chunk c, little-endian, position 0. */
+    private final ByteBuffer[] chunks;
+    /** What vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
+    private final Object[] views;
+    /** fp32 only: float views of the chunks, for row copies. */
+    private final FloatBuffer[] floats;
+    /** int8 only: the per-row scales (a copy; 4 bytes per row). */
     private final float[] scales;
 
-    private PackedMatrix(DType dtype, int rows, int cols, float[] f32, int[] packed, byte[] q, float[] scales) {
+    private PackedMatrix(DType dtype, int rows, int cols, ByteBuffer[] chunks, float[] scales) {
         this.dtype = dtype;
         this.rows = rows;
         this.cols = cols;
         this.stride = strideFor(cols);
-        this.f32 = f32;
-        this.packed = packed;
-        this.q = q;
+        this.chunkRows = chunkRows(dtype, cols);
+        this.chunks = chunks;
         this.scales = scales;
+        this.views = new Object[chunks.length];
+        this.floats = new FloatBuffer[chunks.length];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = chunks[c].order(ByteOrder.LITTLE_ENDIAN);
+            check(chunks[c].capacity(), rowBytes(dtype, cols) * Math.min(chunkRows, rows - (long) c * chunkRows));
+            views[c] = Kernels.vectorized() ? VectorLoads.view(chunks[c]) : null;
+            floats[c] = dtype == DType.FP32 ? chunks[c].asFloatBuffer() : null;
+        }
     }
 
     public static int strideFor(int cols) {
         return (cols + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** Bytes of one stored row (int8: without its scale). */
+    public static long rowBytes(DType dtype, int cols) {
+        long n = strideFor(cols);
+        return switch (dtype) {
+            case FP32 -> 4 * n;
+            case BF16, FP16 -> 2 * n;
+            case INT8 -> n;
+        };
+    }
+
+    /** Rows per chunk: as many as fit in a buffer (under 2 GiB), a multiple of 4 so row blocks never straddle. */
+    public static int chunkRows(DType dtype, int cols) {
+        long fit = (Integer.MAX_VALUE / rowBytes(dtype, cols)) / 4 * 4;
+        return (int) Math.max(4, Math.min(fit, Integer.MAX_VALUE / 4 * 4));
+    }
+
+    /** Number of chunks a matrix of {@code rows} is split into. */
+    public static int chunkCount(DType dtype, int rows, int cols) {
+        int per = chunkRows(dtype, cols);
+        return Math.max(1, (rows + per - 1) / per);
     }
 
     /** Number of 4-byte elements (floats or ints) the packed data of a matrix occupies (int8: with its scales). */
@@ -63,25 +105,16 @@ public final class PackedMatrix {
         return (long) rows * strideFor(cols);
     }
 
-    /** Wraps already-packed storage (as read from an artifact); no copy. */
-    public static PackedMatrix wrapF32(int rows, int cols, float[] data) {
-        check(data.length, storageLength(DType.FP32, rows, cols));
-        return new PackedMatrix(DType.FP32, rows, cols, data, null, null, null);
-    }
-
-    public static PackedMatrix wrapPacked16(DType dtype, int rows, int cols, int[] data) {
-        if (dtype != DType.BF16 && dtype != DType.FP16) {
-            throw new IllegalArgumentException("packed 16-bit storage cannot hold " + dtype);
+    /**
+     * Wraps stored rows in place, no copy: {@code chunks} as split by {@link #chunkRows} (for example mapped
+     * from an artifact); {@code scales} for int8 only.
+     */
+    public static PackedMatrix wrap(DType dtype, int rows, int cols, ByteBuffer[] chunks, float[] scales) {
+        check(chunks.length, chunkCount(dtype, rows, cols));
+        if ((dtype == DType.INT8) != (scales != null) || scales != null && scales.length != rows) {
+            throw new IllegalArgumentException("int8 needs one scale per row, other types none");
         }
-        check(data.length, storageLength(dtype, rows, cols));
-        return new PackedMatrix(dtype, rows, cols, null, data, null, null);
-    }
-
-    /** Wraps int8 rows and their per-row scales; no copy. */
-    public static PackedMatrix wrapInt8(int rows, int cols, byte[] data, float[] scales) {
-        check(data.length, int8DataLength(rows, cols));
-        check(scales.length, rows);
-        return new PackedMatrix(DType.INT8, rows, cols, null, null, data, scales);
+        return new PackedMatrix(dtype, rows, cols, chunks.clone(), scales);
     }
 
     private static void check(long actual, long expected) {
@@ -95,53 +128,55 @@ public final class PackedMatrix {
         if (src.length != (long) rows * cols) {
             throw new IllegalArgumentException("source has " + src.length + " elements, expected " + rows + "x" + cols);
         }
-        int stride = strideFor(cols);
-        if (dtype == DType.FP32) {
-            float[] out = new float[Math.toIntExact((long) rows * stride)];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, r * cols, out, r * stride, cols);
+        int per = chunkRows(dtype, cols);
+        long rowBytes = rowBytes(dtype, cols);
+        ByteBuffer[] chunks = new ByteBuffer[chunkCount(dtype, rows, cols)];
+        float[] scales = dtype == DType.INT8 ? new float[rows] : null;
+        for (int k = 0; k < chunks.length; k++) {
+            int r0 = k * per;
+            int n = Math.min(per, rows - r0);
+            // Direct, like a mapping: the kernels then only ever see one kind of buffer.
+            ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(rowBytes * n)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int r = 0; r < n; r++) {
+                int at = Math.toIntExact(r * rowBytes);
+                int from = (r0 + r) * cols;
+                switch (dtype) {
+                    case FP32 -> {
+                        for (int c = 0; c < cols; c++) {
+                            b.putFloat(at + 4 * c, src[from + c]);
+                        }
+                    }
+                    case INT8 -> scales[r0 + r] = quantizeRow(src, from, cols, b, at);
+                    default -> {
+                        for (int c = 0; c < cols; c++) {
+                            b.putShort(at + offset16(c), encode(dtype, src[from + c]));
+                        }
+                    }
+                }
             }
-            return new PackedMatrix(dtype, rows, cols, out, null, null, null);
+            chunks[k] = b.asReadOnlyBuffer();
         }
-        if (dtype == DType.INT8) {
-            return quantize(rows, cols, src);
-        }
-        int[] out = new int[Math.toIntExact((long) rows * stride / 2)];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                int bits = encode(dtype, src[r * cols + c]) & 0xffff;
-                int idx = index16(r, c, stride);
-                out[idx] |= (c % BLOCK) < BLOCK / 2 ? bits : bits << 16;
-            }
-        }
-        return new PackedMatrix(dtype, rows, cols, null, out, null, null);
+        return new PackedMatrix(dtype, rows, cols, chunks, scales);
     }
 
-    /** Per-row symmetric int8: {@code scale = max|w| / 127}, {@code q = rint(w / scale)}. */
-    private static PackedMatrix quantize(int rows, int cols, float[] src) {
-        int stride = strideFor(cols);
-        byte[] out = new byte[Math.toIntExact(int8DataLength(rows, cols))];
-        float[] scales = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            float max = 0;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, Math.abs(src[r * cols + c]));
-            }
-            float scale = max / INT8_MAX;
-            scales[r] = scale;
-            for (int c = 0; c < cols; c++) {
-                int q = scale == 0 ? 0 : (int) Math.rint(src[r * cols + c] / scale);
-                q = Math.max(-INT8_MAX, Math.min(INT8_MAX, q));
-                out[r * stride + c] = (byte) q;
-            }
+    /** Per-row symmetric int8: {@code scale = max|w| / 127}, {@code q = rint(w / scale)}; returns the scale. */
+    private static float quantizeRow(float[] src, int from, int cols, ByteBuffer out, int at) {
+        float max = 0;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, Math.abs(src[from + c]));
         }
-        return new PackedMatrix(DType.INT8, rows, cols, null, null, out, scales);
+        float scale = max / INT8_MAX;
+        for (int c = 0; c < cols; c++) {
+            int q = scale == 0 ? 0 : (int) Math.rint(src[from + c] / scale);
+            out.put(at + c, (byte) Math.max(-INT8_MAX, Math.min(INT8_MAX, q)));
+        }
+        return scale;
     }
 
-    private static int index16(int r, int c, int stride) {
-        int blk = c / BLOCK;
+    /** Byte offset of 16-bit element c within its row: int j of a block holds j (low half) and j + 16 (high). */
+    private static int offset16(int c) {
         int within = c % BLOCK;
-        return (r * stride) / 2 + blk * (BLOCK / 2) + (within % (BLOCK / 2));
+        return 4 * (c / BLOCK * (BLOCK / 2) + within % (BLOCK / 2)) + (within < BLOCK / 2 ? 0 : 2);
     }
 
     private static short encode(DType dtype, float v) {
@@ -150,21 +185,20 @@ public final class PackedMatrix {
 
     /** One element as fp32 (slow; for embeddings lookups and tests). */
     public float get(int r, int c) {
-        if (dtype == DType.FP32) {
-            return f32[r * stride + c];
-        }
-        if (dtype == DType.INT8) {
-            return scales[r] * q[r * stride + c];
-        }
-        int word = packed[index16(r, c, stride)];
-        short bits = (short) ((c % BLOCK) < BLOCK / 2 ? word : word >>> 16);
-        return dtype == DType.BF16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.toFloat(bits);
+        ByteBuffer b = chunks[r / chunkRows];
+        int at = Math.toIntExact((r % chunkRows) * rowBytes(dtype, cols));
+        return switch (dtype) {
+            case FP32 -> b.getFloat(at + 4 * c);
+            case INT8 -> scales[r] * b.get(at + c);
+            case BF16 -> HalfFloats.bf16ToFloat(b.getShort(at + offset16(c)));
+            case FP16 -> HalfFloats.toFloat(b.getShort(at + offset16(c)));
+        };
     }
 
     /** Copies row {@code r} as fp32 into {@code dst[at .. at+cols)}. */
     public void row(int r, float[] dst, int at) {
         if (dtype == DType.FP32) {
-            System.arraycopy(f32, r * stride, dst, at, cols);
+            floats[r / chunkRows].get((r % chunkRows) * stride, dst, at, cols);
             return;
         }
         for (int c = 0; c < cols; c++) {
@@ -188,19 +222,23 @@ public final class PackedMatrix {
         return stride;
     }
 
-    /** fp32 storage, or null. Package-private: kernels only. */
-    float[] f32() {
-        return f32;
+    /** Rows per storage chunk (all rows when the matrix is under 2 GiB). */
+    public int chunkRows() {
+        return chunkRows;
     }
 
-    /** Packed 16-bit storage, or null. */
-    int[] packed() {
-        return packed;
+    int chunks() {
+        return chunks.length;
     }
 
-    /** int8 rows, or null. */
-    byte[] int8() {
-        return q;
+    /** Chunk c's bytes (for the scalar kernels). */
+    ByteBuffer chunk(int c) {
+        return chunks[c];
+    }
+
+    /** Chunk c as the vector loads read it. */
+    Object view(int c) {
+        return views[c];
     }
 
     /** int8 per-row scales, or null. */
@@ -209,28 +247,24 @@ public final class PackedMatrix {
     }
 
     /**
-     * What an artifact stores: the float or int array; for int8 the rows' bytes four per
-     * little-endian int (so the file holds them in order) followed by the scales' bits.
+     * What an artifact stores, in order: the chunks' bytes (read-only duplicates, positioned at 0), then
+     * for int8 the scales' bits.
      */
-    public Object storage() {
-        if (f32 != null) {
-            return f32;
+    public ByteBuffer[] storage() {
+        int n = chunks.length;
+        ByteBuffer[] all = new ByteBuffer[scales != null ? n + 1 : n];
+        for (int c = 0; c < n; c++) {
+            all[c] = chunks[c].duplicate();
         }
-        if (q == null) {
-            return packed;
-        }
-        int words = q.length / 4;
-        int[] all = new int[words + rows];
-        for (int j = 0; j < words; j++) {
-            all[j] = (q[4 * j] & 0xff) | (q[4 * j + 1] & 0xff) << 8 | (q[4 * j + 2] & 0xff) << 16 | q[4 * j + 3] << 24;
-        }
-        for (int r = 0; r < rows; r++) {
-            all[words + r] = Float.floatToRawIntBits(scales[r]);
+        if (scales != null) {
+            ByteBuffer s = ByteBuffer.allocate(4 * scales.length).order(ByteOrder.LITTLE_ENDIAN);
+            s.asFloatBuffer().put(scales);
+            all[n] = s;
         }
         return all;
     }
 
     public long bytes() {
-        return f32 != null ? 4L * f32.length : q != null ? q.length + 4L * scales.length : 4L * packed.length;
+        return rows * rowBytes(dtype, cols) + (scales != null ? 4L * rows : 0);
     }
 }

@@ -2,6 +2,9 @@ package io.jneuron.cpu.tensor;
 
 import io.jneuron.core.model.HalfFloats;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
 /**
  * Plain-Java kernels for JVMs started without {@code --add-modules jdk.incubator.vector} (for
  * example a stock Jupyter kernel that loads our jar). Same results to rounding, several times slower.
@@ -10,24 +13,28 @@ final class ScalarKernels {
     private ScalarKernels() {
     }
 
-    static void rowsF32(float[] w, int stride, float[] x, int xs, int tokens, float[] out, int os, int r0, int r1) {
+    /** {@code w} holds rows from matrix row {@code first} on, little-endian (see {@link PackedMatrix}). */
+    static void rowsF32(ByteBuffer w, int first, int stride, float[] x, int xs, int tokens, float[] out, int os,
+                        int r0, int r1) {
+        float[] row = new float[stride];
+        FloatBuffer f = w.asFloatBuffer();
         for (int r = r0; r < r1; r++) {
-            int wo = r * stride;
+            f.get((r - first) * stride, row, 0, stride);
             for (int t = 0; t < tokens; t++) {
-                out[t * os + r] = dot(w, wo, x, t * xs, stride);
+                out[t * os + r] = dot(row, 0, x, t * xs, stride);
             }
         }
     }
 
-    static void rowsPacked(int[] w, int stride, boolean fp16, float[] x, int xs, int tokens, float[] out, int os,
-                           int r0, int r1) {
+    static void rowsPacked(ByteBuffer w, int first, int stride, boolean fp16, float[] x, int xs, int tokens,
+                           float[] out, int os, int r0, int r1) {
         int half = PackedMatrix.BLOCK / 2;
         float[] row = new float[stride];
         for (int r = r0; r < r1; r++) {
-            int wo = r * stride / 2;
+            int wo = (r - first) * stride * 2;
             for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
                 for (int j = 0; j < half; j++) {
-                    int word = w[wo + b / 2 + j];
+                    int word = w.getInt(wo + 2 * b + 4 * j);
                     row[b + j] = widen((short) word, fp16);
                     row[b + half + j] = widen((short) (word >>> 16), fp16);
                 }
@@ -38,12 +45,12 @@ final class ScalarKernels {
         }
     }
 
-    static void rowsInt8(byte[] w, float[] scales, int stride, float[] x, int xs, int tokens, float[] out, int os,
-                         int r0, int r1) {
+    static void rowsInt8(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, int tokens,
+                         float[] out, int os, int r0, int r1) {
         float[] row = new float[stride];
         for (int r = r0; r < r1; r++) {
             for (int c = 0; c < stride; c++) {
-                row[c] = w[r * stride + c];
+                row[c] = w.get((r - first) * stride + c);
             }
             for (int t = 0; t < tokens; t++) {
                 out[t * os + r] = dot(row, 0, x, t * xs, stride) * scales[r];

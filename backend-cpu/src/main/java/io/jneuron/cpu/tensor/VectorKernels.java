@@ -37,47 +37,73 @@ final class VectorKernels {
         return L >= 4 && HALF % L == 0 && I.length() == L;
     }
 
+    private static FloatVector f(Object w, int at) {
+        return VectorLoads.floats(F, w, at);
+    }
+
+    private static IntVector i32(Object w, int at) {
+        return VectorLoads.ints(I, w, at);
+    }
+
     // ---- fp32 weights ----
 
-    static void rowsF32(float[] w, int stride, float[] x, int xs, float[] xT, int tokens, float[] out, int os,
-                        int r0, int r1) {
+    /**
+     * Weights {@code w} are a storage view (see {@link VectorLoads}) whose row 0 is matrix row {@code first};
+     * offsets into it are in bytes. Prefill copies each block of 4 rows into an L1-resident scratch for the
+     * 4x4 kernel, as the 16-bit and int8 kernels widen into it.
+     */
+    static void rowsF32(Object w, int first, int stride, float[] x, int xs, float[] xT, int tokens, float[] out,
+                        int os, int r0, int r1) {
+        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
-            int t = PrefillKernels.rows4(w, stride, r, r, xT, tokens, out, os);
-            for (; t + 4 <= tokens; t += 4) {
-                f32Block4x4(w, stride, r, r, x, xs, t, out, os);
+            int t = 0;
+            if (scratch != null) {
+                for (int k = 0; k < 4; k++) {
+                    int wo = (r - first + k) * stride * 4;
+                    for (int i = 0; i < stride; i += L) {
+                        f(w, wo + 4 * i).intoArray(scratch, k * stride + i);
+                    }
+                }
+                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
+                for (; t + 4 <= tokens; t += 4) {
+                    f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
+                }
             }
             for (; t < tokens; t++) {
-                f32Block4x1(w, stride, r, x, t * xs, out, t * os);
+                f32Block4x1(w, stride, (r - first) * stride * 4, x, t * xs, out, t * os + r);
             }
         }
         for (; r < r1; r++) {
             for (int t = 0; t < tokens; t++) {
                 FloatVector acc = FloatVector.zero(F);
-                int wo = r * stride;
+                int wo = (r - first) * stride * 4;
                 int xo = t * xs;
                 for (int i = 0; i < stride; i += L) {
-                    acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+                    acc = f(w, wo + 4 * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
                 }
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD);
             }
         }
     }
 
-    private static void f32Block4x1(float[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+    /** Four rows from byte offset {@code wo} (rows {@code 4 * stride} bytes apart) against one token, into out[oo..+3]. */
+    private static void f32Block4x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int w0 = r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        int rb = 4 * stride;
+        int w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
         for (int i = 0; i < stride; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, xo + i);
-            a0 = FloatVector.fromArray(F, w, w0 + i).fma(xv, a0);
-            a1 = FloatVector.fromArray(F, w, w1 + i).fma(xv, a1);
-            a2 = FloatVector.fromArray(F, w, w2 + i).fma(xv, a2);
-            a3 = FloatVector.fromArray(F, w, w3 + i).fma(xv, a3);
+            int o = 4 * i;
+            a0 = f(w, w0 + o).fma(xv, a0);
+            a1 = f(w, w1 + o).fma(xv, a1);
+            a2 = f(w, w2 + o).fma(xv, a2);
+            a3 = f(w, w3 + o).fma(xv, a3);
         }
-        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[oo] = a0.reduceLanes(VectorOperators.ADD);
+        out[oo + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[oo + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[oo + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
     /** Rows {@code wr..wr+3} of {@code w} against tokens {@code t..t+3}, written to output rows {@code r..r+3}. */
@@ -152,7 +178,8 @@ final class VectorKernels {
      * With several tokens (prefill) each block of 4 rows is widened once into an L1-resident fp32
      * scratch and multiplied by the fp32 4x4 kernel, so widening is paid once per row, not per token.
      */
-    static void rowsPacked(int[] w, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens, float[] out,
+    static void rowsPacked(Object w, int first, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens,
+                           float[] out,
                            int os, int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
@@ -162,7 +189,7 @@ final class VectorKernels {
         for (; r + 4 <= r1; r += 4) {
             int t = 0;
             if (scratch != null) {
-                widen(w, stride, fp16, r, 4, scratch);
+                widen(w, stride, fp16, r - first, 4, scratch);
                 t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
@@ -170,20 +197,20 @@ final class VectorKernels {
             }
             for (; t < tokens; t++) {
                 if (fp16) {
-                    fp16Block4x1(w, stride, r, xScaled, (t - single) * stride, out, t * os);
+                    fp16Block4x1(w, stride, r - first, xScaled, (t - single) * stride, out, t * os + r);
                 } else {
-                    bf16Block4x1(w, stride, r, x, t * xs, out, t * os);
+                    bf16Block4x1(w, stride, r - first, x, t * xs, out, t * os + r);
                 }
             }
         }
         for (; r < r1; r++) {
             for (int t = 0; t < tokens; t++) {
                 FloatVector acc = FloatVector.zero(F);
-                int wo = r * stride / 2;
+                int wo = (r - first) * stride * 2;
                 int xo = t * xs;
                 for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
                     for (int h = 0; h < HALF; h += L) {
-                        IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
+                        IntVector v = i32(w, wo + 2 * b + 4 * h);
                         acc = lo(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + h), acc);
                         acc = hi(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + HALF + h), acc);
                     }
@@ -197,19 +224,19 @@ final class VectorKernels {
      * bf16 decode, the hot loop of bf16 generation: widening is one shift (low half) or one mask (high
      * half), written out without the fp16 branch so nothing but loads, shifts and FMAs is in the loop.
      */
-    private static void bf16Block4x1(int[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+    private static void bf16Block4x1(Object w, int stride, int r, float[] x, int xo, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int half = stride / 2;
-        int w0 = r * half, w1 = w0 + half, w2 = w1 + half, w3 = w2 + half;
+        int rb = 2 * stride;
+        int w0 = r * rb, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
         for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-            int wb = b / 2;
             for (int h = 0; h < HALF; h += L) {
+                int o = 2 * b + 4 * h;
                 FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
-                IntVector v0 = IntVector.fromArray(I, w, w0 + wb + h);
-                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
-                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
-                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
+                IntVector v0 = i32(w, w0 + o);
+                IntVector v1 = i32(w, w1 + o);
+                IntVector v2 = i32(w, w2 + o);
+                IntVector v3 = i32(w, w3 + o);
                 a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a0);
                 a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a1);
                 a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a2);
@@ -220,43 +247,39 @@ final class VectorKernels {
                 a3 = v3.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a3);
             }
         }
-        out[oo + r] = a0.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[oo] = a0.reduceLanes(VectorOperators.ADD);
+        out[oo + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[oo + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[oo + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
     /**
      * fp16 decode: as {@link #bf16Block4x1} with the three-instruction widening of {@link #fp16Lo} /
      * {@link #fp16Hi}; {@code x} is pre-scaled by {@link #X_SCALE}, so no per-element rescale is needed.
+     * The rows go in two pairs: four rows of this widening plus the storage loads in one loop body exceed
+     * what C2 inlines into one method (NodeCountInliningCutoff), and a widening left as a call boxes.
      */
-    private static void fp16Block4x1(int[] w, int stride, int r, float[] x, int xo, float[] out, int oo) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int half = stride / 2;
-        int w0 = r * half, w1 = w0 + half, w2 = w1 + half, w3 = w2 + half;
-        for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-            int wb = b / 2;
-            for (int h = 0; h < HALF; h += L) {
-                FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
-                FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
-                IntVector v0 = IntVector.fromArray(I, w, w0 + wb + h);
-                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
-                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
-                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
-                a0 = fp16Lo(v0).fma(xl, a0);
-                a1 = fp16Lo(v1).fma(xl, a1);
-                a2 = fp16Lo(v2).fma(xl, a2);
-                a3 = fp16Lo(v3).fma(xl, a3);
-                a0 = fp16Hi(v0).fma(xh, a0);
-                a1 = fp16Hi(v1).fma(xh, a1);
-                a2 = fp16Hi(v2).fma(xh, a2);
-                a3 = fp16Hi(v3).fma(xh, a3);
+    private static void fp16Block4x1(Object w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+        int rb = 2 * stride;
+        for (int p = 0; p < 4; p += 2) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0;
+            int w0 = (r + p) * rb, w1 = w0 + rb;
+            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+                for (int h = 0; h < HALF; h += L) {
+                    int o = 2 * b + 4 * h;
+                    FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
+                    FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
+                    IntVector v0 = i32(w, w0 + o);
+                    IntVector v1 = i32(w, w1 + o);
+                    a0 = fp16Lo(v0).fma(xl, a0);
+                    a1 = fp16Lo(v1).fma(xl, a1);
+                    a0 = fp16Hi(v0).fma(xh, a0);
+                    a1 = fp16Hi(v1).fma(xh, a1);
+                }
             }
+            out[oo + p] = a0.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+            out[oo + p + 1] = a1.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
         }
-        out[oo + r] = a0.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
-        out[oo + r + 1] = a1.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
-        out[oo + r + 2] = a2.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
-        out[oo + r + 3] = a3.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
     }
 
     /** Tokens {@code t0..t1-1} times {@link #X_SCALE}, {@code stride} apart from index 0 of this thread's scratch. */
@@ -275,14 +298,13 @@ final class VectorKernels {
     }
 
     /** Rows {@code r..r+n-1} of packed 16-bit weights as fp32 rows of {@code stride} in {@code dst}. */
-    private static void widen(int[] w, int stride, boolean fp16, int r, int n, float[] dst) {
-        int half = stride / 2;
+    private static void widen(Object w, int stride, boolean fp16, int r, int n, float[] dst) {
         for (int k = 0; k < n; k++) {
-            int wo = (r + k) * half;
+            int wo = (r + k) * stride * 2;
             int d = k * stride;
             for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
                 for (int h = 0; h < HALF; h += L) {
-                    IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
+                    IntVector v = i32(w, wo + 2 * b + 4 * h);
                     lo(v, fp16).intoArray(dst, d + b + h);
                     hi(v, fp16).intoArray(dst, d + b + HALF + h);
                 }

@@ -1,7 +1,6 @@
 package io.jneuron.core.cache;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * A snapshot of one {@code MODULE_<key>[+<flags hash>]} folder. The folder may change right after the
@@ -18,10 +17,6 @@ public record ModuleDir(Path path, String key, String flagsHash, ModuleState sta
 
     public String name() {
         return path.getFileName().toString();
-    }
-
-    public Optional<LockInfo> lockInfo() {
-        return Optional.ofNullable(lock);
     }
 
     /** The compiler log a failed compile left, when there is one. */

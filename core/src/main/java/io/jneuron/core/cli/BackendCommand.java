@@ -1,30 +1,17 @@
 package io.jneuron.core.cli;
 
-import io.jneuron.core.report.Render;
 import io.jneuron.core.service.BackendList;
 import io.jneuron.core.service.Context;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jneuron backend} (and {@code %neuron_backend}): every backend found, its probe, and the one selected. */
 @Command(name = "backend", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "List every backend found, whether it is available (or why not), and which one export, "
                 + "generate and pipeline select. Choose one with --backend on those verbs or NEURON_KERNEL_BACKEND.")
-public final class BackendCommand implements Runnable, ReportCommand {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json (one document on stdout).")
-    String format;
-
+public final class BackendCommand extends ReportCommand {
     @Option(names = "--backend", description = "Show the selection as if this backend were asked for.")
     String backend;
-
-    @Override
-    public void run() {
-        Output.run(spec, Render.Format.parse(format), this);
-    }
 
     @Override
     public BackendList report(Context ctx) {

@@ -7,6 +7,7 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.export.ExportedModel;
 import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.report.Render;
 import io.jneuron.core.shape.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +69,9 @@ final class BenchCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json (one document on stdout).")
+    String format;
+
     @Option(names = "--cache_dir", description = "Compile cache root for a checkpoint compiled on the fly (default: as export).")
     String cacheDir;
 
@@ -92,7 +96,7 @@ final class BenchCommand implements Runnable {
             return;
         }
         ExportedModel exported = ModelOpener.prepare(model, shape.request(), settings,
-                common.json() ? (s, f) -> { } : Output.stderrProgress(spec.commandLine().getErr())).exported();
+                json() ? (s, f) -> { } : Output.stderrProgress(spec.commandLine().getErr())).exported();
         List<JsonNode> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             results.add(child(exported, settings));
@@ -117,11 +121,15 @@ final class BenchCommand implements Runnable {
             double[] v = results.stream().mapToDouble(r -> r.path(metric).asDouble()).sorted().toArray();
             summary.putObject(metric).put("min", v[0]).put("median", median(v)).put("max", v[v.length - 1]);
         }
-        if (common.json()) {
+        if (json()) {
             out.println(report);
         } else {
             printText(out, report);
         }
+    }
+
+    private boolean json() {
+        return Render.Format.parse(format) == Render.Format.JSON;
     }
 
     static double median(double[] sorted) {

@@ -16,7 +16,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -28,10 +27,7 @@ import java.util.function.Function;
         subcommands = {CacheCommand.Lookup.class, CacheCommand.ListModels.class, CacheCommand.Status.class,
                 CacheCommand.Cleanup.class, CacheCommand.Verify.class, CacheCommand.Synchronize.class,
                 CacheCommand.Create.class, CacheCommand.Set.class, CommandLine.HelpCommand.class})
-public final class CacheCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class CacheCommand extends CommandGroup {
     /** The environment the verbs read (tests pass their own). */
     final Map<String, String> env;
     /** How the verbs make Hub clients (tests add a request counter). */
@@ -50,30 +46,14 @@ public final class CacheCommand implements Runnable {
         this.clients = clients;
     }
 
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
-    }
-
-    /** What every verb shares: the parent's environment, --format, and printing its result. */
-    abstract static class Verb implements Callable<Integer>, ReportCommand {
+    /** What every verb shares: the parent's environment and Hub clients. */
+    abstract static class Verb extends ReportCommand {
         @ParentCommand
         CacheCommand parent;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--format", defaultValue = "text", description = "Output: text or json (one document on stdout).")
-        String format;
 
         @Override
-        public Integer call() {
-            Render.Format f = Render.Format.parse(format);
-            Report r = report(Output.context(spec, parent.env, f).withHubClients(parent.clients));
-            Output.print(spec, f, r);
-            return exitCode(r);
-        }
-
-        int exitCode(Report r) {
-            return 0;
+        Context context(Render.Format f) {
+            return Output.context(spec, parent.env, f).withHubClients(parent.clients);
         }
     }
 

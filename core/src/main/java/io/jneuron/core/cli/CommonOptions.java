@@ -2,28 +2,16 @@ package io.jneuron.core.cli;
 
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
-import io.jneuron.core.report.Render;
 import io.jneuron.core.service.Context;
 import picocli.CommandLine.Option;
 
-/** Options every engine command takes: output format, backend and threads. */
+/** Options every engine command takes: backend and threads ({@code --format} is {@link ReportCommand}'s). */
 final class CommonOptions {
-    @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json (one document on stdout).")
-    String format;
-
     @Option(names = "--backend", description = "Backend to use (default: the best available).")
     String backend;
 
     @Option(names = "--threads", description = "CPU worker threads (default: all cores).")
     Integer threads;
-
-    Render.Format format() {
-        return Render.Format.parse(format);
-    }
-
-    boolean json() {
-        return format() == Render.Format.JSON;
-    }
 
     /** {@code ctx} with --backend and --threads applied to its settings. */
     Context apply(Context ctx) {

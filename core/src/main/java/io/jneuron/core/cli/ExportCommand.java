@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +16,7 @@ import java.util.List;
 /** {@code jneuron export} (docs/cli.md): parses the options into an {@link ExportRequest} for {@link ExportService}. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a checkpoint to a static-shape compiled model folder, reusing the compile cache.")
-public final class ExportCommand implements Runnable, ReportCommand {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class ExportCommand extends ReportCommand {
     // One list, so both "MODEL OUTPUT" and optimum-cli's "--model MODEL OUTPUT" parse; request() tells them apart.
     @Parameters(arity = "1..2", paramLabel = "[MODEL] OUTPUT", hideParamSyntax = true,
             description = "MODEL: checkpoint folder, or Hub id "
@@ -66,11 +62,6 @@ public final class ExportCommand implements Runnable, ReportCommand {
 
     @Mixin
     CommonOptions common;
-
-    @Override
-    public void run() {
-        Output.run(spec, common.format(), this);
-    }
 
     /** The parsed options as the service's request. */
     public ExportRequest request() {

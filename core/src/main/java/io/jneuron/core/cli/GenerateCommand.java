@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -22,10 +21,7 @@ import java.util.List;
         description = "Generate text with a model: an exported folder, a checkpoint folder (compiled on the fly "
                 + "through the compile cache), or a Hub id (a checkpoint or an exported model; downloaded into the "
                 + "Hugging Face cache).")
-public final class GenerateCommand implements Runnable, ReportCommand {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class GenerateCommand extends ReportCommand {
     @Parameters(index = "0", paramLabel = "MODEL")
     String model;
 
@@ -96,11 +92,12 @@ public final class GenerateCommand implements Runnable, ReportCommand {
             + "NEURON_CC_FLAGS --cache_dir, NEURON_COMPILE_CACHE_URL, /var/tmp/neuron-compile-cache, as export).")
     String cacheDir;
 
+    /** Text mode streams the tokens as they come, then prints the rest of the result. */
     @Override
-    public void run() {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Render.Format format = common.format();
-        Generation g = generate(Output.context(spec, System.getenv(), format), format == Render.Format.JSON ? null
+        Render.Format format = format();
+        Generation g = generate(context(format), format == Render.Format.JSON ? null
                 : (row, id, delta) -> {
                     if (delta != null && !delta.isEmpty()) {
                         out.print(delta);
@@ -111,6 +108,7 @@ public final class GenerateCommand implements Runnable, ReportCommand {
             out.println();
         }
         Output.print(spec, format, g);
+        return 0;
     }
 
     /** The parsed options as the service's request; bad ids and contradicting or invalid decoding options fail here. */

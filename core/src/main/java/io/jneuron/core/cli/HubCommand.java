@@ -1,7 +1,6 @@
 package io.jneuron.core.cli;
 
 import io.jneuron.core.NeuronKernelException;
-import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.service.Context;
 import io.jneuron.core.service.HubService;
@@ -27,22 +26,11 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Hugging Face Hub tools.",
         subcommands = {HubCommand.Upload.class, HubCommand.Download.class, HubCommand.Serve.class,
                 CommandLine.HelpCommand.class})
-final class HubCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
-    }
-
+final class HubCommand extends CommandGroup {
     @Command(name = "upload", mixinStandardHelpOptions = true,
             description = "Upload LOCAL_DIR (e.g. an exported model) to the Hub model repo REPO_ID in one commit, "
                     + "creating the repo if needed. Uses HF_ENDPOINT and HF_TOKEN.")
-    static final class Upload implements Runnable, ReportCommand {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Upload extends ReportCommand {
         @Parameters(index = "0", paramLabel = "REPO_ID", description = "Model repo, e.g. my-org/tiny-llama-neuron.")
         String repo;
 
@@ -51,14 +39,6 @@ final class HubCommand implements Runnable {
 
         @Option(names = "--private", description = "Create the repo private (when it does not exist yet).")
         boolean isPrivate;
-
-        @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json.")
-        String format;
-
-        @Override
-        public void run() {
-            Output.run(spec, Render.Format.parse(format), this);
-        }
 
         @Override
         public Report report(Context ctx) {
@@ -69,20 +49,9 @@ final class HubCommand implements Runnable {
     @Command(name = "download", mixinStandardHelpOptions = true,
             description = "Download every file of the Hub model repo REPO_ID into the Hugging Face cache and print "
                     + "the snapshot folder. Uses HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE.")
-    static final class Download implements Runnable, ReportCommand {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Download extends ReportCommand {
         @Parameters(index = "0", paramLabel = "REPO_ID", description = "Model repo, e.g. my-org/tiny-llama-neuron.")
         String repo;
-
-        @Option(names = "--format", defaultValue = "text", description = "Output: text, html or json.")
-        String format;
-
-        @Override
-        public void run() {
-            Output.run(spec, Render.Format.parse(format), this);
-        }
 
         @Override
         public Report report(Context ctx) {

@@ -14,15 +14,7 @@ import java.io.PrintWriter;
 @Command(name = "jneuron", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Export, look up and run static-shape compiled models (AWS Neuron, or the embedded CPU runtime).",
         subcommands = {CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
-    }
-
+public final class Main extends CommandGroup {
     /** The full command tree; each verb lives in its own class. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());

@@ -24,11 +24,6 @@ final class Output {
                 });
     }
 
-    /** A verb as the CLI runs it: its context from the process environment, its result printed in {@code format}. */
-    static void run(CommandSpec spec, Render.Format format, ReportCommand verb) {
-        print(spec, format, verb.report(context(spec, System.getenv(), format)));
-    }
-
     static void print(CommandSpec spec, Render.Format format, Report r) {
         PrintWriter out = spec.commandLine().getOut();
         String s = Render.as(format, r);

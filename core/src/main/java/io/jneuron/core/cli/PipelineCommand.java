@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
 
@@ -17,10 +16,7 @@ import java.util.List;
         description = "Run an encoder task (feature-extraction, text-classification, token-classification, fill-mask,"
                 + " question-answering) on an exported folder, a checkpoint folder (exported on the fly with"
                 + " --batch_size and --sequence_length) or a Hub id.")
-public final class PipelineCommand implements Runnable, ReportCommand {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class PipelineCommand extends ReportCommand {
     @Parameters(index = "0", paramLabel = "TASK")
     String task;
 
@@ -58,11 +54,6 @@ public final class PipelineCommand implements Runnable, ReportCommand {
 
     @Mixin
     CommonOptions common;
-
-    @Override
-    public void run() {
-        Output.run(spec, common.format(), this);
-    }
 
     /** The parsed options as the service's request. */
     public PipelineRequest request() {

@@ -25,15 +25,7 @@ import java.util.Locale;
 @Command(name = "testing", description = "Tools for tests and tutorials.",
         subcommands = {TestingCommand.TinyModelCommand.class, TestingCommand.MiniLmCommand.class,
                 TestingCommand.TinyEncoderCommand.class})
-final class TestingCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Specify a subcommand");
-    }
-
+final class TestingCommand extends CommandGroup {
     /** {@code jneuron testing tiny-model ARCH DIR}: a random-weight checkpoint in Hugging Face format. */
     @Command(name = "tiny-model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Write a random-weight decoder checkpoint (GPT-2, Llama or another family, its distinctive features on) in Hugging Face format (config.json,"

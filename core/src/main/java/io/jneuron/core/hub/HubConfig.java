@@ -68,10 +68,6 @@ public record HubConfig(String endpoint, Optional<HubToken> token, Path hfHome, 
         return new HubConfig(endpoint, token, hfHome, hubCache, value, cacheRepo, downloads);
     }
 
-    public HubConfig withToken(HubToken value) {
-        return new HubConfig(endpoint, Optional.ofNullable(value), hfHome, hubCache, offline, cacheRepo, downloads);
-    }
-
     public HubConfig withDownloads(DownloadLimits value) {
         return new HubConfig(endpoint, token, hfHome, hubCache, offline, cacheRepo, value);
     }

@@ -3,7 +3,6 @@ package io.jneuron.core.report;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.cache.PyJson;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -86,11 +85,7 @@ public final class Render {
     }
 
     private static List<List<String>> cells(Table t) {
-        List<List<String>> rows = new ArrayList<>();
-        for (List<Object> row : t.rows()) {
-            rows.add(row.stream().map(Table::cell).toList());
-        }
-        return rows;
+        return t.rows().stream().map(row -> row.stream().map(Table::cell).toList()).toList();
     }
 
     private static boolean[] numeric(Table t) {

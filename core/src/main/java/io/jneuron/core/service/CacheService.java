@@ -49,11 +49,6 @@ public final class CacheService {
             return new LookupRequest(model, task, batchSize, sequenceLength, tensorParallelSize, dtype, instanceType,
                     repoId, dir);
         }
-
-        public LookupRequest withRepoId(String repo) {
-            return new LookupRequest(model, task, batchSize, sequenceLength, tensorParallelSize, dtype, instanceType,
-                    repo, cacheDir);
-        }
     }
 
     public static CacheResults.Lookup lookup(LookupRequest req, Context ctx) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What {@code generate} produced on {@code backend}: the generated rows and the timings. {@code streamed} says the
@@ -40,11 +41,7 @@ public record Generation(String backend, GenerationResult result, boolean stream
         if (row.text() != null) {
             return row.text();
         }
-        StringBuilder sb = new StringBuilder();
-        for (int id : row.generatedIds()) {
-            sb.append(sb.length() == 0 ? "" : ",").append(id);
-        }
-        return sb.toString();
+        return Arrays.stream(row.generatedIds()).mapToObj(String::valueOf).collect(Collectors.joining(","));
     }
 
     @Override

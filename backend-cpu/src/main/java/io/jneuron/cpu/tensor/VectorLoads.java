@@ -1,0 +1,127 @@
+package io.jneuron.cpu.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Vector loads from weight storage outside the Java heap (a mapped artifact or a direct buffer), for the
+ * same bytecode on JDK 17 and JDK 20+. JDK 17's incubator only reads a {@code ByteBuffer}
+ * ({@code fromByteBuffer}); JDK 20+ removed that for {@code fromMemorySegment}, which JDK 17's javac cannot
+ * see. So the load this JDK has is bound once into a {@code static final} method handle: C2 treats it as a
+ * constant and inlines through it, and the Vector API intrinsics apply as with a direct call.
+ * {@link #view} turns a buffer into what these loads read (the buffer itself, or a segment over it).
+ */
+final class VectorLoads {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean SEGMENTS;
+    private static final MethodHandle FLOATS;
+    private static final MethodHandle INTS;
+    private static final MethodHandle BYTES;
+    private static final MethodHandle VIEW;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> storage;
+            String name;
+            MethodHandle view;
+            if (hasByteBufferLoads()) {
+                storage = ByteBuffer.class;
+                name = "fromByteBuffer";
+                view = MethodHandles.identity(ByteBuffer.class);
+            } else {
+                storage = Class.forName("java.lang.foreign.MemorySegment");
+                name = "fromMemorySegment";
+                view = lookup.findStatic(storage, "ofBuffer", MethodType.methodType(storage, java.nio.Buffer.class));
+            }
+            SEGMENTS = storage != ByteBuffer.class;
+            Class<?> offset = SEGMENTS ? long.class : int.class;
+            FLOATS = load(lookup, FloatVector.class, name, storage, offset);
+            INTS = load(lookup, IntVector.class, name, storage, offset);
+            BYTES = load(lookup, ByteVector.class, name, storage, offset);
+            VIEW = view.asType(MethodType.methodType(Object.class, ByteBuffer.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private VectorLoads() {
+    }
+
+    private static boolean hasByteBufferLoads() {
+        try {
+            FloatVector.class.getMethod("fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class,
+                    ByteOrder.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** {@code Vector from(species, storage, offset, order)} adapted to {@code (species, Object, int, order)}. */
+    private static MethodHandle load(MethodHandles.Lookup lookup, Class<?> vector, String name, Class<?> storage,
+                                     Class<?> offset) throws ReflectiveOperationException {
+        MethodHandle mh = lookup.findStatic(vector, name,
+                MethodType.methodType(vector, VectorSpecies.class, storage, offset, ByteOrder.class));
+        return mh.asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, int.class, ByteOrder.class));
+    }
+
+    /** True on JDKs that read memory segments (20+). */
+    static boolean segments() {
+        return SEGMENTS;
+    }
+
+    /** What the loads below read for {@code buf}: the buffer itself, or a segment over its bytes. */
+    static Object view(ByteBuffer buf) {
+        try {
+            return (Object) VIEW.invokeExact(buf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Floats at byte offset {@code at} of a {@link #view}, little-endian. */
+    static FloatVector floats(VectorSpecies<Float> s, Object w, int at) {
+        try {
+            return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Ints at byte offset {@code at} of a {@link #view}, little-endian. */
+    static IntVector ints(VectorSpecies<Integer> s, Object w, int at) {
+        try {
+            return (IntVector) INTS.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes at byte offset {@code at} of a {@link #view}. */
+    static ByteVector bytes(VectorSpecies<Byte> s, Object w, int at) {
+        try {
+            return (ByteVector) BYTES.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}
