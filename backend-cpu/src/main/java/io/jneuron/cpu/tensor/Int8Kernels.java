@@ -33,14 +33,15 @@ final class Int8Kernels {
     }
 
     /** Rows {@code r0..r1-1}; the storage view {@code w} starts at matrix row {@code first}. */
-    static void rows(Object w, int first, float[] scales, int stride, float[] x, int xs, int tokens, float[] out,
-                     int os, int r0, int r1) {
+    static void rows(Object w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
+                     float[] out, int os, int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int t = 0;
             if (scratch != null) {
                 widenRows(w, scales, stride, r - first, r, 4, scratch);
+                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     VectorKernels.f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
                 }

@@ -34,12 +34,14 @@ final class KernelWarmup {
             w[i] = (i % 13 - 6) / 16f;
         }
         PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
-        int tokens = 5; // the 4x4 block kernel and the one-token kernel both
+        // PrefillKernels' two block kernels, the 4x4 block kernel and the one-token kernel, all in one product.
+        int tokens = 3 * PrefillKernels.BLOCK + 5;
         float[] x = new float[tokens * m.stride()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 7 - 3) / 8f;
         }
         float[] out = new float[tokens * rows];
+        float[] acc = new float[cols];
         float sink = 0;
         int fast = 0;
         try (Parallel single = new Parallel(1)) {
@@ -47,12 +49,12 @@ final class KernelWarmup {
                 long t0 = System.nanoTime();
                 Kernels.matmul(m, x, m.stride(), 1, out, rows, single);
                 Kernels.matmul(m, x, m.stride(), tokens, out, rows, single);
-                Kernels.axpy(0.5f, x, 0, out, 0, rows);
+                Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 fast = System.nanoTime() - t0 < COMPILED_NANOS ? fast + 1 : 0;
             }
         }
-        if (Float.isNaN(sink)) {
+        if (Float.isNaN(sink + acc[0])) {
             throw new IllegalStateException("kernel warm-up produced NaN");
         }
     }

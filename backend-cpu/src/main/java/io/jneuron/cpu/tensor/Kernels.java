@@ -32,39 +32,41 @@ public final class Kernels {
             throw new IllegalArgumentException("activation stride " + xs + " < weight stride " + stride);
         }
         long cost = (long) stride * tokens;
+        // Prefill: the activations transposed once here, for every thread's rows (null for decode).
+        float[] xT = VECTOR ? PrefillKernels.transpose(x, xs, tokens, stride) : null;
         par.forRange(w.rows(), 4, cost, (r0, r1) -> {
             // Split at chunk boundaries (a matrix is one chunk unless over 2 GiB); chunks hold multiples of 4 rows.
             int per = w.chunkRows();
             for (int r = r0; r < r1; ) {
                 int c = r / per;
                 int end = Math.min(r1, (c + 1) * per);
-                rows(w, c, c * per, x, xs, tokens, out, os, r, end);
+                rows(w, c, c * per, x, xs, xT, tokens, out, os, r, end);
                 r = end;
             }
         });
     }
 
     /** Rows {@code r0..r1-1} (all in chunk c, whose first row is {@code first}) against every token. */
-    private static void rows(PackedMatrix w, int c, int first, float[] x, int xs, int tokens, float[] out, int os,
-                             int r0, int r1) {
+    private static void rows(PackedMatrix w, int c, int first, float[] x, int xs, float[] xT, int tokens, float[] out,
+                             int os, int r0, int r1) {
         int stride = w.stride();
         DType dtype = w.dtype();
         if (dtype == DType.FP32) {
             if (VECTOR) {
-                VectorKernels.rowsF32(w.view(c), first, stride, x, xs, tokens, out, os, r0, r1);
+                VectorKernels.rowsF32(w.view(c), first, stride, x, xs, xT, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsF32(w.chunk(c), first, stride, x, xs, tokens, out, os, r0, r1);
             }
         } else if (dtype == DType.INT8) {
             if (VECTOR && Int8Kernels.usable()) {
-                Int8Kernels.rows(w.view(c), first, w.scales(), stride, x, xs, tokens, out, os, r0, r1);
+                Int8Kernels.rows(w.view(c), first, w.scales(), stride, x, xs, xT, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsInt8(w.chunk(c), first, w.scales(), stride, x, xs, tokens, out, os, r0, r1);
             }
         } else {
             boolean fp16 = dtype == DType.FP16;
             if (VECTOR) {
-                VectorKernels.rowsPacked(w.view(c), first, stride, fp16, x, xs, tokens, out, os, r0, r1);
+                VectorKernels.rowsPacked(w.view(c), first, stride, fp16, x, xs, xT, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsPacked(w.chunk(c), first, stride, fp16, x, xs, tokens, out, os, r0, r1);
             }

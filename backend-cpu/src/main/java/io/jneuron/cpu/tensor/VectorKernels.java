@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Matrix products on the Java Vector API. {@code out[t][r] = dot(W[r], x[t])} over row blocks of 4
  * and token blocks of 4: each weight vector loaded is used by 4 tokens (prefill is compute-bound),
- * and with one token (decode) the 4 rows stream weights at memory bandwidth.
+ * and with one token (decode) the 4 rows stream weights at memory bandwidth. Full blocks of prefill
+ * tokens go through {@link PrefillKernels} instead, given the transposed activations {@code xT}.
  *
  * <p>16-bit weights arrive two per int (see {@link PackedMatrix}); {@code lo}/{@code hi} widen them
  * to fp32 with integer shifts and masks, no lane shuffles.
@@ -51,8 +52,8 @@ final class VectorKernels {
      * offsets into it are in bytes. Prefill copies each block of 4 rows into an L1-resident scratch for the
      * 4x4 kernel, as the 16-bit and int8 kernels widen into it.
      */
-    static void rowsF32(Object w, int first, int stride, float[] x, int xs, int tokens, float[] out, int os,
-                        int r0, int r1) {
+    static void rowsF32(Object w, int first, int stride, float[] x, int xs, float[] xT, int tokens, float[] out,
+                        int os, int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
@@ -64,6 +65,7 @@ final class VectorKernels {
                         f(w, wo + 4 * i).intoArray(scratch, k * stride + i);
                     }
                 }
+                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
                 }
@@ -176,7 +178,8 @@ final class VectorKernels {
      * With several tokens (prefill) each block of 4 rows is widened once into an L1-resident fp32
      * scratch and multiplied by the fp32 4x4 kernel, so widening is paid once per row, not per token.
      */
-    static void rowsPacked(Object w, int first, int stride, boolean fp16, float[] x, int xs, int tokens, float[] out,
+    static void rowsPacked(Object w, int first, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens,
+                           float[] out,
                            int os, int r0, int r1) {
         float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
@@ -187,6 +190,7 @@ final class VectorKernels {
             int t = 0;
             if (scratch != null) {
                 widen(w, stride, fp16, r - first, 4, scratch);
+                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
                 }

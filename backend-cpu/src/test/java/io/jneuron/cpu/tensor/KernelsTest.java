@@ -28,7 +28,8 @@ class KernelsTest {
     /** Products against a double-precision triple loop over the values the packed type can hold. */
     @ParameterizedTest
     @CsvSource({"FP32,7,5,3", "FP32,64,128,9", "FP32,33,200,1", "BF16,7,5,3", "BF16,64,128,9", "BF16,40,70,1",
-            "FP16,7,5,3", "FP16,64,128,9", "FP16,41,96,4", "FP32,1000,128,1", "BF16,1000,256,5"})
+            "FP16,7,5,3", "FP16,64,128,9", "FP16,41,96,4", "FP32,1000,128,1", "BF16,1000,256,5",
+            "FP32,13,100,101", "BF16,13,100,101", "FP16,13,96,70"})
     void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         float[] w = new float[rows * cols];
@@ -102,7 +103,7 @@ class KernelsTest {
      * counts that are not multiples of 4, and an all-zero row.
      */
     @ParameterizedTest
-    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2"})
+    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101"})
     void int8MatmulMatchesIndependentQuantization(int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 17L + cols);
         float[] w = new float[rows * cols];
