@@ -13,13 +13,7 @@ final class NeuronExportMagic {
 
     static Object run(BaseKernel kernel, List<String> args) {
         LiveOutput progress = new LiveOutput(kernel);
-        Object r;
-        try {
-            r = MagicArgs.run(kernel, "neuron_export", new ExportCommand(), args, progress);
-        } catch (RuntimeException e) {
-            progress.failed(); // no bar left animating above the error
-            throw e;
-        }
+        Object r = progress.guard(() -> MagicArgs.run(kernel, "neuron_export", new ExportCommand(), args, progress));
         progress.done();
         return r;
     }

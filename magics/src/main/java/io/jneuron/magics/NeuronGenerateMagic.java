@@ -33,18 +33,13 @@ final class NeuronGenerateMagic {
         }
         LiveOutput live = new LiveOutput(kernel);
         StringBuilder text = new StringBuilder();
-        Generation g;
-        try {
-            g = ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live), (row, id, delta) -> {
-                if (delta != null && !delta.isEmpty()) {
-                    text.append(delta);
-                    live.text(prompt + text, false);
-                }
-            });
-        } catch (RuntimeException e) {
-            live.failed(); // no bar left animating above the error
-            throw e;
-        }
+        Generation g = live.guard(() -> ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live),
+                (row, id, delta) -> {
+                    if (delta != null && !delta.isEmpty()) {
+                        text.append(delta);
+                        live.text(prompt + text, false);
+                    }
+                }));
         // --chat --show-prompt: the cell shows what the chat template made of the body.
         String shown = g.showPrompt() && g.chatPrompts() != null ? g.chatPrompts().get(0) : prompt;
         live.text(shown + (g.streamed() ? text.toString() : g.text(0)), true);

@@ -4,7 +4,7 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.cache.internal.ModuleDigests;
 import io.jneuron.core.files.AtomicFiles;
 import io.jneuron.core.files.SharedFolders;
-import io.jneuron.core.cache.internal.Hashes;
+import io.jneuron.core.hub.internal.Hashing;
 import io.jneuron.core.cache.internal.ModuleInspector;
 import io.jneuron.core.cache.internal.ModuleLock;
 
@@ -86,7 +86,7 @@ public final class CompileCache {
      * content of {@code compile_flags.json} (spec §1.3).
      */
     public static String flagsHash(List<String> flags) {
-        return Hashes.md5(flagsJson(flags)).substring(0, 8);
+        return Hashing.hex("MD5", flagsJson(flags)).substring(0, 8);
     }
 
     private static String flagsJson(List<String> flags) {

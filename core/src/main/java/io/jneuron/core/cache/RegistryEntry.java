@@ -1,7 +1,7 @@
 package io.jneuron.core.cache;
 
 import io.jneuron.core.cache.internal.ConfigDiff;
-import io.jneuron.core.cache.internal.Hashes;
+import io.jneuron.core.hub.internal.Hashing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,7 +99,7 @@ public final class RegistryEntry {
 
     /** The 20-hex entry hash: {@code sha512(toJson())[:20]}, also the file name and the traced MODULE name. */
     public String hash() {
-        return Hashes.sha512(json).substring(0, 20);
+        return Hashing.hex("SHA-512", json).substring(0, 20);
     }
 
     /**
@@ -131,7 +131,7 @@ public final class RegistryEntry {
         d.put("model_type", modelType(cfg, what));
         d.put("task", task);
         d.put("config", cfg);
-        return Hashes.sha256(PyJson.dumps(d, PyJson.Style.COMPACT_SORTED));
+        return Hashing.hex("SHA-256", PyJson.dumps(d, PyJson.Style.COMPACT_SORTED));
     }
 
     /** The config part: everything but {@code neuron} and the {@code _} bookkeeping keys. */

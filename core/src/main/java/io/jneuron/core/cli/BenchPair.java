@@ -13,8 +13,6 @@ import io.jneuron.core.generate.Generator;
 import com.sun.management.ThreadMXBean;
 
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * {@code bench MODEL --against BASELINE}: both models loaded in this JVM, warmed up, then timed generations of the
@@ -37,13 +35,7 @@ final class BenchPair {
                 throw new NeuronKernelException("--against needs a model of the same vocabulary and batch size: "
                         + vocab + " vs " + b.model().config().vocabSize());
             }
-            SplittableRandom rnd = new SplittableRandom(42);
-            int[][] prompts = new int[a.model().shape().batchSize()][promptLength];
-            for (int[] row : prompts) {
-                for (int i = 0; i < promptLength; i++) {
-                    row[i] = rnd.nextInt(vocab);
-                }
-            }
+            int[][] prompts = BenchRun.prompts(a.model().shape().batchSize(), promptLength, vocab);
             // No EOS: every run generates exactly newTokens tokens.
             GenerationRequest request = GenerationRequest.builder(prompts).maxNewTokens(newTokens).build();
             Generator ga = new Generator(a.model(), null);
@@ -77,9 +69,7 @@ final class BenchPair {
                 "against_decode_tok_s", "decode_ratio", "prefill_tok_per_cpu_s", "against_prefill_tok_per_cpu_s",
                 "prefill_cpu_ratio", "decode_tok_per_cpu_s", "against_decode_tok_per_cpu_s", "decode_cpu_ratio"};
             for (int k = 0; k < names.length; k++) {
-                double[] s = v[k].clone();
-                Arrays.sort(s);
-                node.put(names[k], BenchCommand.median(s));
+                node.put(names[k], BenchRun.median(v[k]));
             }
             return node;
         }

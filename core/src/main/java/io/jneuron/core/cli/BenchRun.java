@@ -31,13 +31,7 @@ final class BenchRun {
         try (ModelOpener.Opened opened = ModelOpener.open(model, shape, settings, ProgressListener.NONE, false)) {
             int batch = opened.model().shape().batchSize();
             int vocab = opened.model().config().vocabSize();
-            SplittableRandom rnd = new SplittableRandom(42);
-            int[][] prompts = new int[batch][promptLength];
-            for (int[] row : prompts) {
-                for (int i = 0; i < promptLength; i++) {
-                    row[i] = rnd.nextInt(vocab);
-                }
-            }
+            int[][] prompts = prompts(batch, promptLength, vocab);
             // No EOS: every run generates exactly newTokens tokens, so runs are comparable.
             GenerationRequest request = GenerationRequest.builder(prompts).maxNewTokens(newTokens).build();
             Generator generator = new Generator(opened.model(), null);
@@ -71,7 +65,20 @@ final class BenchRun {
         }
     }
 
-    private static double median(double[] v) {
+    /** The benchmark's prompts: {@code batch} rows of random ids, the same in every run (seed 42). */
+    static int[][] prompts(int batch, int promptLength, int vocab) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        int[][] prompts = new int[batch][promptLength];
+        for (int[] row : prompts) {
+            for (int i = 0; i < promptLength; i++) {
+                row[i] = rnd.nextInt(vocab);
+            }
+        }
+        return prompts;
+    }
+
+    /** The median of {@code v}, left unsorted. */
+    static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);
         return BenchCommand.median(s);

@@ -95,11 +95,7 @@ final class TestingCommand extends CommandGroup {
             }
             TinyModel model = TinyModels.generate(buildSpec(), dir, force);
             PrintWriter out = spec.commandLine().getOut();
-            if (format.equals("json")) {
-                out.println(json(model));
-            } else {
-                out.println(text(model));
-            }
+            out.println(format.equals("json") ? json(model) : text(model));
             out.flush();
         }
 
@@ -107,30 +103,14 @@ final class TestingCommand extends CommandGroup {
             TinyModelSpec s = TinyModelSpec.preset(architecture(), preset)
                     .withSeed(seed).withDtype(dtype).withTied(!untied).withShards(shards)
                     .withRopeScaling(rope());
-            if (hidden != null) {
-                s = s.withHiddenSize(hidden);
-            }
-            if (layers != null) {
-                s = s.withNumLayers(layers);
-            }
-            if (heads != null) {
-                s = s.withNumHeads(heads);
-            }
-            if (kvHeads != null) {
-                s = s.withNumKvHeads(kvHeads);
-            }
-            if (headDim != null) {
-                s = s.withHeadDim(headDim);
-            }
-            if (intermediate != null) {
-                s = s.withIntermediateSize(intermediate);
-            }
-            if (vocab != null) {
-                s = s.withVocabSize(vocab);
-            }
-            if (maxPositions != null) {
-                s = s.withMaxPositions(maxPositions);
-            }
+            s = hidden == null ? s : s.withHiddenSize(hidden);
+            s = layers == null ? s : s.withNumLayers(layers);
+            s = heads == null ? s : s.withNumHeads(heads);
+            s = kvHeads == null ? s : s.withNumKvHeads(kvHeads);
+            s = headDim == null ? s : s.withHeadDim(headDim);
+            s = intermediate == null ? s : s.withIntermediateSize(intermediate);
+            s = vocab == null ? s : s.withVocabSize(vocab);
+            s = maxPositions == null ? s : s.withMaxPositions(maxPositions);
             return s;
         }
 

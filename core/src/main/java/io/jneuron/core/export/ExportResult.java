@@ -24,11 +24,6 @@ public record ExportResult(ExportedModel exported, String cache, String entry, P
     public static final String HIT_HUB = "hit-hub";
     public static final String MISS = "miss";
 
-    public ExportResult(ExportedModel exported, String cache, String entry, Path entryFile, Path module,
-                        List<String> artifacts, MemoryPlan memory, Map<String, Double> timingsMs) {
-        this(exported, cache, entry, entryFile, module, artifacts, memory, timingsMs, null);
-    }
-
     /** This result after its output folder was uploaded to a Hub repo. */
     public ExportResult withPushed(HubFolders.Uploaded uploaded) {
         return new ExportResult(exported, cache, entry, entryFile, module, artifacts, memory, timingsMs, uploaded);

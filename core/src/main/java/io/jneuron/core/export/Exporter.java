@@ -93,7 +93,7 @@ public final class Exporter {
                 ExportedModel exported = new ExportedModel(r.output(), backend.name(), r.compilerVersion(), shape, null,
                         src.modelId(), src.revision(), task, r.entry());
                 return new ExportResult(exported, ExportResult.MISS, r.entry(), r.entryFile(), null, r.files(), memory,
-                        timings);
+                        timings, null);
             }
             if ("all".equals(cast.recorded()) && backend.name().equals("cpu")) {
                 throw new NeuronKernelException("--auto_cast all casts every operation; the cpu backend casts the "
@@ -111,7 +111,7 @@ public final class Exporter {
             lap(timings, "store_ms", t3);
             timings.put("total_ms", (System.nanoTime() - t0) / 1e6);
             return new ExportResult(exported, m.cache(), m.entry(), m.entryFile(), m.module(), artifacts, m.memory(),
-                    timings);
+                    timings, null);
         }
     }
 

@@ -26,10 +26,6 @@ import java.util.stream.Collectors;
 public record Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled,
                          double exportMs, List<String> chatPrompts, boolean showPrompt, GenerationSettings settings)
         implements Report {
-    public Generation(String backend, GenerationResult result, boolean streamed, CompiledModule compiled, double exportMs) {
-        this(backend, result, streamed, compiled, exportMs, null, false, null);
-    }
-
     /** The same generation, its text marked as shown (a magic shows it live). */
     public Generation shown() {
         return new Generation(backend, result, true, compiled, exportMs, chatPrompts, showPrompt, settings);

@@ -8,11 +8,13 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * One output area of the running cell that is updated in place (display_data, then update_display_data):
  * a progress bar, or text that grows as tokens arrive. Updates are throttled so a fast loop does not
- * flood the front end; {@link #finish} always sends the last state. Outside a request it does nothing.
+ * flood the front end; a forced {@link #text}, a new stage and {@link #failed} always show. Outside a request it
+ * does nothing.
  */
 public final class LiveOutput implements ProgressListener {
     private static final long MIN_INTERVAL_NANOS = 100_000_000L;
@@ -78,10 +80,14 @@ public final class LiveOutput implements ProgressListener {
         }
     }
 
-    /** Sends {@code last} as the final state, even if throttled before. */
-    public synchronized void finish(DisplayData last) {
-        lastUpdate = 0;
-        show(last);
+    /** {@code step}'s result; when it throws, no bar is left animating above the error ({@link #failed}). */
+    public <T> T guard(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            failed();
+            throw e;
+        }
     }
 
     private boolean due() {

@@ -7,6 +7,7 @@ import io.jneuron.core.cache.RegistryLayout;
 import io.jneuron.core.cache.RegistryProblem;
 import io.jneuron.core.cache.StoredEntry;
 import io.jneuron.core.cache.VerifyResult;
+import io.jneuron.core.hub.internal.Hashing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ public final class RegistryVerifier implements RegistryScanner.Visitor {
         Optional<EntryRecipe> versionRecipe = EntryRecipe.forVersion(e.registryVersion());
         List<EntryRecipe> recipes = versionRecipe.map(List::of).orElse(List.of(EntryRecipe.values()));
         Map<String, RegistryEntry> readings = readings(e, bytes, recipes);
-        String matched = Hashes.sha512(bytes).startsWith(name) ? "file bytes" : null;
+        String matched = Hashing.hex("SHA-512", bytes).startsWith(name) ? "file bytes" : null;
         for (Map.Entry<String, RegistryEntry> r : readings.entrySet()) {
             if (matched == null && r.getValue().hash().equals(name)) {
                 matched = r.getKey();

@@ -29,8 +29,13 @@ public final class Hashing {
         return HexFormat.of().formatHex(md.digest(content));
     }
 
-    public static String sha1Hex(String text) {
-        return HexFormat.of().formatHex(md("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    /** Lower-case hex digest of UTF-8 text, as Python's {@code hashlib.<algo>(s.encode()).hexdigest()}. */
+    public static String hex(String algorithm, String text) {
+        return hex(algorithm, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String hex(String algorithm, byte[] bytes) {
+        return HexFormat.of().formatHex(md(algorithm).digest(bytes));
     }
 
     /** The sha256 or git blob id of a file, as chosen by the length of {@code expected} (64 or 40 hex). */
@@ -58,6 +63,7 @@ public final class Hashing {
         try {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
+            // Every Java SE runtime must provide MD5, SHA-1, SHA-256 and SHA-512.
             throw new IllegalStateException("the JDK lacks " + algorithm, e);
         }
     }

@@ -90,19 +90,13 @@ final class HubHttp {
                     call.timeout().timeout(Math.max(1, limit.toNanos()), TimeUnit.NANOSECONDS);
                 }
                 response = call.execute();
-            } catch (InterruptedIOException e) {
-                if (Thread.currentThread().isInterrupted()) {
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                     throw new HubException(Kind.NETWORK, 0, redact(request.url()), subject.what() + " was interrupted", e);
                 }
-                if (limit != null) {
+                if (e instanceof InterruptedIOException && limit != null) {
                     throw new TimedOut(e);
                 }
-                if (!retryIo || attempt >= maxAttempts) {
-                    throw network(request, subject, attempt, e);
-                }
-                pause(attempt, null);
-                continue;
-            } catch (IOException e) {
                 if (!retryIo || attempt >= maxAttempts) {
                     throw network(request, subject, attempt, e);
                 }

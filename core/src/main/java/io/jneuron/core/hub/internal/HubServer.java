@@ -199,7 +199,7 @@ public final class HubServer implements AutoCloseable {
         for (RepoStore.Entry e : all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size()))) {
             ObjectNode o = page.addObject().put("type", e.directory() ? "directory" : "file").put("size", e.size())
                     .put("path", e.path());
-            o.put("oid", e.directory() ? Hashing.sha1Hex("tree " + e.path()) : e.hashes().gitOid());
+            o.put("oid", e.directory() ? Hashing.hex("SHA-1", "tree " + e.path()) : e.hashes().gitOid());
             if (e.hashes() != null && e.hashes().sha256() != null) {
                 o.putObject("lfs").put("oid", e.hashes().sha256()).put("size", e.size()).put("pointerSize", 134);
             }

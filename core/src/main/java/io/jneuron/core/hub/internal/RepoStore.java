@@ -98,7 +98,7 @@ final class RepoStore {
                 sb.append(e.path()).append('\0').append(e.size()).append('\0').append(e.hashes().mtime()).append('\n');
             }
         }
-        return Hashing.sha1Hex(sb.toString());
+        return Hashing.hex("SHA-1", sb.toString());
     }
 
     /** A file to serve; 404 EntryNotFound unless it is a regular file whose real path stays in the repo. */
