@@ -51,6 +51,7 @@ public final class DecoderWarmup {
         }
         long start = System.nanoTime();
         Kernels.warmUp(weights.shape().dtype());
+        long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         int seq = Math.min(POSITIONS, weights.shape().sequenceLength());
         int prompt = Math.max(1, Math.min(PROMPT, seq - 2));
         ShapeSpec small = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), weights.shape().dtype());
@@ -79,8 +80,8 @@ public final class DecoderWarmup {
             }
         }
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
-            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %d passes, %.0f ms%n", passes,
-                    (System.nanoTime() - start) / 1e6);
+            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes%n",
+                    (System.nanoTime() - start) / 1e6, kernelsMs, passes);
         }
         return passes;
     }

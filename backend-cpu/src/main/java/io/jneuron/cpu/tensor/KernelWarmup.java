@@ -56,7 +56,8 @@ final class KernelWarmup {
                 }
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
-                fast = System.nanoTime() - t0 < COMPILED_NANOS ? fast + 1 : 0;
+                // Counted, not required in a row: on a busy machine a preempted iteration is no sign of C1 code.
+                fast += System.nanoTime() - t0 < COMPILED_NANOS ? 1 : 0;
             }
         }
         if (Float.isNaN(sink + acc[0])) {
