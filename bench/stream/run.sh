@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs triad.c (gcc -O3 -march=native -fopenmp) on 1 and 2 threads; prints GB/s. The decode
-# ceiling of a model is this bandwidth divided by its packed weight bytes per token.
+# Builds and runs triad.c (gcc -O3 -march=native -fopenmp) on 1 and 2 threads; prints GB/s. Decode reads
+# its weights and writes next to nothing, so its ceiling is read_GB_s (a vectorised read-only stream)
+# divided by the packed weight bytes per token; triad (2 reads + 1 write per element) is the classic figure.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="${TMPDIR:-/tmp}/jneuron-triad"

@@ -9,15 +9,15 @@ import java.util.Set;
  * Gets one precision's kernels compiled by C2 before the first real product. The Vector API is only
  * fast once C2 has compiled a loop (the interpreter and C1 run it as objects, ~50x slower), and a
  * 128-token prefill is one long call that otherwise runs mostly before C2 is done with it. Products
- * of a tiny matrix (both the one-token and the 4x4 block kernels) repeat until they run at compiled
- * speed or a cap is reached; once per precision per JVM. {@code bin/jneuron} lowers C2's thresholds
- * for {@code VectorKernels}, which shortens this further.
+ * of a tiny matrix over every token-count path (one-token, 4x4 and PrefillKernels blocks) repeat until
+ * they run at compiled speed or a cap is reached; once per precision per JVM. {@code bin/jneuron}
+ * lowers C2's thresholds for the CPU backend, which shortens this further.
  */
 final class KernelWarmup {
     private static final int MIN_ITERATIONS = 200;
     private static final int MAX_ITERATIONS = 6000;
-    /** An iteration of compiled kernels takes a few microseconds; interpreted or C1 ones, hundreds. */
-    private static final long COMPILED_NANOS = 40_000;
+    /** An iteration of compiled kernels takes ~10 microseconds; interpreted or C1 ones, milliseconds. */
+    private static final long COMPILED_NANOS = 100_000;
     private static final Set<DType> DONE = EnumSet.noneOf(DType.class);
 
     private KernelWarmup() {
@@ -34,8 +34,12 @@ final class KernelWarmup {
             w[i] = (i % 13 - 6) / 16f;
         }
         PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
-        // PrefillKernels' two block kernels, the 4x4 block kernel and the one-token kernel, all in one product.
-        int tokens = 3 * PrefillKernels.BLOCK + 5;
+        // Token counts that take every path a real bucket takes, alone and together: C2 compiles a branch
+        // the warm-up never took as a trap, and the first real prefill would then fall back to slow code
+        // (e.g. a bucket of whole PrefillKernels blocks leaves the 4x4 and one-token loops untaken).
+        int b = PrefillKernels.BLOCK;
+        int[] counts = {1, 5, 8, b, 2 * b, 3 * b + 5};
+        int tokens = 3 * b + 5;
         float[] x = new float[tokens * m.stride()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 7 - 3) / 8f;
@@ -47,8 +51,9 @@ final class KernelWarmup {
         try (Parallel single = new Parallel(1)) {
             for (int i = 0; i < MAX_ITERATIONS && (i < MIN_ITERATIONS || fast < 50); i++) {
                 long t0 = System.nanoTime();
-                Kernels.matmul(m, x, m.stride(), 1, out, rows, single);
-                Kernels.matmul(m, x, m.stride(), tokens, out, rows, single);
+                for (int n : counts) {
+                    Kernels.matmul(m, x, m.stride(), n, out, rows, single);
+                }
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 fast = System.nanoTime() - t0 < COMPILED_NANOS ? fast + 1 : 0;

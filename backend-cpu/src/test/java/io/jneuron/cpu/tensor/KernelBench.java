@@ -15,14 +15,19 @@ import java.util.SplittableRandom;
  * alike; prints per precision the median ms per token, GB/s of weights streamed, and the median of
  * the per-round ratio to the first precision. Run by {@code bench/kernels.sh}; not a test.
  *
- * <p>Arguments: {@code ROUNDS THREADS DTYPE...} (e.g. {@code 15 2 bf16 fp16 fp32}).
+ * <p>Arguments: {@code ROUNDS THREADS DTYPE...} (e.g. {@code 15 2 bf16 fp16 fp32}). With
+ * {@code -Djneuron.bench.tokens=128} every product takes that many tokens at once (prefill-shaped) and
+ * GFLOP/s is printed as well.
  */
 public final class KernelBench {
     private static final int HIDDEN = 768;
     private static final int LAYERS = 12;
     private static final int INTER = 2048;
     private static final int VOCAB = 32000;
-    private static final int TOKENS_PER_ROUND = 8;
+    /** Tokens per product: 1 is decode; a prompt length makes the products prefill-shaped. */
+    private static final int TOKENS = Integer.getInteger("jneuron.bench.tokens", 1);
+    /** Passes over every product per round (one prefill-shaped pass already takes ~0.5 s). */
+    private static final int TOKENS_PER_ROUND = TOKENS == 1 ? 8 : 1;
 
     public static void main(String[] args) {
         int rounds = Integer.parseInt(args[0]);
@@ -39,12 +44,13 @@ public final class KernelBench {
                 bytes[d] += m.bytes();
             }
         }
-        float[] x = new float[PackedMatrix.strideFor(INTER)];
+        int xs = PackedMatrix.strideFor(INTER);
+        float[] x = new float[TOKENS * xs];
         SplittableRandom rnd = new SplittableRandom(1);
         for (int i = 0; i < x.length; i++) {
-            x[i] = i < HIDDEN ? (float) rnd.nextGaussian() : 0f;
+            x[i] = i % xs < HIDDEN ? (float) rnd.nextGaussian() : 0f;
         }
-        float[] out = new float[VOCAB];
+        float[] out = new float[TOKENS * VOCAB];
         double[][] ms = new double[dtypes.size()][rounds];
         try (Parallel par = new Parallel(threads)) {
             for (int warm = 0; warm < 3; warm++) {
@@ -62,8 +68,13 @@ public final class KernelBench {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "decode-shaped products, %d threads, %d rounds x %d tokens, %s%n", threads,
-                rounds, TOKENS_PER_ROUND, Kernels.describe());
+        System.out.printf(Locale.ROOT, "%s products, %d threads, %d rounds x %d passes, %s%n",
+                TOKENS == 1 ? "decode-shaped" : TOKENS + "-token prefill-shaped", threads, rounds, TOKENS_PER_ROUND,
+                Kernels.describe());
+        long macs = 0;
+        for (PackedMatrix m : sets.get(0)) {
+            macs += (long) m.rows() * m.cols();
+        }
         for (int d = 0; d < dtypes.size(); d++) {
             double[] ratio = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -73,12 +84,18 @@ public final class KernelBench {
             System.out.printf(Locale.ROOT, "%-5s %7.1f MB  %7.2f ms/token (min %.2f max %.2f)  %6.1f tok/s  %5.1f GB/s"
                             + "  speed vs %s %.2fx%n", dtypes.get(d), bytes[d] / 1e6, med, min(ms[d]), max(ms[d]),
                     1000 / med, bytes[d] / med / 1e6, dtypes.get(0), median(ratio));
+            if (TOKENS > 1) {
+                System.out.printf(Locale.ROOT, "%-5s %7.1f GFLOP/s (%d tokens per product; the LM head included)%n",
+                        dtypes.get(d), 2.0 * macs * TOKENS / med / 1e6, TOKENS);
+            }
         }
     }
 
+    /** One round's unit: every product over {@link #TOKENS} tokens (x rows INTER's stride apart). */
     private static void token(List<PackedMatrix> set, float[] x, float[] out, Parallel par) {
+        int xs = PackedMatrix.strideFor(INTER);
         for (PackedMatrix m : set) {
-            Kernels.matmul(m, x, m.stride(), 1, out, m.rows(), par);
+            Kernels.matmul(m, x, xs, TOKENS, out, m.rows(), par);
         }
     }
 
