@@ -4,6 +4,7 @@ import io.jneuron.core.backend.DecodeSession;
 import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.model.ModelConfig;
 import io.jneuron.core.shape.ShapeSpec;
+import io.jneuron.cpu.decoder.BufferPool;
 import io.jneuron.cpu.decoder.DecoderSession;
 import io.jneuron.cpu.decoder.DecoderWarmup;
 import io.jneuron.cpu.decoder.DecoderWeights;
@@ -13,6 +14,7 @@ import io.jneuron.cpu.tensor.Parallel;
 final class CpuLoadedModel implements LoadedModel {
     private final DecoderWeights weights;
     private final Parallel parallel;
+    private final BufferPool buffers = new BufferPool();
     private volatile boolean closed;
 
     CpuLoadedModel(DecoderWeights weights, int threads) {
@@ -45,7 +47,7 @@ final class CpuLoadedModel implements LoadedModel {
         if (closed) {
             throw new IllegalStateException("CpuLoadedModel is closed");
         }
-        return new DecoderSession(weights, parallel);
+        return new DecoderSession(weights, parallel, buffers);
     }
 
     @Override

@@ -33,7 +33,7 @@ final class Attention {
     private final int[] windows;
     private final DecoderWeights w;
 
-    Attention(DecoderWeights w, int layers, int batch, int seqLen, int attStride) {
+    Attention(DecoderWeights w, int layers, int batch, int seqLen, int attStride, BufferPool pool) {
         this.w = w;
         DecoderTraits t = w.config().traits();
         this.heads = w.config().numHeads();
@@ -48,8 +48,12 @@ final class Attention {
         this.normEps = (float) w.config().normEps();
         this.scale = (float) (t.attentionScale() > 0 ? t.attentionScale() : 1.0 / Math.sqrt(headDim));
         this.softcap = (float) t.attnLogitSoftcap();
-        this.keys = new float[layers][batch * seqLen * kvDim];
-        this.values = new float[layers][batch * seqLen * kvDim];
+        this.keys = new float[layers][];
+        this.values = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
+            values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
+        }
         this.ropeCos = new float[layers][];
         this.ropeSin = new float[layers][];
         this.windows = new int[layers];
@@ -69,6 +73,12 @@ final class Attention {
             ropeCos[l] = tables == null ? null : tables[0];
             ropeSin[l] = tables == null ? null : tables[1];
         }
+    }
+
+    /** Returns the KV cache to {@code pool}; the cache is unusable afterwards. */
+    void release(BufferPool pool) {
+        pool.give(keys);
+        pool.give(values);
     }
 
     /** Normalises and rotates this slot's q and k as the layer says, then writes k and v into the cache. */

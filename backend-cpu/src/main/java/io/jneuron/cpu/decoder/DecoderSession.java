@@ -43,12 +43,19 @@ public final class DecoderSession implements DecodeSession {
     private final float[] mlp;
     private final float[] act;
     private final float[] lastHidden;
+    private final BufferPool pool;
     private int[] slotRow = new int[0];
     private int[] slotPos = new int[0];
     private boolean prefilled;
     private boolean closed;
 
     public DecoderSession(DecoderWeights weights, Parallel par) {
+        this(weights, par, null);
+    }
+
+    /** A session whose KV cache and activations come from, and on close go back to, {@code pool} (may be null). */
+    public DecoderSession(DecoderWeights weights, Parallel par, BufferPool pool) {
+        this.pool = pool;
         this.w = weights;
         this.c = weights.config();
         this.par = par;
@@ -65,18 +72,18 @@ public final class DecoderSession implements DecodeSession {
         this.attStride = PackedMatrix.strideFor(qDim);
         this.actStride = PackedMatrix.strideFor(inter);
         int layers = weights.layers().size();
-        this.attention = new Attention(weights, layers, batch, seqLen, attStride);
+        this.attention = new Attention(weights, layers, batch, seqLen, attStride, pool);
         this.positions = new int[batch];
         this.embeddingMultiplier = (float) c.traits().embeddingMultiplier();
         this.residualMultiplier = (float) c.traits().residualMultiplier();
         int maxSlots = batch * weights.shape().buckets().largest();
-        x = new float[maxSlots * hs];
-        xn = new float[maxSlots * hs];
-        qkv = new float[maxSlots * qkvDim];
-        att = new float[maxSlots * attStride];
-        proj = new float[maxSlots * hs];
-        mlp = new float[maxSlots * upRows];
-        act = new float[maxSlots * actStride];
+        x = BufferPool.alloc(pool, maxSlots * hs);
+        xn = BufferPool.alloc(pool, maxSlots * hs);
+        qkv = BufferPool.alloc(pool, maxSlots * qkvDim);
+        att = BufferPool.alloc(pool, maxSlots * attStride);
+        proj = BufferPool.alloc(pool, maxSlots * hs);
+        mlp = BufferPool.alloc(pool, maxSlots * upRows);
+        act = BufferPool.alloc(pool, maxSlots * actStride);
         lastHidden = new float[batch * hs];
     }
 
@@ -347,6 +354,10 @@ public final class DecoderSession implements DecodeSession {
 
     @Override
     public void close() {
+        if (!closed && pool != null) {
+            attention.release(pool);
+            pool.give(x, xn, qkv, att, proj, mlp, act);
+        }
         closed = true;
     }
 }

@@ -14,9 +14,10 @@ import java.nio.ByteOrder;
 /**
  * Vector loads from weight storage outside the Java heap (a mapped artifact or a direct buffer), for the
  * same bytecode on JDK 17 and JDK 20+. JDK 17's incubator only reads a {@code ByteBuffer}
- * ({@code fromByteBuffer}); JDK 20+ removed that for {@code fromMemorySegment}, which JDK 17's javac cannot
- * see. So the load this JDK has is bound once into a {@code static final} method handle: C2 treats it as a
- * constant and inlines through it, and the Vector API intrinsics apply as with a direct call.
+ * ({@code fromByteBuffer}), called directly; JDK 20+ removed that for {@code fromMemorySegment}, which
+ * JDK 17's javac cannot see, so there the load is bound once into a {@code static final} method handle
+ * that C2 treats as a constant and inlines through. A call site is linked when first run, so each JDK
+ * only ever links its own branch.
  * {@link #view} turns a buffer into what these loads read (the buffer itself, or a segment over it).
  */
 final class VectorLoads {
@@ -90,6 +91,9 @@ final class VectorLoads {
 
     /** Floats at byte offset {@code at} of a {@link #view}, little-endian. */
     static FloatVector floats(VectorSpecies<Float> s, Object w, int at) {
+        if (!SEGMENTS) { // JDK 17: a plain call (the branch folds; the other JDK never links this call site)
+            return FloatVector.fromByteBuffer(s, (ByteBuffer) w, at, LE);
+        }
         try {
             return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
@@ -99,6 +103,9 @@ final class VectorLoads {
 
     /** Ints at byte offset {@code at} of a {@link #view}, little-endian. */
     static IntVector ints(VectorSpecies<Integer> s, Object w, int at) {
+        if (!SEGMENTS) {
+            return IntVector.fromByteBuffer(s, (ByteBuffer) w, at, LE);
+        }
         try {
             return (IntVector) INTS.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
@@ -108,6 +115,9 @@ final class VectorLoads {
 
     /** Bytes at byte offset {@code at} of a {@link #view}. */
     static ByteVector bytes(VectorSpecies<Byte> s, Object w, int at) {
+        if (!SEGMENTS) {
+            return ByteVector.fromByteBuffer(s, (ByteBuffer) w, at, LE);
+        }
         try {
             return (ByteVector) BYTES.invokeExact(s, w, at, LE);
         } catch (Throwable t) {

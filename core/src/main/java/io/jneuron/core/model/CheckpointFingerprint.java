@@ -2,6 +2,7 @@ package io.jneuron.core.model;
 
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.files.AtomicFiles;
+import io.jneuron.core.hub.internal.Hashing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,7 +74,7 @@ public final class CheckpointFingerprint {
                 }
             }
             files.sort(null);
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Hashing.md("SHA-256");
             for (Path f : files) {
                 md.update((f.getFileName() + "\t" + Files.size(f) + "\n").getBytes(StandardCharsets.UTF_8));
                 md.update(fileDigest(f, memoDir));
@@ -82,24 +82,22 @@ public final class CheckpointFingerprint {
             return HexFormat.of().formatHex(md.digest()).substring(0, 40);
         } catch (IOException e) {
             throw new NeuronKernelException("cannot read " + folder + " to fingerprint it: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
-    private static byte[] fileDigest(Path f, Path memoDir) throws IOException, NoSuchAlgorithmException {
+    private static byte[] fileDigest(Path f, Path memoDir) throws IOException {
         Path key = f.toAbsolutePath().normalize();
         String attrs = attributes(key);
         Memo m = MEMO.get(key);
         if (attrs != null && m != null && m.attributes().equals(attrs)) {
             return m.digest();
         }
-        Path memoFile = attrs == null || memoDir == null ? null : memoDir.resolve(HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8))));
+        Path memoFile = attrs == null || memoDir == null ? null
+                : memoDir.resolve(Hashing.hex("SHA-256", key.toString()));
         byte[] d = memoFile == null ? null : remembered(memoFile, attrs);
         long start = System.currentTimeMillis();
         if (d == null) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Hashing.md("SHA-256");
             digest(f, md);
             d = md.digest();
             if (memoFile != null && attrs.equals(attributes(key)) && settled(key, start)) {

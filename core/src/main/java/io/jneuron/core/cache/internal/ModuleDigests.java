@@ -1,6 +1,7 @@
 package io.jneuron.core.cache.internal;
 
 import io.jneuron.core.files.AtomicFiles;
+import io.jneuron.core.hub.internal.Hashing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -115,14 +115,12 @@ public final class ModuleDigests {
 
     static String sha256(Path f) throws IOException {
         try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Hashing.md("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) != -1; ) {
                 md.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -59,7 +59,8 @@ public final class Hashing {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static MessageDigest md(String algorithm) {
+    /** A new digest of {@code algorithm} ("MD5", "SHA-1", "SHA-256", "SHA-512"). */
+    public static MessageDigest md(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
