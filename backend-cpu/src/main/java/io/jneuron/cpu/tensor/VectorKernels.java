@@ -89,21 +89,29 @@ final class VectorKernels {
 
     /** Four rows from byte offset {@code wo} (rows {@code 4 * stride} bytes apart) against one token, into out[oo..+3]. */
     private static void f32Block4x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        // Two accumulators per row (8 independent FMA chains, as int8 does): storage loads cost more
+        // than array loads, and the extra chains hide them.
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int rb = 4 * stride;
         int w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
-        for (int i = 0; i < stride; i += L) {
+        for (int i = 0; i < stride; i += 2 * L) {
             FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+            FloatVector xw = FloatVector.fromArray(F, x, xo + i + L);
             int o = 4 * i;
+            int p = o + 4 * L;
             a0 = f(w, w0 + o).fma(xv, a0);
             a1 = f(w, w1 + o).fma(xv, a1);
             a2 = f(w, w2 + o).fma(xv, a2);
             a3 = f(w, w3 + o).fma(xv, a3);
+            b0 = f(w, w0 + p).fma(xw, b0);
+            b1 = f(w, w1 + p).fma(xw, b1);
+            b2 = f(w, w2 + p).fma(xw, b2);
+            b3 = f(w, w3 + p).fma(xw, b3);
         }
-        out[oo] = a0.reduceLanes(VectorOperators.ADD);
-        out[oo + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[oo + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[oo + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[oo] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        out[oo + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        out[oo + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        out[oo + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD);
     }
 
     /** Rows {@code wr..wr+3} of {@code w} against tokens {@code t..t+3}, written to output rows {@code r..r+3}. */
@@ -225,7 +233,7 @@ final class VectorKernels {
      * half), written out without the fp16 branch so nothing but loads, shifts and FMAs is in the loop.
      */
     private static void bf16Block4x1(Object w, int stride, int r, float[] x, int xo, float[] out, int oo) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int rb = 2 * stride;
         int w0 = r * rb, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
         for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
@@ -241,16 +249,16 @@ final class VectorKernels {
                 a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a1);
                 a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a2);
                 a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a3);
-                a0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a0);
-                a1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a1);
-                a2 = v2.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a2);
-                a3 = v3.and(0xFFFF0000).reinterpretAsFloats().fma(xh, a3);
+                b0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xh, b0);
+                b1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xh, b1);
+                b2 = v2.and(0xFFFF0000).reinterpretAsFloats().fma(xh, b2);
+                b3 = v3.and(0xFFFF0000).reinterpretAsFloats().fma(xh, b3);
             }
         }
-        out[oo] = a0.reduceLanes(VectorOperators.ADD);
-        out[oo + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[oo + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[oo + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[oo] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        out[oo + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        out[oo + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        out[oo + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD);
     }
 
     /**
