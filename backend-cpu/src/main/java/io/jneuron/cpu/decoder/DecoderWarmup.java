@@ -1,5 +1,6 @@
 package io.jneuron.cpu.decoder;
 
+import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.core.shape.BucketPlan;
 import io.jneuron.core.shape.ShapeSpec;
 import io.jneuron.cpu.tensor.Kernels;
@@ -7,14 +8,21 @@ import io.jneuron.cpu.tensor.Parallel;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A warm-up at load, as optimum-neuron runs one over a model's buckets: the kernels of the model's
- * precision are compiled first ({@link Kernels#warmUp}), then short prefills and decode steps run
- * through the real weights and code paths (norms, attention, activation, LM head) in throw-away
- * sessions of batch 1 and 16 positions (an 8-token prefill, 3 decode steps), so their KV caches cost next to nothing. The time is part of
- * the load time callers report.
+ * precision are compiled first ({@link Kernels#warmUp}), then a prefill of the model's smallest bucket
+ * and a few decode steps run through the real weights and code paths (norms, attention, activation,
+ * LM head) in throw-away sessions of batch 1. The time is part of the load time callers report.
+ *
+ * <p>The prefill is a whole real bucket, not a few tokens: the first real prefill then takes no branch
+ * and no kernel (the blocked prefill products, attention over a bucket of keys) that C2 compiled from a
+ * profile without it, as a trap, or did not compile at all. To keep that cheap, the passes run only the
+ * first layers, up to one of each kind (sliding window or not, positions or not): every layer runs the
+ * same code, so the JIT sees what a full pass would show it.
  *
  * <p>One pass is not enough: it only queues the decoder's loops (attention, norms) for C2, and on a
  * 2-core machine the compiler thread is still working through that queue when the first real prefill
@@ -26,8 +34,6 @@ import java.util.List;
  * {@code -Djneuron.cpu.warmup=false} turns it off (to measure the cold penalty it removes).
  */
 public final class DecoderWarmup {
-    private static final int POSITIONS = 16;
-    private static final int PROMPT = 8;
     private static final int DECODE_STEPS = 3;
     /** Passes when the JVM cannot report compilation time. */
     private static final int MIN_PASSES = 3;
@@ -52,17 +58,11 @@ public final class DecoderWarmup {
         long start = System.nanoTime();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
-        int seq = Math.min(POSITIONS, weights.shape().sequenceLength());
-        int prompt = Math.max(1, Math.min(PROMPT, seq - 2));
-        ShapeSpec small = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), weights.shape().dtype());
-        DecoderWeights shaped = weights.withShape(small);
-        int[] tokens = new int[prompt];
-        for (int i = 0; i < prompt; i++) {
-            tokens[i] = i % weights.config().vocabSize();
-        }
+        Session[] sessions = {shortSession(weights), bucketSession(weights)};
+        BufferPool pool = new BufferPool();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        pass(shaped, par, tokens, seq);
+        pass(sessions, par, pool);
         int passes = 1;
         while (passes < (watch ? MAX_PASSES : MIN_PASSES) && System.nanoTime() - start < MAX_NANOS) {
             if (watch) {
@@ -70,7 +70,7 @@ public final class DecoderWarmup {
             }
             long compiled = watch ? jit.getTotalCompilationTime() : 0;
             long passStart = System.nanoTime();
-            pass(shaped, par, tokens, seq);
+            pass(sessions, par, pool);
             passes++;
             // A pass that needed little compilation (small per-call methods reaching C2 late) ran on
             // compiled code throughout.
@@ -80,19 +80,76 @@ public final class DecoderWarmup {
             }
         }
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
-            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes%n",
-                    (System.nanoTime() - start) / 1e6, kernelsMs, passes);
+            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes, "
+                    + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes,
+                    ManagementFactory.getRuntimeMXBean().getUptime());
         }
         return passes;
     }
 
-    /** One prefill of the warm-up bucket and a few decode steps (each reads every weight once). */
-    private static void pass(DecoderWeights shaped, Parallel par, int[] tokens, int seq) {
-        int vocab = shaped.config().vocabSize();
-        try (DecoderSession s = new DecoderSession(shaped, par)) {
-            s.prefill(new int[][] {tokens}, new int[] {tokens.length});
-            for (int p = tokens.length; p < Math.min(seq, tokens.length + DECODE_STEPS); p++) {
-                s.decode(new int[] {p % vocab});
+    /**
+     * The first layers, up to one of each kind: with or without a sliding window, with or without positions
+     * (Gemma 2 and 3, SmolLM3 mix them); a layer's index picks its kind, so this is a prefix.
+     */
+    static int layersToRun(DecoderWeights w) {
+        DecoderTraits t = w.config().traits();
+        Set<List<Boolean>> kinds = new HashSet<>();
+        int n = 1;
+        for (int l = 0; l < w.layers().size(); l++) {
+            if (kinds.add(List.of(t.window(l) > 0, t.rope(l)))) {
+                n = l + 1;
+            }
+        }
+        return n;
+    }
+
+    /** A warm-up session: its weights and shapes, the padded prompt, its length, and the decode steps after it. */
+    private record Session(DecoderWeights weights, int[] tokens, int prompt, int steps) {
+    }
+
+    /**
+     * Every layer, an 8-token prompt and 3 decode steps: the per-layer and per-token methods (norms, residuals,
+     * the hand-offs' lambdas) are called as often as a short real generation calls them, at little cost.
+     */
+    private static Session shortSession(DecoderWeights w) {
+        int seq = Math.min(16, w.shape().sequenceLength());
+        int prompt = Math.max(1, Math.min(8, seq - 2));
+        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), w.shape().dtype());
+        return new Session(w.withShape(shape), tokens(w, prompt, prompt), prompt, Math.min(DECODE_STEPS, seq - prompt));
+    }
+
+    /**
+     * The first layers over the smallest real bucket and one decode step after it: the kernels' blocked
+     * prefill paths and attention over a bucket of keys, with the shapes the first real prefill has.
+     */
+    private static Session bucketSession(DecoderWeights w) {
+        ShapeSpec real = w.shape();
+        int bucket = real.buckets().sizes().get(0);
+        int seq = Math.min(real.sequenceLength(), bucket + 1);
+        int prompt = Math.max(1, Math.min(bucket, seq - 1));
+        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(bucket)), real.dtype());
+        DecoderWeights first = new DecoderWeights(w.config(), shape, w.tokenEmbedding(), w.positionEmbedding(),
+                w.layers().subList(0, layersToRun(w)), w.finalNormWeight(), w.finalNormBias(), w.lmHead());
+        return new Session(first, tokens(w, bucket, prompt), prompt, seq - prompt);
+    }
+
+    private static int[] tokens(DecoderWeights w, int bucket, int prompt) {
+        int[] t = new int[bucket];
+        for (int i = 0; i < prompt; i++) {
+            t[i] = i % w.config().vocabSize();
+        }
+        return t;
+    }
+
+    /** One pass: each session's prefill and decode steps; the pool keeps one pass's buffers for the next. */
+    private static void pass(Session[] sessions, Parallel par, BufferPool pool) {
+        for (Session x : sessions) {
+            int vocab = x.weights().config().vocabSize();
+            try (DecoderSession s = new DecoderSession(x.weights(), par, pool)) {
+                s.prefill(new int[][] {x.tokens()}, new int[] {x.prompt()});
+                for (int i = 0; i < x.steps(); i++) {
+                    s.decode(new int[] {(x.prompt() + i) % vocab});
+                }
             }
         }
     }
