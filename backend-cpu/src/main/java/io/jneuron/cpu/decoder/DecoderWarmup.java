@@ -14,30 +14,32 @@ import java.util.Set;
 
 /**
  * A warm-up at load, as optimum-neuron runs one over a model's buckets: the kernels of the model's
- * precision are compiled first ({@link Kernels#warmUp}), then a prefill of the model's smallest bucket
- * and a few decode steps run through the real weights and code paths (norms, attention, activation,
- * LM head) in throw-away sessions of batch 1. The time is part of the load time callers report.
+ * precision are compiled first ({@link Kernels#warmUp}), then passes of short generations run through
+ * the real weights and code paths (norms, attention, activation, LM head) in throw-away sessions of
+ * batch 1. The time is part of the load time callers report.
  *
- * <p>The prefill is a whole real bucket, not a few tokens: the first real prefill then takes no branch
- * and no kernel (the blocked prefill products, attention over a bucket of keys) that C2 compiled from a
- * profile without it, as a trap, or did not compile at all. To keep that cheap, the passes run only the
- * first layers, up to one of each kind (sliding window or not, positions or not): every layer runs the
- * same code, so the JIT sees what a full pass would show it.
+ * <p>A pass is an 8-token prefill with 3 decode steps through every layer, and a prefill of the model's
+ * smallest bucket with one decode step through the first layers, up to one of each kind (sliding window
+ * or not, positions or not; every layer runs the same code). The bucket-long prefill is what the first
+ * real prefill runs: without it, the blocked prefill products of whole token blocks and attention over
+ * a bucket of keys met C2 code compiled from a profile that never took them (a trap, then C1 code) or
+ * still ran at C1's level, and the first prefill ran at half speed.
  *
  * <p>One pass is not enough: it only queues the decoder's loops (attention, norms) for C2, and on a
  * 2-core machine the compiler thread is still working through that queue when the first real prefill
  * starts, which then runs its O(n^2) attention in C1 code, where Vector API calls allocate objects.
  * So after each pass the warm-up waits, leaving the CPU to the compiler, until no compilation has
  * finished for a moment, and runs another pass, until a pass needs (next to) no compilation, with a
- * cap for a machine too busy to settle. {@code bin/jneuron} and the kernel lower C2's thresholds for
- * the CPU backend's classes, so one or two passes queue everything.
+ * cap for a machine too busy to settle. The first pass is the short generation through the first
+ * layers alone, so nothing long runs before C2 has started. {@code bin/jneuron} and the kernel lower
+ * C2's thresholds for the CPU backend's classes, so a few passes queue everything.
  * {@code -Djneuron.cpu.warmup=false} turns it off (to measure the cold penalty it removes).
  */
 public final class DecoderWarmup {
     private static final int DECODE_STEPS = 3;
     /** Passes when the JVM cannot report compilation time. */
     private static final int MIN_PASSES = 3;
-    private static final int MAX_PASSES = 4;
+    private static final int MAX_PASSES = 6;
     /** A cap for a machine too busy to let the compiler finish; the first generation is then slower. */
     private static final long MAX_NANOS = Long.getLong("jneuron.cpu.warmupMaxMs", 3000) * 1_000_000L;
     /** The compiler counts as idle after this long without finishing a compilation. */
@@ -58,11 +60,14 @@ public final class DecoderWarmup {
         long start = System.nanoTime();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
-        Session[] sessions = {shortSession(weights), bucketSession(weights)};
+        Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
         BufferPool pool = new BufferPool();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        pass(sessions, par, pool);
+        StringBuilder log = new StringBuilder();
+        long first = System.nanoTime();
+        pass(new Session[] {shortSession(weights, true)}, par, pool);
+        log.append((System.nanoTime() - first) / 1_000_000L);
         int passes = 1;
         while (passes < (watch ? MAX_PASSES : MIN_PASSES) && System.nanoTime() - start < MAX_NANOS) {
             if (watch) {
@@ -75,13 +80,14 @@ public final class DecoderWarmup {
             // A pass that needed little compilation (small per-call methods reaching C2 late) ran on
             // compiled code throughout.
             long passMs = (System.nanoTime() - passStart) / 1_000_000L;
+            log.append(' ').append(passMs);
             if (watch && jit.getTotalCompilationTime() - compiled <= Math.max(2, passMs / 10)) {
                 break;
             }
         }
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
-            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes, "
-                    + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes,
+            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes (%s ms), "
+                    + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes, log,
                     ManagementFactory.getRuntimeMXBean().getUptime());
         }
         return passes;
@@ -107,30 +113,31 @@ public final class DecoderWarmup {
     private record Session(DecoderWeights weights, int[] tokens, int prompt, int steps) {
     }
 
-    /**
-     * Every layer, an 8-token prompt and 3 decode steps: the per-layer and per-token methods (norms, residuals,
-     * the hand-offs' lambdas) are called as often as a short real generation calls them, at little cost.
-     */
-    private static Session shortSession(DecoderWeights w) {
+    /** An 8-token prompt and 3 decode steps, through every layer or through the first layers only. */
+    private static Session shortSession(DecoderWeights w, boolean firstLayers) {
         int seq = Math.min(16, w.shape().sequenceLength());
         int prompt = Math.max(1, Math.min(8, seq - 2));
         ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), w.shape().dtype());
-        return new Session(w.withShape(shape), tokens(w, prompt, prompt), prompt, Math.min(DECODE_STEPS, seq - prompt));
+        DecoderWeights shaped = firstLayers ? firstLayers(w, seq, prompt) : w.withShape(shape);
+        return new Session(shaped, tokens(w, prompt, prompt), prompt, Math.min(DECODE_STEPS, seq - prompt));
     }
 
     /**
-     * The first layers over the smallest real bucket and one decode step after it: the kernels' blocked
-     * prefill paths and attention over a bucket of keys, with the shapes the first real prefill has.
+     * The smallest real bucket and one decode step after it: the kernels' blocked prefill paths and attention
+     * over a bucket of keys, with the shapes the first real prefill has.
      */
     private static Session bucketSession(DecoderWeights w) {
-        ShapeSpec real = w.shape();
-        int bucket = real.buckets().sizes().get(0);
-        int seq = Math.min(real.sequenceLength(), bucket + 1);
+        int bucket = w.shape().buckets().sizes().get(0);
+        int seq = Math.min(w.shape().sequenceLength(), bucket + 1);
         int prompt = Math.max(1, Math.min(bucket, seq - 1));
-        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(bucket)), real.dtype());
-        DecoderWeights first = new DecoderWeights(w.config(), shape, w.tokenEmbedding(), w.positionEmbedding(),
+        return new Session(firstLayers(w, seq, bucket), tokens(w, bucket, prompt), prompt, seq - prompt);
+    }
+
+    /** The weights of the first {@link #layersToRun} layers, for batch 1, {@code seq} positions and one bucket. */
+    private static DecoderWeights firstLayers(DecoderWeights w, int seq, int bucket) {
+        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(bucket)), w.shape().dtype());
+        return new DecoderWeights(w.config(), shape, w.tokenEmbedding(), w.positionEmbedding(),
                 w.layers().subList(0, layersToRun(w)), w.finalNormWeight(), w.finalNormBias(), w.lmHead());
-        return new Session(first, tokens(w, bucket, prompt), prompt, seq - prompt);
     }
 
     private static int[] tokens(DecoderWeights w, int bucket, int prompt) {
