@@ -11,24 +11,11 @@ import java.util.Map;
  * The byte-exact twin of CPython's {@code json.dumps} with {@code ensure_ascii=True} and
  * {@code allow_nan=True}: compact ({@code ", "}/{@code ": "}) or {@code indent=2} ({@code ","} +
  * newline), keys in insertion order or sorted the way Python sorts them. Stateless and thread-safe.
+ *
+ * @param indent      null for the single-line form, else the indent unit
+ * @param ensureAscii false writes non-ASCII characters as they are, as Python's {@code ensure_ascii=False}
  */
-public final class PyJsonWriter {
-    private final boolean sortKeys;
-    /** Null for the single-line form, else the indent unit. */
-    private final String indent;
-    private final boolean ensureAscii;
-
-    public PyJsonWriter(boolean sortKeys, String indent) {
-        this(sortKeys, indent, true);
-    }
-
-    /** {@code ensureAscii=false} writes non-ASCII characters as they are, as Python's {@code ensure_ascii=False}. */
-    public PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii) {
-        this.sortKeys = sortKeys;
-        this.indent = indent;
-        this.ensureAscii = ensureAscii;
-    }
-
+public record PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii) {
     public String write(Object value) {
         StringBuilder sb = new StringBuilder(256);
         value(sb, value, 0);
