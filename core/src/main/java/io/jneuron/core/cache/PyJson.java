@@ -59,13 +59,7 @@ public final class PyJson {
 
     /** Python's {@code repr(float)}, e.g. {@code 1e-05}, {@code 500000.0}, {@code 1e+16}, {@code -0.0}. */
     public static String floatRepr(double d) {
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        return FloatRepr.repr(d);
+        return Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : FloatRepr.repr(d);
     }
 
     /**

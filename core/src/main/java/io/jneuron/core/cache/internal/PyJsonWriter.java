@@ -45,13 +45,7 @@ public record PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii)
     }
 
     private static String floatText(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-        return FloatRepr.repr(d);
+        return Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : FloatRepr.repr(d);
     }
 
     static boolean isInteger(Object v) {
@@ -96,16 +90,12 @@ public record PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii)
     }
 
     private void separator(StringBuilder sb, boolean first, int level) {
-        if (indent == null) {
-            if (!first) {
-                sb.append(", ");
-            }
-            return;
-        }
         if (!first) {
-            sb.append(',');
+            sb.append(indent == null ? ", " : ",");
         }
-        sb.append('\n').append(indent.repeat(level));
+        if (indent != null) {
+            sb.append('\n').append(indent.repeat(level));
+        }
     }
 
     private void close(StringBuilder sb, int level, char bracket) {
@@ -117,10 +107,7 @@ public record PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii)
 
     /** Python renders int keys with str(); other key types are refused as Python would refuse them. */
     private static String keyText(Object key) {
-        if (key instanceof String s) {
-            return s;
-        }
-        if (isInteger(key)) {
+        if (key instanceof String || isInteger(key)) {
             return key.toString();
         }
         throw new IllegalArgumentException("map key " + key + " ("
