@@ -69,15 +69,10 @@ final class MagicArgs {
             throw new NeuronKernelException("%" + magic + ": " + e.getMessage() + "\n"
                     + "usage: " + bad.getHelp().synopsis(0).strip() + "  (add --help for every option)");
         }
-        CommandLine.ParseResult r = pr;
-        while (true) {
+        for (CommandLine.ParseResult r = pr; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
             if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
                 return new Parsed(pr, new DisplayData(r.commandSpec().commandLine().getUsageMessage()));
             }
-            if (!r.hasSubcommand()) {
-                break;
-            }
-            r = r.subcommand();
         }
         return new Parsed(pr, null);
     }

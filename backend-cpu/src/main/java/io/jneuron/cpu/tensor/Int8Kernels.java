@@ -1,9 +1,12 @@
 package io.jneuron.cpu.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.nio.ByteBuffer;
 
 /**
  * int8 weight-only products on the Vector API (rows as plain bytes, one fp32 scale per row; see
@@ -27,53 +30,59 @@ final class Int8Kernels {
         return L >= 8 && PackedMatrix.BLOCK % UNROLL == 0;
     }
 
-    /** L bytes at byte offset {@code at} of a storage view, as L floats. */
-    private static FloatVector widen(Object w, int at) {
-        return (FloatVector) VectorLoads.bytes(B, w, at).convertShape(VectorOperators.B2F, F, 0);
+    /** L bytes at {@code w[at..]}, as L floats. */
+    private static FloatVector widen(byte[] w, int at) {
+        return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** Rows {@code r0..r1-1}; the storage view {@code w} starts at matrix row {@code first}. */
-    static void rows(Object w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
+    /**
+     * Rows {@code r0..r1-1}; the chunk {@code w} starts at matrix row {@code first}. Each block of 4 rows
+     * is bulk-copied into this thread's byte scratch first and read from there (see {@link Scratch}).
+     */
+    static void rows(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
                      float[] out, int os, int r0, int r1) {
-        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        byte[] rows = Scratch.bytes(4 * stride);
+        float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
+            w.get((r - first) * stride, rows, 0, 4 * stride);
             int t = 0;
-            if (scratch != null) {
-                widenRows(w, scales, stride, r - first, r, 4, scratch);
-                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
+            if (wide != null) {
+                widenRows(rows, scales, stride, r, 4, wide);
+                t = PrefillKernels.rows4(wide, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
-                    VectorKernels.f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
+                    VectorKernels.f32Block4x4(wide, stride, 0, r, x, xs, t, out, os);
                 }
             }
             for (; t < tokens; t++) {
-                block4x1(w, scales, stride, r - first, r, x, t * xs, out, t * os);
+                block4x1(rows, scales, stride, r, x, t * xs, out, t * os);
             }
         }
         for (; r < r1; r++) {
+            w.get((r - first) * stride, rows, 0, stride);
             for (int t = 0; t < tokens; t++) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int i = 0; i < stride; i += L) {
-                    acc = widen(w, (r - first) * stride + i).fma(FloatVector.fromArray(F, x, t * xs + i), acc);
+                    acc = widen(rows, i).fma(FloatVector.fromArray(F, x, t * xs + i), acc);
                 }
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD) * scales[r];
             }
         }
     }
 
-    /** Four rows against one token, two accumulators per row (8 independent FMA chains). */
-    private static void block4x1(Object w, float[] scales, int stride, int wr, int r, float[] x, int xo, float[] out,
+    /** Rows 0..3 of {@code w} (matrix rows r..r+3) against one token, two accumulators per row (8 FMA chains). */
+    private static void block4x1(byte[] w, float[] scales, int stride, int r, float[] x, int xo, float[] out,
                                  int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int w0 = wr * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        int w1 = stride, w2 = w1 + stride, w3 = w2 + stride;
         for (int i = 0; i < stride; i += UNROLL) {
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo + i + L);
-            a0 = widen(w, w0 + i).fma(x0, a0);
+            a0 = widen(w, i).fma(x0, a0);
             a1 = widen(w, w1 + i).fma(x0, a1);
             a2 = widen(w, w2 + i).fma(x0, a2);
             a3 = widen(w, w3 + i).fma(x0, a3);
-            b0 = widen(w, w0 + i + L).fma(x1, b0);
+            b0 = widen(w, i + L).fma(x1, b0);
             b1 = widen(w, w1 + i + L).fma(x1, b1);
             b2 = widen(w, w2 + i + L).fma(x1, b2);
             b3 = widen(w, w3 + i + L).fma(x1, b3);
@@ -84,12 +93,12 @@ final class Int8Kernels {
         out[oo + r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) * scales[r + 3];
     }
 
-    /** Stored rows {@code wr..wr+n-1} (matrix rows {@code r..}), scaled, as fp32 rows of {@code stride} in {@code dst}. */
-    private static void widenRows(Object w, float[] scales, int stride, int wr, int r, int n, float[] dst) {
+    /** Rows {@code 0..n-1} of {@code w} (matrix rows {@code r..}), scaled, as fp32 rows of {@code stride} in {@code dst}. */
+    private static void widenRows(byte[] w, float[] scales, int stride, int r, int n, float[] dst) {
         for (int k = 0; k < n; k++) {
             float scale = scales[r + k];
             for (int i = 0; i < stride; i += L) {
-                widen(w, (wr + k) * stride + i).mul(scale).intoArray(dst, k * stride + i);
+                widen(w, k * stride + i).mul(scale).intoArray(dst, k * stride + i);
             }
         }
     }

@@ -59,14 +59,14 @@ public final class Kernels {
             }
         } else if (dtype == DType.INT8) {
             if (VECTOR && Int8Kernels.usable()) {
-                Int8Kernels.rows(w.view(c), first, w.scales(), stride, x, xs, xT, tokens, out, os, r0, r1);
+                Int8Kernels.rows(w.chunk(c), first, w.scales(), stride, x, xs, xT, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsInt8(w.chunk(c), first, w.scales(), stride, x, xs, tokens, out, os, r0, r1);
             }
         } else {
             boolean fp16 = dtype == DType.FP16;
             if (VECTOR) {
-                VectorKernels.rowsPacked(w.view(c), first, stride, fp16, x, xs, xT, tokens, out, os, r0, r1);
+                VectorKernels.rowsPacked(w.ints(c), first, stride, fp16, x, xs, xT, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsPacked(w.chunk(c), first, stride, fp16, x, xs, tokens, out, os, r0, r1);
             }

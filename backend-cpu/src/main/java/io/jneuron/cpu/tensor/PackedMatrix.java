@@ -6,6 +6,7 @@ import io.jneuron.core.shape.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
 /**
  * A weight matrix {@code [rows, cols]} laid out for the kernels: row-major with each row padded to
@@ -39,10 +40,12 @@ public final class PackedMatrix {
     private final int chunkRows;
     /** Rows {@code [c * chunkRows, ...)} of chunk c, little-endian, position 0. */
     private final ByteBuffer[] chunks;
-    /** What vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
+    /** fp32 only: what vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
     private final Object[] views;
     /** fp32 only: float views of the chunks, for row copies. */
     private final FloatBuffer[] floats;
+    /** bf16 and fp16 only: int views of the chunks (two weights per int). */
+    private final IntBuffer[] ints;
     /** int8 only: the per-row scales (a copy; 4 bytes per row). */
     private final float[] scales;
 
@@ -56,11 +59,13 @@ public final class PackedMatrix {
         this.scales = scales;
         this.views = new Object[chunks.length];
         this.floats = new FloatBuffer[chunks.length];
+        this.ints = new IntBuffer[chunks.length];
         for (int c = 0; c < chunks.length; c++) {
             chunks[c] = chunks[c].order(ByteOrder.LITTLE_ENDIAN);
             check(chunks[c].capacity(), rowBytes(dtype, cols) * Math.min(chunkRows, rows - (long) c * chunkRows));
-            views[c] = Kernels.vectorized() ? VectorLoads.view(chunks[c]) : null;
+            views[c] = dtype == DType.FP32 && Kernels.vectorized() ? VectorLoads.view(chunks[c]) : null;
             floats[c] = dtype == DType.FP32 ? chunks[c].asFloatBuffer() : null;
+            ints[c] = dtype == DType.BF16 || dtype == DType.FP16 ? chunks[c].asIntBuffer() : null;
         }
     }
 
@@ -236,9 +241,14 @@ public final class PackedMatrix {
         return chunks[c];
     }
 
-    /** Chunk c as the vector loads read it. */
+    /** fp32: chunk c as the vector loads read it. */
     Object view(int c) {
         return views[c];
+    }
+
+    /** bf16 / fp16: chunk c as ints, two weights each (absolute indices). */
+    IntBuffer ints(int c) {
+        return ints[c];
     }
 
     /** int8 per-row scales, or null. */

@@ -5,6 +5,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.nio.IntBuffer;
+
 /**
  * Matrix products on the Java Vector API. {@code out[t][r] = dot(W[r], x[t])} over row blocks of 4
  * and token blocks of 4: each weight vector loaded is used by 4 tokens (prefill is compute-bound),
@@ -37,12 +39,8 @@ final class VectorKernels {
         return L >= 4 && HALF % L == 0 && I.length() == L;
     }
 
-    private static FloatVector f(Object w, int at) {
+    private static FloatVector f(Object w, long at) {
         return VectorLoads.floats(F, w, at);
-    }
-
-    private static IntVector i32(Object w, int at) {
-        return VectorLoads.ints(I, w, at);
     }
 
     // ---- fp32 weights ----
@@ -50,7 +48,10 @@ final class VectorKernels {
     /**
      * Weights {@code w} are a storage view (see {@link VectorLoads}) whose row 0 is matrix row {@code first};
      * offsets into it are in bytes. Prefill copies each block of 4 rows into an L1-resident scratch for the
-     * 4x4 kernel, as the 16-bit and int8 kernels widen into it.
+     * 4x4 kernel, as the 16-bit and int8 kernels widen into it. Decode reads the view directly: unlike
+     * 16-bit and int8 weights, fp32 ones measured slower through the {@link Scratch} bulk copy
+     * (0.78x of heap arrays against 0.86x for direct loads, on JDK 17 and 25; bench/README.md), since
+     * fp32 decode is bound by memory bandwidth and the copy does not overlap the arithmetic.
      */
     static void rowsF32(Object w, int first, int stride, float[] x, int xs, float[] xT, int tokens, float[] out,
                         int os, int r0, int r1) {
@@ -92,13 +93,13 @@ final class VectorKernels {
         // Two accumulators per row (8 independent FMA chains, as int8 does): storage loads cost more
         // than array loads, and the extra chains hide them.
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int rb = 4 * stride;
-        int w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
+        long rb = 4L * stride;
+        long w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
         for (int i = 0; i < stride; i += 2 * L) {
             FloatVector xv = FloatVector.fromArray(F, x, xo + i);
             FloatVector xw = FloatVector.fromArray(F, x, xo + i + L);
-            int o = 4 * i;
-            int p = o + 4 * L;
+            long o = 4L * i;
+            long p = o + 4 * L;
             a0 = f(w, w0 + o).fma(xv, a0);
             a1 = f(w, w1 + o).fma(xv, a1);
             a2 = f(w, w2 + o).fma(xv, a2);
@@ -183,42 +184,46 @@ final class VectorKernels {
     }
 
     /**
-     * With several tokens (prefill) each block of 4 rows is widened once into an L1-resident fp32
-     * scratch and multiplied by the fp32 4x4 kernel, so widening is paid once per row, not per token.
+     * {@code w} is an int view of a storage chunk (two 16-bit weights per int) whose row 0 is matrix row
+     * {@code first}. Each block of 4 rows is bulk-copied into this thread's int scratch; with several
+     * tokens (prefill) it is then widened once into an fp32 scratch for the fp32 kernels, so widening is
+     * paid once per row, not per token.
      */
-    static void rowsPacked(Object w, int first, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens,
-                           float[] out,
-                           int os, int r0, int r1) {
-        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+    static void rowsPacked(IntBuffer w, int first, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens,
+                           float[] out, int os, int r0, int r1) {
+        int half = stride / 2;
+        int[] rows = Scratch.ints(4 * half);
+        float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
-        int single = scratch != null ? tokens / 4 * 4 : 0;
+        int single = wide != null ? tokens / 4 * 4 : 0;
         float[] xScaled = fp16 && single < tokens ? scaledX(x, xs, single, tokens, stride) : null;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
+            w.get((r - first) * half, rows, 0, 4 * half);
             int t = 0;
-            if (scratch != null) {
-                widen(w, stride, fp16, r - first, 4, scratch);
-                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
+            if (wide != null) {
+                widen(rows, stride, fp16, 4, wide);
+                t = PrefillKernels.rows4(wide, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
-                    f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
+                    f32Block4x4(wide, stride, 0, r, x, xs, t, out, os);
                 }
             }
             for (; t < tokens; t++) {
                 if (fp16) {
-                    fp16Block4x1(w, stride, r - first, xScaled, (t - single) * stride, out, t * os + r);
+                    fp16Block4x1(rows, stride, xScaled, (t - single) * stride, out, t * os + r);
                 } else {
-                    bf16Block4x1(w, stride, r - first, x, t * xs, out, t * os + r);
+                    bf16Block4x1(rows, stride, x, t * xs, out, t * os + r);
                 }
             }
         }
         for (; r < r1; r++) {
+            w.get((r - first) * half, rows, 0, half);
             for (int t = 0; t < tokens; t++) {
                 FloatVector acc = FloatVector.zero(F);
-                int wo = (r - first) * stride * 2;
                 int xo = t * xs;
                 for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
                     for (int h = 0; h < HALF; h += L) {
-                        IntVector v = i32(w, wo + 2 * b + 4 * h);
+                        IntVector v = IntVector.fromArray(I, rows, b / 2 + h);
                         acc = lo(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + h), acc);
                         acc = hi(v, fp16).fma(FloatVector.fromArray(F, x, xo + b + HALF + h), acc);
                     }
@@ -229,22 +234,23 @@ final class VectorKernels {
     }
 
     /**
-     * bf16 decode, the hot loop of bf16 generation: widening is one shift (low half) or one mask (high
-     * half), written out without the fp16 branch so nothing but loads, shifts and FMAs is in the loop.
+     * bf16 decode, the hot loop of bf16 generation, over a 4-row int scratch: widening is one shift
+     * (low half) or one mask (high half), written out without the fp16 branch so nothing but loads,
+     * shifts and FMAs is in the loop.
      */
-    private static void bf16Block4x1(Object w, int stride, int r, float[] x, int xo, float[] out, int oo) {
+    private static void bf16Block4x1(int[] w, int stride, float[] x, int xo, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int rb = 2 * stride;
-        int w0 = r * rb, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
+        int half = stride / 2;
+        int w1 = half, w2 = w1 + half, w3 = w2 + half;
         for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+            int wb = b / 2;
             for (int h = 0; h < HALF; h += L) {
-                int o = 2 * b + 4 * h;
                 FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
-                IntVector v0 = i32(w, w0 + o);
-                IntVector v1 = i32(w, w1 + o);
-                IntVector v2 = i32(w, w2 + o);
-                IntVector v3 = i32(w, w3 + o);
+                IntVector v0 = IntVector.fromArray(I, w, wb + h);
+                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
+                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
+                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
                 a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a0);
                 a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a1);
                 a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, a2);
@@ -264,30 +270,34 @@ final class VectorKernels {
     /**
      * fp16 decode: as {@link #bf16Block4x1} with the three-instruction widening of {@link #fp16Lo} /
      * {@link #fp16Hi}; {@code x} is pre-scaled by {@link #X_SCALE}, so no per-element rescale is needed.
-     * The rows go in two pairs: four rows of this widening plus the storage loads in one loop body exceed
-     * what C2 inlines into one method (NodeCountInliningCutoff), and a widening left as a call boxes.
      */
-    private static void fp16Block4x1(Object w, int stride, int r, float[] x, int xo, float[] out, int oo) {
-        int rb = 2 * stride;
-        for (int p = 0; p < 4; p += 2) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0;
-            int w0 = (r + p) * rb, w1 = w0 + rb;
-            for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
-                for (int h = 0; h < HALF; h += L) {
-                    int o = 2 * b + 4 * h;
-                    FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
-                    FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
-                    IntVector v0 = i32(w, w0 + o);
-                    IntVector v1 = i32(w, w1 + o);
-                    a0 = fp16Lo(v0).fma(xl, a0);
-                    a1 = fp16Lo(v1).fma(xl, a1);
-                    a0 = fp16Hi(v0).fma(xh, a0);
-                    a1 = fp16Hi(v1).fma(xh, a1);
-                }
+    private static void fp16Block4x1(int[] w, int stride, float[] x, int xo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int half = stride / 2;
+        int w1 = half, w2 = w1 + half, w3 = w2 + half;
+        for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
+            int wb = b / 2;
+            for (int h = 0; h < HALF; h += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xo + b + h);
+                FloatVector xh = FloatVector.fromArray(F, x, xo + b + HALF + h);
+                IntVector v0 = IntVector.fromArray(I, w, wb + h);
+                IntVector v1 = IntVector.fromArray(I, w, w1 + wb + h);
+                IntVector v2 = IntVector.fromArray(I, w, w2 + wb + h);
+                IntVector v3 = IntVector.fromArray(I, w, w3 + wb + h);
+                a0 = fp16Lo(v0).fma(xl, a0);
+                a1 = fp16Lo(v1).fma(xl, a1);
+                a2 = fp16Lo(v2).fma(xl, a2);
+                a3 = fp16Lo(v3).fma(xl, a3);
+                a0 = fp16Hi(v0).fma(xh, a0);
+                a1 = fp16Hi(v1).fma(xh, a1);
+                a2 = fp16Hi(v2).fma(xh, a2);
+                a3 = fp16Hi(v3).fma(xh, a3);
             }
-            out[oo + p] = a0.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
-            out[oo + p + 1] = a1.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
         }
+        out[oo] = a0.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + 1] = a1.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + 2] = a2.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
+        out[oo + 3] = a3.reduceLanes(VectorOperators.ADD) * OUT_SCALE;
     }
 
     /** Tokens {@code t0..t1-1} times {@link #X_SCALE}, {@code stride} apart from index 0 of this thread's scratch. */
@@ -305,14 +315,14 @@ final class VectorKernels {
         return d;
     }
 
-    /** Rows {@code r..r+n-1} of packed 16-bit weights as fp32 rows of {@code stride} in {@code dst}. */
-    private static void widen(Object w, int stride, boolean fp16, int r, int n, float[] dst) {
+    /** Rows {@code 0..n-1} of packed 16-bit weights {@code w} as fp32 rows of {@code stride} in {@code dst}. */
+    private static void widen(int[] w, int stride, boolean fp16, int n, float[] dst) {
         for (int k = 0; k < n; k++) {
-            int wo = (r + k) * stride * 2;
+            int wo = k * stride / 2;
             int d = k * stride;
             for (int b = 0; b < stride; b += PackedMatrix.BLOCK) {
                 for (int h = 0; h < HALF; h += L) {
-                    IntVector v = i32(w, wo + 2 * b + 4 * h);
+                    IntVector v = IntVector.fromArray(I, w, wo + b / 2 + h);
                     lo(v, fp16).intoArray(dst, d + b + h);
                     hi(v, fp16).intoArray(dst, d + b + HALF + h);
                 }

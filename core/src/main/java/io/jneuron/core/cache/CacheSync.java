@@ -16,10 +16,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code cache synchronize} (spec §3.4): uploads the local compile cache to a Hub cache repo, with the Hub tree
@@ -69,8 +73,8 @@ public final class CacheSync {
         }
         Path realRoot = realPath(root);
         List<Skip> skipped = new ArrayList<>();
-        Map<String, Path> modules = new java.util.LinkedHashMap<>();
-        Map<String, Path> registry = new java.util.LinkedHashMap<>();
+        Map<String, Path> modules = new LinkedHashMap<>();
+        Map<String, Path> registry = new LinkedHashMap<>();
         for (String top : sorted(ModuleInspector.list(root))) {
             Path dir = root.resolve(top);
             if (CompilerId.parse(top).isEmpty() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -140,12 +144,9 @@ public final class CacheSync {
 
     /** What the repo holds under the compiler folders we are about to send to; one recursive listing per folder. */
     private static Map<String, TreeEntry> remote(HubClient client, String repo, Map<String, Path> a, Map<String, Path> b) {
-        java.util.Set<String> tops = new java.util.TreeSet<>();
-        for (Map<String, Path> m : List.of(a, b)) {
-            m.keySet().forEach(k -> tops.add(k.substring(0, k.indexOf('/'))));
-        }
         Map<String, TreeEntry> out = new HashMap<>();
-        for (String top : tops) {
+        for (String top : Stream.concat(a.keySet().stream(), b.keySet().stream()).map(k -> k.substring(0, k.indexOf('/')))
+                .collect(Collectors.toCollection(TreeSet::new))) {
             try {
                 client.listTree(repo, top, true).forEach(e -> out.put(e.path(), e));
             } catch (HubException e) {
@@ -171,9 +172,7 @@ public final class CacheSync {
     }
 
     private static List<String> sorted(List<String> names) {
-        List<String> s = new ArrayList<>(names);
-        s.sort(null);
-        return s;
+        return names.stream().sorted().toList();
     }
 
     private static Path realPath(Path p) {

@@ -33,14 +33,8 @@ public enum EntryRecipe {
 
     /** The recipe of the registry folder {@code 0_REGISTRY/<version>}, or empty when the version does not parse. */
     public static Optional<EntryRecipe> forVersion(String optimumNeuronVersion) {
-        int[] v = parseVersion(optimumNeuronVersion);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (compare(v, new int[] {0, 0, 21}) < 0) {
-            return Optional.of(V0_0_18);
-        }
-        return Optional.of(compare(v, new int[] {0, 2, 0}) < 0 ? V0_0_21 : V0_2);
+        return Optional.ofNullable(parseVersion(optimumNeuronVersion)).map(v -> compare(v, new int[] {0, 0, 21}) < 0
+                ? V0_0_18 : compare(v, new int[] {0, 2, 0}) < 0 ? V0_0_21 : V0_2);
     }
 
     /**

@@ -39,14 +39,10 @@ public final class ModelLookup {
                                 Optional<String> repo, Consumer<RegistryProblem> skipped) {
         ModelSource src = resolver.resolve(model, ModelResolver.Need.CONFIG);
         LookupQuery q = filters.apply(LookupQuery.of(src.modelId(), src.config()));
-        if (repo.isEmpty()) {
-            FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(), Optional.empty(), skipped);
-            return new Result(src.modelId(), root.path(), r.rows(), null, r.warnings());
-        }
-        try (HubClient client = resolver.client()) {
+        try (HubClient client = repo.isPresent() ? resolver.client() : null) {
             FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(),
-                    Optional.of(RegistrySource.hub(client, repo.get())), skipped);
-            return new Result(src.modelId(), root.path(), r.rows(), repo.get(), r.warnings());
+                    repo.map(id -> RegistrySource.hub(client, id)), skipped);
+            return new Result(src.modelId(), root.path(), r.rows(), repo.orElse(null), r.warnings());
         }
     }
 }

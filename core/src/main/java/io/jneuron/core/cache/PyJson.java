@@ -27,21 +27,17 @@ public final class PyJson {
     /** The serialisations optimum-neuron hashes (spec §2.3-2.5). */
     public enum Style {
         /** {@code json.dumps(obj)}: insertion order, {@code ", "} and {@code ": "}. Entries of v0.0.18-v0.0.20. */
-        COMPACT(false, null),
+        COMPACT(false, null, true),
         /** {@code json.dumps(obj, sort_keys=True)}: entries of v0.0.21-v0.1.x, arch digests. */
-        COMPACT_SORTED(true, null),
+        COMPACT_SORTED(true, null, true),
         /** {@code json.dumps(obj, indent=2, sort_keys=True)}: entries of v0.2.0 and later. No trailing newline. */
-        INDENT2_SORTED(true, "  "),
+        INDENT2_SORTED(true, "  ", true),
         /** {@code json.dumps(obj, indent=2)}: insertion order, for output people read (CLI {@code --format json}). */
-        INDENT2(false, "  "),
+        INDENT2(false, "  ", true),
         /** {@code json.dumps(obj, ensure_ascii=False)}: transformers' {@code tojson} filter in chat templates. */
         COMPACT_UNICODE(false, null, false);
 
         private final PyJsonWriter writer;
-
-        Style(boolean sortKeys, String indent) {
-            this(sortKeys, indent, true);
-        }
 
         Style(boolean sortKeys, String indent, boolean ensureAscii) {
             this.writer = new PyJsonWriter(sortKeys, indent, ensureAscii);
@@ -63,13 +59,7 @@ public final class PyJson {
 
     /** Python's {@code repr(float)}, e.g. {@code 1e-05}, {@code 500000.0}, {@code 1e+16}, {@code -0.0}. */
     public static String floatRepr(double d) {
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        return FloatRepr.repr(d);
+        return Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : FloatRepr.repr(d);
     }
 
     /**

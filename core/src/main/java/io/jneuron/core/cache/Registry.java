@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -111,21 +112,23 @@ public final class Registry {
     public Optional<StoredEntry> find(CompilerId compiler, String registryVersion, RegistryEntry entry) {
         String folder = compiler.folderName() + "/" + RegistryScanner.REGISTRY + "/" + registryVersion + "/"
                 + entry.archDigest();
-        RegistryScanner.Collector c = new RegistryScanner.Collector();
+        List<StoredEntry> entries = new ArrayList<>();
         new RegistryScanner(source).walk(new RegistryScanner.Folder(compiler, registryVersion,
-                compiler.folderName() + "/" + RegistryScanner.REGISTRY + "/" + registryVersion), entry.archDigest(), 1, c);
-        return c.entries.stream().filter(e -> e.fileHash().equals(entry.hash()) && e.path().startsWith(folder))
-                .findFirst();
+                compiler.folderName() + "/" + RegistryScanner.REGISTRY + "/" + registryVersion), entry.archDigest(), 1,
+                new RegistryScanner.Visitor((e, bytes) -> entries.add(e), p -> { }));
+        return entries.stream().filter(e -> e.fileHash().equals(entry.hash()) && e.path().startsWith(folder)).findFirst();
     }
 
     /** Every entry under every compiler folder and registry version, plus what was skipped and why. */
     public RegistryScan scan() {
         RegistryScanner scanner = new RegistryScanner(source);
-        RegistryScanner.Collector c = new RegistryScanner.Collector();
+        List<StoredEntry> entries = new ArrayList<>();
+        List<RegistryProblem> problems = new ArrayList<>();
+        RegistryScanner.Visitor c = new RegistryScanner.Visitor((e, bytes) -> entries.add(e), problems::add);
         for (RegistryScanner.Folder f : scanner.folders(c)) {
             scanner.walk(f, "", 5, c);
         }
-        return new RegistryScan(c.entries, c.problems);
+        return new RegistryScan(entries, problems);
     }
 
     /**
@@ -139,17 +142,7 @@ public final class Registry {
     /** {@link #lookup(LookupQuery, java.util.function.Consumer)} trying only {@code strategies}, in their usual order. */
     public List<LookupMatch> lookup(LookupQuery query, java.util.Set<LookupStrategy> strategies,
                                     java.util.function.Consumer<RegistryProblem> skipped) {
-        RegistryScanner scanner = new RegistryScanner(source);
-        return new RegistryLookup(scanner, strategies).lookup(query, new RegistryScanner.Visitor() {
-            @Override
-            public void entry(StoredEntry entry, byte[] bytes) {
-            }
-
-            @Override
-            public void problem(RegistryProblem problem) {
-                skipped.accept(problem);
-            }
-        });
+        return new RegistryLookup(new RegistryScanner(source), strategies).lookup(query, skipped);
     }
 
     /** Re-hashes every registry file (see {@link RegistryVerifier}); one result per file, sorted by path. */

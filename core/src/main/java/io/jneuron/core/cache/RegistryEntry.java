@@ -4,6 +4,7 @@ import io.jneuron.core.cache.internal.ConfigDiff;
 import io.jneuron.core.hub.internal.Hashing;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -137,12 +138,7 @@ public final class RegistryEntry {
     /** The config part: everything but {@code neuron} and the {@code _} bookkeeping keys. */
     public Map<Object, Object> config() {
         Map<Object, Object> cfg = new LinkedHashMap<>(content);
-        cfg.remove(NEURON);
-        if (recipe.hasBookkeepingKeys()) {
-            cfg.remove(ENTRY_CLASS);
-            cfg.remove(MODEL_ID);
-            cfg.remove(TASK);
-        }
+        cfg.keySet().removeAll(recipe.hasBookkeepingKeys() ? List.of(NEURON, ENTRY_CLASS, MODEL_ID, TASK) : List.of(NEURON));
         return cfg;
     }
 

@@ -101,14 +101,9 @@ final class BenchCommand implements Runnable {
         for (int i = 0; i < runs; i++) {
             results.add(child(exported, settings));
         }
-        ObjectNode report = BenchRun.JSON.createObjectNode();
-        report.put("model", model);
-        report.put("export", exported.folder().toString());
-        report.put("backend", exported.backend());
-        report.put("shape", exported.shape().toString());
-        report.put("threads", settings.threads());
-        report.put("prompt_length", promptLength);
-        report.put("new_tokens", newTokens);
+        ObjectNode report = BenchRun.JSON.createObjectNode().put("model", model).put("export", exported.folder().toString())
+                .put("backend", exported.backend()).put("shape", exported.shape().toString())
+                .put("threads", settings.threads()).put("prompt_length", promptLength).put("new_tokens", newTokens);
         try {
             report.put("artifact_mb", Files.size(exported.artifactPath()) / 1e6);
         } catch (IOException e) {

@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code jneuron generate} (docs/cli.md): text mode streams tokens, then the timings; JSON mode prints one document. */
@@ -113,13 +112,7 @@ public final class GenerateCommand extends ReportCommand {
 
     /** The parsed options as the service's request; bad ids and contradicting or invalid decoding options fail here. */
     public GenerateService.Request request() {
-        List<int[]> ids = null;
-        if (prompts.ids != null) {
-            ids = new ArrayList<>();
-            for (String s : prompts.ids) {
-                ids.add(parseIds(s));
-            }
-        }
+        List<int[]> ids = prompts.ids == null ? null : prompts.ids.stream().map(GenerateCommand::parseIds).toList();
         return new GenerateService.Request(model, prompts.text, ids, GenerateService.options(greedy, temperature, topK,
                 topP, seed, maxNewTokens, minNewTokens, repetitionPenalty), topLogits, splitBatches, shape.request(),
                 chat, showPrompt);

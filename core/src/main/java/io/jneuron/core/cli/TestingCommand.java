@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code jneuron testing}: tools for tests and tutorials. */
@@ -115,14 +116,11 @@ final class TestingCommand extends CommandGroup {
         }
 
         private Architecture architecture() {
-            for (Architecture a : Architecture.values()) {
-                if (!a.isEncoder() && a.modelType().equalsIgnoreCase(architecture)) {
-                    return a;
-                }
-            }
-            throw new NeuronKernelException("unknown architecture '" + architecture + "'; use one of "
-                    + String.join(", ", Arrays.stream(Architecture.values()).filter(a -> !a.isEncoder())
-                    .map(Architecture::modelType).toList()) + " (encoders: testing tiny-encoder)");
+            List<Architecture> decoders = Arrays.stream(Architecture.values()).filter(a -> !a.isEncoder()).toList();
+            return decoders.stream().filter(a -> a.modelType().equalsIgnoreCase(architecture)).findFirst()
+                    .orElseThrow(() -> new NeuronKernelException("unknown architecture '" + architecture + "'; use one of "
+                            + String.join(", ", decoders.stream().map(Architecture::modelType).toList())
+                            + " (encoders: testing tiny-encoder)"));
         }
 
         private TinyModelSpec.RopeScalingType rope() {
@@ -151,27 +149,17 @@ final class TestingCommand extends CommandGroup {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             TinyModelSpec s = m.spec();
             ModelConfig c = io.jneuron.core.model.ConfigReader.read(m.directory().resolve("config.json"));
-            ObjectNode root = mapper.createObjectNode();
-            root.put("path", m.directory().toString());
-            root.put("architecture", s.architecture().modelType());
-            root.put("preset", s.preset());
-            root.put("parameters", m.parameterCount());
-            root.put("bytes", m.bytes());
+            ObjectNode root = mapper.createObjectNode().put("path", m.directory().toString())
+                    .put("architecture", s.architecture().modelType()).put("preset", s.preset())
+                    .put("parameters", m.parameterCount()).put("bytes", m.bytes());
             m.files().forEach(root.putArray("files")::add);
-            ObjectNode cfg = root.putObject("config");
-            cfg.put("vocab_size", c.vocabSize());
-            cfg.put("hidden_size", c.hiddenSize());
-            cfg.put("num_layers", c.numLayers());
-            cfg.put("num_heads", c.numHeads());
-            cfg.put("num_kv_heads", c.numKvHeads());
-            cfg.put("head_dim", c.headDim());
-            cfg.put("intermediate_size", c.intermediateSize());
-            cfg.put("max_position_embeddings", c.maxPositionEmbeddings());
-            cfg.put("tie_word_embeddings", c.tieWordEmbeddings());
-            cfg.put("torch_dtype", c.torchDtype());
-            cfg.put("rope_scaling", s.ropeScaling().name().toLowerCase(Locale.ROOT));
-            cfg.put("shards", s.shards());
-            cfg.put("seed", s.seed());
+            root.putObject("config").put("vocab_size", c.vocabSize()).put("hidden_size", c.hiddenSize())
+                    .put("num_layers", c.numLayers()).put("num_heads", c.numHeads()).put("num_kv_heads", c.numKvHeads())
+                    .put("head_dim", c.headDim()).put("intermediate_size", c.intermediateSize())
+                    .put("max_position_embeddings", c.maxPositionEmbeddings())
+                    .put("tie_word_embeddings", c.tieWordEmbeddings()).put("torch_dtype", c.torchDtype())
+                    .put("rope_scaling", s.ropeScaling().name().toLowerCase(Locale.ROOT)).put("shards", s.shards())
+                    .put("seed", s.seed());
             try {
                 return mapper.writeValueAsString(root);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

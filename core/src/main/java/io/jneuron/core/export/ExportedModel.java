@@ -87,18 +87,11 @@ public record ExportedModel(Path folder, String backend, String compilerVersion,
 
     /** Writes {@code neuron_config.json} through a temp file and an atomic move. */
     public void write() {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("backend", backend);
-        n.put("compiler_version", compilerVersion);
-        n.put("batch_size", shape.batchSize());
-        n.put("sequence_length", shape.sequenceLength());
-        n.put("buckets", shape.buckets().toString());
-        n.put("auto_cast_type", shape.dtype().cliName());
-        n.put("artifact", artifact);
-        n.put("checkpoint_id", checkpointId);
-        n.put("checkpoint_revision", checkpointRevision);
-        n.put("task", task);
-        n.put("entry", entry);
+        ObjectNode n = JSON.createObjectNode().put("backend", backend).put("compiler_version", compilerVersion)
+                .put("batch_size", shape.batchSize()).put("sequence_length", shape.sequenceLength())
+                .put("buckets", shape.buckets().toString()).put("auto_cast_type", shape.dtype().cliName())
+                .put("artifact", artifact).put("checkpoint_id", checkpointId).put("checkpoint_revision", checkpointRevision)
+                .put("task", task).put("entry", entry);
         Path target = folder.resolve(NEURON_CONFIG);
         try {
             Path tmp = AtomicFiles.tempBeside(target);

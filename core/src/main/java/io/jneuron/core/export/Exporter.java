@@ -22,7 +22,6 @@ import io.jneuron.core.model.ModelSource;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeSpec;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,9 +213,7 @@ public final class Exporter {
         n.put("checkpoint_revision", revision);
         n.put("batch_size", (long) shape.batchSize());
         n.put("sequence_length", (long) shape.sequenceLength());
-        List<Object> buckets = new ArrayList<>();
-        shape.buckets().sizes().forEach(b -> buckets.add((long) b));
-        n.put("buckets", buckets);
+        n.put("buckets", shape.buckets().sizes().stream().map(b -> (Object) (long) b).toList());
         n.put("tp_degree", (long) cores);
         n.put("auto_cast", autoCast);
         if (shape.dtype() == DType.INT8) {

@@ -201,12 +201,7 @@ final class BatchLoop {
     }
 
     private boolean isEos(int token) {
-        for (int id : eosIds) {
-            if (id == token) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(eosIds).anyMatch(id -> id == token);
     }
 
     private boolean stopRequested() {

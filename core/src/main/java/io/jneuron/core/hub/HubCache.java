@@ -73,12 +73,7 @@ public final class HubCache {
 
     /** The cached file for a revision, if it was downloaded and its link stays inside this repo's cache folder. */
     public Optional<Path> cachedFile(String repo, String revision, String path) {
-        Optional<String> commit = commitOf(repo, revision);
-        if (commit.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = snapshotFile(repo, commit.get(), path);
-        return isContained(repo, file) ? Optional.of(file) : Optional.empty();
+        return commitOf(repo, revision).map(c -> snapshotFile(repo, c, path)).filter(f -> isContained(repo, f));
     }
 
     /** Paths of the files downloaded for a commit, sorted; only those whose links stay inside the repo's folder. */
@@ -97,12 +92,7 @@ public final class HubCache {
 
     private boolean isContained(String repo, Path file) {
         try {
-            if (!Files.isRegularFile(file)) {
-                return false;
-            }
-            Path real = file.toRealPath();
-            Path repoReal = repoDir(repo).toRealPath();
-            return real.startsWith(repoReal);
+            return Files.isRegularFile(file) && file.toRealPath().startsWith(repoDir(repo).toRealPath());
         } catch (IOException e) {
             return false;
         }

@@ -47,12 +47,7 @@ final class HubModels {
             present.forEach(f -> hub.download(repo, f));
             return config.getParent();
         }
-        List<String> wanted = new ArrayList<>();
-        for (String f : ModelSource.SIDE_FILES) {
-            if (present.contains(f)) {
-                wanted.add(f);
-            }
-        }
+        List<String> wanted = new ArrayList<>(ModelSource.SIDE_FILES.stream().filter(present::contains).toList());
         if (present.contains(Checkpoint.WEIGHTS)) {
             wanted.add(Checkpoint.WEIGHTS);
         } else if (present.contains(Checkpoint.WEIGHTS_INDEX)) {

@@ -1,9 +1,10 @@
 package io.jneuron.core.report;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * What a service returns, ready to show: a one-line headline, one {@link Table}, and the JSON document of the
@@ -37,20 +38,13 @@ public interface Report {
     }
 
     static List<Object> list(int[] values) {
-        List<Object> l = new ArrayList<>(values.length);
-        for (int v : values) {
-            l.add(v);
-        }
-        return l;
+        return Arrays.stream(values).mapToObj(v -> (Object) v).toList();
     }
 
     /** Each float as short as it prints (0.1f is 0.1, not its double widening 0.10000000149011612). */
     static List<Object> list(float[] values) {
-        List<Object> l = new ArrayList<>(values.length);
-        for (float v : values) {
-            l.add(Double.parseDouble(Float.toString(v)));
-        }
-        return l;
+        return IntStream.range(0, values.length).mapToObj(i -> (Object) Double.parseDouble(Float.toString(values[i])))
+                .toList();
     }
 
     /** A headline over a table, for results built in a notebook cell. */

@@ -115,9 +115,7 @@ public record Table(List<Column> columns, List<List<Object>> rows) implements Re
         }
 
         public Builder rows(List<? extends List<?>> more) {
-            for (List<?> r : more) {
-                rows.add(new ArrayList<>(r));
-            }
+            more.forEach(r -> rows.add(new ArrayList<>(r)));
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Turns a {@code config.json} map into the dict transformers and optimum-neuron hash: whitelisted keys
@@ -23,12 +24,8 @@ public final class ConfigDiff {
 
     /** A copy of {@code config} without the {@code whiteList} keys, in the transformers view. */
     public static Map<Object, Object> diff(Map<?, ?> config, List<String> whiteList) {
-        Map<Object, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : config.entrySet()) {
-            if (!whiteList.contains(e.getKey())) {
-                out.put(e.getKey(), e.getValue());
-            }
-        }
+        Map<Object, Object> out = new LinkedHashMap<>(config);
+        out.keySet().removeAll(whiteList);
         return transformersView(out);
     }
 
@@ -50,11 +47,7 @@ public final class ConfigDiff {
             return (T) out;
         }
         if (value instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            for (Object x : l) {
-                out.add(transformersView(x));
-            }
-            return (T) out;
+            return (T) l.stream().map(ConfigDiff::transformersView).collect(Collectors.toCollection(ArrayList::new));
         }
         return value;
     }
@@ -62,28 +55,14 @@ public final class ConfigDiff {
     /** True when {@code value} holds a map with int keys somewhere (its string-keyed reading is then a second candidate). */
     public static boolean hasIntKeys(Object value) {
         if (value instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!(e.getKey() instanceof String) || hasIntKeys(e.getValue())) {
-                    return true;
-                }
-            }
-        } else if (value instanceof List<?> l) {
-            for (Object x : l) {
-                if (hasIntKeys(x)) {
-                    return true;
-                }
-            }
+            return m.entrySet().stream().anyMatch(e -> !(e.getKey() instanceof String) || hasIntKeys(e.getValue()));
         }
-        return false;
+        return value instanceof List<?> l && l.stream().anyMatch(ConfigDiff::hasIntKeys);
     }
 
     private static boolean allIntKeys(Map<?, ?> m) {
-        for (Object k : m.keySet()) {
-            if (!(k instanceof String s) || !s.matches("[-+]?\\d{1,18}")) {
-                return false; // transformers' int(key) would raise; the map stays as it is
-            }
-        }
-        return !m.isEmpty();
+        // A key that is not an int string: transformers' int(key) would raise, so the map stays as it is.
+        return !m.isEmpty() && m.keySet().stream().allMatch(k -> k instanceof String s && s.matches("[-+]?\\d{1,18}"));
     }
 
     private static Object toInt(Object k) {
@@ -161,11 +140,7 @@ public final class ConfigDiff {
             return Collections.unmodifiableMap(copy);
         }
         if (v instanceof List<?> l) {
-            List<Object> copy = new ArrayList<>(l.size());
-            for (Object x : l) {
-                copy.add(freeze(x));
-            }
-            return Collections.unmodifiableList(copy);
+            return Collections.unmodifiableList(l.stream().map(ConfigDiff::freeze).collect(Collectors.toList()));
         }
         return v;
     }

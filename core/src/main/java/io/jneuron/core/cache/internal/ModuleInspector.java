@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,10 +83,8 @@ public final class ModuleInspector {
             for (Path p : ds) {
                 names.add(p.getFileName().toString());
             }
-        } catch (NoSuchFileException e) {
-            return names;
         } catch (IOException e) {
-            return names; // unreadable folder: classified EMPTY, and status shows its size as 0
+            return names; // vanished or unreadable folder: classified EMPTY, and status shows its size as 0
         }
         return names;
     }

@@ -121,6 +121,7 @@ public final class ModuleLock implements AutoCloseable {
                         + OptimumCompat.NEURON_COMPILER_PROCESS + " process is running");
     }
 
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> record(byte[] bytes) {
         if (bytes.length == 0) {
             return null;
@@ -128,26 +129,18 @@ public final class ModuleLock implements AutoCloseable {
         try {
             Object v = PyJson.parse(bytes, "lock");
             return v instanceof Map<?, ?> m && OptimumCompat.LOCK_OWNER.equals(m.get("owner"))
-                    ? castMap(m) : null;
+                    ? (Map<String, Object>) m : null;
         } catch (CacheException e) {
             return null; // half-written, or not ours
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Map<?, ?> m) {
-        return (Map<String, Object>) m;
-    }
-
     private static Instant instant(Object v, Instant fallback) {
-        if (v instanceof String s) {
-            try {
-                return Instant.parse(s);
-            } catch (DateTimeParseException e) {
-                return fallback;
-            }
+        try {
+            return v instanceof String s ? Instant.parse(s) : fallback;
+        } catch (DateTimeParseException e) {
+            return fallback;
         }
-        return fallback;
     }
 
     private static Duration age(Instant since) {

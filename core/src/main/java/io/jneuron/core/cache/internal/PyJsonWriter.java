@@ -11,24 +11,11 @@ import java.util.Map;
  * The byte-exact twin of CPython's {@code json.dumps} with {@code ensure_ascii=True} and
  * {@code allow_nan=True}: compact ({@code ", "}/{@code ": "}) or {@code indent=2} ({@code ","} +
  * newline), keys in insertion order or sorted the way Python sorts them. Stateless and thread-safe.
+ *
+ * @param indent      null for the single-line form, else the indent unit
+ * @param ensureAscii false writes non-ASCII characters as they are, as Python's {@code ensure_ascii=False}
  */
-public final class PyJsonWriter {
-    private final boolean sortKeys;
-    /** Null for the single-line form, else the indent unit. */
-    private final String indent;
-    private final boolean ensureAscii;
-
-    public PyJsonWriter(boolean sortKeys, String indent) {
-        this(sortKeys, indent, true);
-    }
-
-    /** {@code ensureAscii=false} writes non-ASCII characters as they are, as Python's {@code ensure_ascii=False}. */
-    public PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii) {
-        this.sortKeys = sortKeys;
-        this.indent = indent;
-        this.ensureAscii = ensureAscii;
-    }
-
+public record PyJsonWriter(boolean sortKeys, String indent, boolean ensureAscii) {
     public String write(Object value) {
         StringBuilder sb = new StringBuilder(256);
         value(sb, value, 0);
@@ -58,13 +45,7 @@ public final class PyJsonWriter {
     }
 
     private static String floatText(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-        return FloatRepr.repr(d);
+        return Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : FloatRepr.repr(d);
     }
 
     static boolean isInteger(Object v) {
@@ -109,16 +90,12 @@ public final class PyJsonWriter {
     }
 
     private void separator(StringBuilder sb, boolean first, int level) {
-        if (indent == null) {
-            if (!first) {
-                sb.append(", ");
-            }
-            return;
-        }
         if (!first) {
-            sb.append(',');
+            sb.append(indent == null ? ", " : ",");
         }
-        sb.append('\n').append(indent.repeat(level));
+        if (indent != null) {
+            sb.append('\n').append(indent.repeat(level));
+        }
     }
 
     private void close(StringBuilder sb, int level, char bracket) {
@@ -130,10 +107,7 @@ public final class PyJsonWriter {
 
     /** Python renders int keys with str(); other key types are refused as Python would refuse them. */
     private static String keyText(Object key) {
-        if (key instanceof String s) {
-            return s;
-        }
-        if (isInteger(key)) {
+        if (key instanceof String || isInteger(key)) {
             return key.toString();
         }
         throw new IllegalArgumentException("map key " + key + " ("

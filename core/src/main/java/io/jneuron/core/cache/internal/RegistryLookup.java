@@ -6,6 +6,7 @@ import io.jneuron.core.cache.LookupStrategy;
 import io.jneuron.core.cache.OptimumCompat;
 import io.jneuron.core.cache.RegistryEntry;
 import io.jneuron.core.cache.RegistryLayout;
+import io.jneuron.core.cache.RegistryProblem;
 import io.jneuron.core.cache.StoredEntry;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * optimum-neuron's lookup over any registry source (spec §3.2, §7.2): the arch-digest folder first, then
@@ -26,37 +28,25 @@ public final class RegistryLookup {
     private final RegistryScanner scanner;
     private final Set<LookupStrategy> strategies;
 
-    public RegistryLookup(RegistryScanner scanner) {
-        this(scanner, EnumSet.allOf(LookupStrategy.class));
-    }
-
     /** A lookup that tries only {@code strategies}, in their usual order. */
     public RegistryLookup(RegistryScanner scanner, Set<LookupStrategy> strategies) {
         this.scanner = scanner;
         this.strategies = EnumSet.copyOf(strategies);
     }
 
-    public List<LookupMatch> lookup(LookupQuery q, RegistryScanner.Visitor problems) {
+    public List<LookupMatch> lookup(LookupQuery q, Consumer<RegistryProblem> problems) {
         Target t = Target.of(q);
-        List<RegistryScanner.Folder> folders = scanner.folders(problems);
+        List<RegistryScanner.Folder> folders = scanner.folders(new RegistryScanner.Visitor((e, b) -> { }, problems));
         for (LookupStrategy s : strategies) {
             Map<String, StoredEntry> found = new LinkedHashMap<>();
             for (RegistryScanner.Folder f : folders) {
                 for (String sub : subFolders(s, t, q.modelId())) {
-                    scanner.walk(f, sub, s == LookupStrategy.ARCH_DIGEST ? 1 : 4, new RegistryScanner.Visitor() {
-                        @Override
-                        public void entry(StoredEntry e, byte[] bytes) {
-                            if (accepts(s, t, e)) {
-                                // An alias and its canonical file are one entry: keep the first path seen.
-                                found.putIfAbsent(f.compiler() + "/" + f.version() + "/" + e.fileHash(), e);
-                            }
+                    scanner.walk(f, sub, s == LookupStrategy.ARCH_DIGEST ? 1 : 4, new RegistryScanner.Visitor((e, bytes) -> {
+                        if (accepts(s, t, e)) {
+                            // An alias and its canonical file are one entry: keep the first path seen.
+                            found.putIfAbsent(f.compiler() + "/" + f.version() + "/" + e.fileHash(), e);
                         }
-
-                        @Override
-                        public void problem(io.jneuron.core.cache.RegistryProblem p) {
-                            problems.problem(p);
-                        }
-                    });
+                    }, problems));
                 }
             }
             if (!found.isEmpty()) {

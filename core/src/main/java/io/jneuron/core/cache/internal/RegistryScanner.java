@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Walks the registries of a {@link RegistrySource}: {@code <compiler folder>/0_REGISTRY/<version>/...}.
@@ -29,11 +31,8 @@ public final class RegistryScanner {
     public record Folder(CompilerId compiler, String version, String path) {
     }
 
-    /** Receives what a walk finds. */
-    public interface Visitor {
-        void entry(StoredEntry entry, byte[] bytes);
-
-        void problem(RegistryProblem problem);
+    /** Receives what a walk finds: each entry with its bytes, and each problem. */
+    public record Visitor(BiConsumer<StoredEntry, byte[]> entries, Consumer<RegistryProblem> problems) {
     }
 
     private final RegistrySource source;
@@ -56,7 +55,7 @@ public final class RegistryScanner {
             }
             for (RegistrySource.Item ver : list(top.path() + "/" + REGISTRY, v)) {
                 if (ver.refusal() != null) {
-                    v.problem(new RegistryProblem(ver.path(), ver.refusal()));
+                    v.problems().accept(new RegistryProblem(ver.path(), ver.refusal()));
                 } else if (ver.folder()) {
                     out.add(new Folder(id.get(), ver.name(), ver.path()));
                 }
@@ -73,12 +72,12 @@ public final class RegistryScanner {
     private void walkPath(Folder folder, String path, int depth, Visitor v) {
         for (RegistrySource.Item item : list(path, v)) {
             if (item.refusal() != null) {
-                v.problem(new RegistryProblem(item.path(), item.refusal()));
+                v.problems().accept(new RegistryProblem(item.path(), item.refusal()));
             } else if (item.folder()) {
                 if (depth > 1) {
                     walkPath(folder, item.path(), depth - 1, v);
                 } else {
-                    v.problem(new RegistryProblem(item.path(), "deeper than any registry layout; not searched"));
+                    v.problems().accept(new RegistryProblem(item.path(), "deeper than any registry layout; not searched"));
                 }
             } else if (item.name().endsWith(".json") && !item.name().startsWith(AtomicFiles.TEMP_PREFIX)) {
                 load(folder, item, v);
@@ -90,11 +89,11 @@ public final class RegistryScanner {
         List<String> segments = Arrays.asList(item.path().substring(folder.path().length() + 1).split("/"));
         Optional<RegistryLayout> layout = RegistryLayout.of(segments);
         if (layout.isEmpty()) {
-            v.problem(new RegistryProblem(item.path(), "not where any optimum-neuron version puts entries; skipped"));
+            v.problems().accept(new RegistryProblem(item.path(), "not where any optimum-neuron version puts entries; skipped"));
             return;
         }
         if (item.size() > OptimumCompat.MAX_ENTRY_BYTES) {
-            v.problem(new RegistryProblem(item.path(), item.size() + " bytes is larger than any registry entry ("
+            v.problems().accept(new RegistryProblem(item.path(), item.size() + " bytes is larger than any registry entry ("
                     + OptimumCompat.MAX_ENTRY_BYTES + "); skipped"));
             return;
         }
@@ -102,11 +101,11 @@ public final class RegistryScanner {
             byte[] bytes = source.read(item.path(), OptimumCompat.MAX_ENTRY_BYTES);
             EntryRecipe recipe = EntryRecipe.forVersion(folder.version()).orElse(EntryRecipe.V0_2);
             RegistryEntry entry = RegistryEntry.parse(bytes, recipe, item.path());
-            v.entry(new StoredEntry(source.name(), item.path(), folder.compiler(), folder.version(), layout.get(), entry),
+            v.entries().accept(new StoredEntry(source.name(), item.path(), folder.compiler(), folder.version(), layout.get(), entry),
                     bytes);
         } catch (CacheException e) {
             String why = e.getMessage();
-            v.problem(new RegistryProblem(item.path(), why.startsWith(item.path() + ": ")
+            v.problems().accept(new RegistryProblem(item.path(), why.startsWith(item.path() + ": ")
                     ? why.substring(item.path().length() + 2) : why));
         }
     }
@@ -120,7 +119,7 @@ public final class RegistryScanner {
         try {
             items = source.list(path);
         } catch (CacheException e) {
-            v.problem(new RegistryProblem(path, e.getMessage()));
+            v.problems().accept(new RegistryProblem(path, e.getMessage()));
             return List.of();
         }
         List<RegistrySource.Item> checked = new ArrayList<>(items.size());
@@ -134,21 +133,5 @@ public final class RegistryScanner {
                     ? new RegistrySource.Item(item.path(), item.folder(), item.size(), why.get()) : item);
         }
         return checked;
-    }
-
-    /** A visitor that keeps everything, for listings. */
-    public static final class Collector implements Visitor {
-        public final List<StoredEntry> entries = new ArrayList<>();
-        public final List<RegistryProblem> problems = new ArrayList<>();
-
-        @Override
-        public void entry(StoredEntry entry, byte[] bytes) {
-            entries.add(entry);
-        }
-
-        @Override
-        public void problem(RegistryProblem problem) {
-            problems.add(problem);
-        }
     }
 }

@@ -22,25 +22,24 @@ import java.util.Optional;
  * name: the bytes as they are, or the parsed content re-serialised with {@code id2label} keys as ints (what
  * transformers holds) or as strings. A corrupt or tampered file matches none of them.
  */
-public final class RegistryVerifier implements RegistryScanner.Visitor {
+public final class RegistryVerifier {
     private final List<VerifyResult> results = new ArrayList<>();
 
     public static List<VerifyResult> verify(RegistryScanner scanner) {
         RegistryVerifier v = new RegistryVerifier();
-        for (RegistryScanner.Folder f : scanner.folders(v)) {
-            scanner.walk(f, "", 5, v);
+        RegistryScanner.Visitor visitor = new RegistryScanner.Visitor(v::entry, v::problem);
+        for (RegistryScanner.Folder f : scanner.folders(visitor)) {
+            scanner.walk(f, "", 5, visitor);
         }
         v.results.sort(Comparator.comparing(VerifyResult::path));
         return v.results;
     }
 
-    @Override
-    public void problem(RegistryProblem p) {
+    private void problem(RegistryProblem p) {
         results.add(new VerifyResult(p.path(), false, p.reason()));
     }
 
-    @Override
-    public void entry(StoredEntry e, byte[] bytes) {
+    private void entry(StoredEntry e, byte[] bytes) {
         String name = e.fileHash();
         if (!name.matches("[0-9a-f]{20}")) {
             results.add(new VerifyResult(e.path(), false, "file name is not a 20-hex entry hash; not a registry entry"));

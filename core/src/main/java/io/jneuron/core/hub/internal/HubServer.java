@@ -10,6 +10,7 @@ import io.jneuron.core.hub.internal.Exchanges.HttpError;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -219,12 +220,12 @@ public final class HubServer implements AutoCloseable {
         }
         String repo = body.path("organization").asText("local") + "/" + body.path("name").asText("");
         boolean isPrivate = body.path("private").asBoolean(false) || "private".equals(body.path("visibility").asText());
-        java.nio.file.Path dir = store.repoDir(repo);
+        Path dir = store.repoDir(repo);
         synchronized (store.lock(repo)) {
-            if (java.nio.file.Files.exists(dir)) {
+            if (Files.exists(dir)) {
                 throw new HttpError(409, null, "You already created this model repo");
             }
-            java.nio.file.Files.createDirectories(dir);
+            Files.createDirectories(dir);
             if (isPrivate) {
                 store.markPrivate(repo);
             }
@@ -235,21 +236,21 @@ public final class HubServer implements AutoCloseable {
     private void preupload(HttpExchange ex, String repo) throws IOException {
         JsonNode body = Exchanges.jsonBody(ex, JSON_LIMIT);
         store.repo(repo);
-        ArrayNode files = HubHttp.JSON.createArrayNode();
+        ObjectNode out = HubHttp.JSON.createObjectNode();
+        ArrayNode files = out.putArray("files");
         for (JsonNode f : body.path("files")) {
             String path = RepoStore.checkPath(f.path("path").asText(null));
             files.addObject().put("path", path).put("uploadMode", f.path("size").asLong() >= store.lfsThreshold ? "lfs" : "regular")
                     .put("shouldIgnore", false);
         }
-        ObjectNode out = HubHttp.JSON.createObjectNode();
-        out.set("files", files);
         Exchanges.json(ex, 200, out);
     }
 
     private void lfsBatch(HttpExchange ex, String repo) throws IOException {
         JsonNode body = Exchanges.jsonBody(ex, JSON_LIMIT);
         store.repo(repo);
-        ArrayNode objects = HubHttp.JSON.createArrayNode();
+        ObjectNode out = HubHttp.JSON.createObjectNode().put("transfer", "basic");
+        ArrayNode objects = out.putArray("objects");
         for (JsonNode o : body.path("objects")) {
             String oid = o.path("oid").asText("");
             long size = o.path("size").asLong(-1);
@@ -257,15 +258,13 @@ public final class HubServer implements AutoCloseable {
                 throw new HttpError(400, null, "LFS objects need a sha256 oid and a size");
             }
             ObjectNode r = objects.addObject().put("oid", oid).put("size", size).put("authenticated", true);
-            if (!java.nio.file.Files.isRegularFile(uploads.staged(oid))) {
+            if (!Files.isRegularFile(uploads.staged(oid))) {
                 String href = baseUrl(ex) + "/api/jneuron-lfs/" + oid + "?size=" + size + "&sig=" + uploads.sign(oid, size);
                 ObjectNode actions = r.putObject("actions");
                 actions.putObject("upload").put("href", href).putObject("header");
                 actions.putObject("verify").put("href", href + "&verify=1").putObject("header");
             }
         }
-        ObjectNode out = HubHttp.JSON.createObjectNode().put("transfer", "basic");
-        out.set("objects", objects);
         Exchanges.json(ex, 200, "application/vnd.git-lfs+json", out);
     }
 
@@ -277,7 +276,7 @@ public final class HubServer implements AutoCloseable {
         }
         if (method.equals("PUT")) {
             uploads.putObject(oid, Long.parseLong(size), ex.getRequestBody());
-        } else if (!method.equals("POST") || !java.nio.file.Files.isRegularFile(uploads.staged(oid))) {
+        } else if (!method.equals("POST") || !Files.isRegularFile(uploads.staged(oid))) {
             throw new HttpError(404, null, "LFS object not uploaded");
         }
         ex.getResponseHeaders().set("ETag", "\"" + oid + "\"");

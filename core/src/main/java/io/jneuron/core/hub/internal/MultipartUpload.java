@@ -24,23 +24,7 @@ import java.util.List;
  * one presigned URL per part ("1", "2", …); each part is PUT, its ETag kept, and the list is POSTed to the
  * action's href to complete the object.
  */
-final class MultipartUpload {
-    private final HubHttp http;
-    private final Path file;
-    private final long size;
-    private final String oid;
-    private final JsonNode action;
-    private final Subject subject;
-
-    MultipartUpload(HubHttp http, Path file, long size, String oid, JsonNode action, Subject subject) {
-        this.http = http;
-        this.file = file;
-        this.size = size;
-        this.oid = oid;
-        this.action = action;
-        this.subject = subject;
-    }
-
+record MultipartUpload(HubHttp http, Path file, long size, String oid, JsonNode action, Subject subject) {
     void run() {
         JsonNode header = action.path("header");
         long chunk = header.path("chunk_size").asLong(-1);
@@ -62,7 +46,7 @@ final class MultipartUpload {
             long offset = (n - 1) * chunk;
             long length = Math.min(chunk, size - offset);
             Request req = new Request.Builder().url(Uploader.parseUrl(header.path(part).asText(""), subject))
-                    .put(new Slice(file, offset, length)).build();
+                    .put(slice(file, offset, length)).build();
             try (Response r = http.execute(http.client, req, subject, true)) {
                 String etag = r.header("ETag");
                 if (etag == null) {
@@ -77,42 +61,34 @@ final class MultipartUpload {
     }
 
     /** One part of the file, read from disk when sent (and again if the request is retried). */
-    private static final class Slice extends RequestBody {
-        private final Path file;
-        private final long offset;
-        private final long length;
+    private static RequestBody slice(Path file, long offset, long length) {
+        return new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return null;
+            }
 
-        Slice(Path file, long offset, long length) {
-            this.file = file;
-            this.offset = offset;
-            this.length = length;
-        }
+            @Override
+            public long contentLength() {
+                return length;
+            }
 
-        @Override
-        public MediaType contentType() {
-            return null;
-        }
-
-        @Override
-        public long contentLength() {
-            return length;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            try (InputStream in = Files.newInputStream(file)) {
-                in.skipNBytes(offset);
-                byte[] buf = new byte[64 * 1024];
-                long left = length;
-                while (left > 0) {
-                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                    if (n < 0) {
-                        throw new IOException(file + " shrank while uploading");
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                try (InputStream in = Files.newInputStream(file)) {
+                    in.skipNBytes(offset);
+                    byte[] buf = new byte[64 * 1024];
+                    long left = length;
+                    while (left > 0) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                        if (n < 0) {
+                            throw new IOException(file + " shrank while uploading");
+                        }
+                        sink.write(buf, 0, n);
+                        left -= n;
                     }
-                    sink.write(buf, 0, n);
-                    left -= n;
                 }
             }
-        }
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.jneuron.core.hub.internal;
 
 import io.jneuron.core.hub.HubException;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,7 @@ public final class Names {
     // folder name uses "--" as its separator, so allowing it would let two ids share one folder).
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9._-]{1,128}){0,4}");
-    private static final Pattern ETAG = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    private static final Pattern ETAG = Pattern.compile("(?:W/)?(\"?)([0-9a-f]{40}|[0-9a-f]{64})\\1");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     private Names() {
@@ -66,17 +67,8 @@ public final class Names {
 
     /** An ETag as the Hub sends it ({@code "abc"} or {@code W/"abc"}), reduced to its 40- or 64-hex value, or null. */
     public static String etag(String header) {
-        if (header == null) {
-            return null;
-        }
-        String e = header.strip();
-        if (e.startsWith("W/")) {
-            e = e.substring(2);
-        }
-        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
-            e = e.substring(1, e.length() - 1);
-        }
-        return ETAG.matcher(e).matches() ? e : null;
+        Matcher m = header == null ? null : ETAG.matcher(header.strip());
+        return m != null && m.matches() ? m.group(2) : null;
     }
 
     /** A value echoed in a message: shortened and stripped of control characters, so a hostile name cannot forge lines. */

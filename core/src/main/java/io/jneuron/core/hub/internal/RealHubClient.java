@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /** The {@link HubClient} over OkHttp: repo info, tree listing and repo creation here; downloads and commits delegate. */
 public final class RealHubClient implements HubClient {
@@ -63,10 +64,8 @@ public final class RealHubClient implements HubClient {
         if (!Names.isCommit(sha)) {
             throw new HubException(Kind.INVALID, 200, url.toString(), s.what() + " failed: the answer has no commit id (sha)");
         }
-        List<String> files = new ArrayList<>();
-        for (JsonNode sib : json.path("siblings")) {
-            files.add(sib.path("rfilename").asText());
-        }
+        List<String> files = StreamSupport.stream(json.path("siblings").spliterator(), false)
+                .map(sib -> sib.path("rfilename").asText()).toList();
         return new RepoInfo(json.path("id").asText(repo), sha, json.path("private").asBoolean(false), files);
     }
 

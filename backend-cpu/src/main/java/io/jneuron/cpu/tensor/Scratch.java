@@ -1,0 +1,49 @@
+package io.jneuron.cpu.tensor;
+
+/**
+ * Per-thread scratch arrays the 16-bit and int8 kernels copy a block of weight rows into. The weights
+ * stay in their mapped buffers; a kernel bulk-copies 4 rows at a time with an absolute bulk get (one
+ * {@code copyMemory} of a few KB, which stays in L1) and runs array loads on the copy. Vector loads
+ * straight from a buffer measured slower: JDK 17's {@code fromByteBuffer} keeps per-load checks in the
+ * loop (bounds against {@code limit()}, the buffer's address and session), and on JDK 25 int8 through
+ * {@code fromMemorySegment} is slower too (bench/README.md). Memory traffic is the same and the scratch
+ * is reused, so nothing grows with the model. fp32 decode, bound by bandwidth, stays on direct loads.
+ */
+final class Scratch {
+    private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[0]);
+
+    private Scratch() {
+    }
+
+    /** fp32 scratch (16-bit and int8 rows widened for prefill), at least {@code n} long. */
+    static float[] wide(int n) {
+        float[] a = WIDE.get();
+        if (a.length < n) {
+            a = new float[n];
+            WIDE.set(a);
+        }
+        return a;
+    }
+
+    /** This thread's packed 16-bit rows scratch (two weights per int), at least {@code n} long. */
+    static int[] ints(int n) {
+        int[] a = INTS.get();
+        if (a.length < n) {
+            a = new int[n];
+            INTS.set(a);
+        }
+        return a;
+    }
+
+    /** This thread's int8 rows scratch, at least {@code n} long. */
+    static byte[] bytes(int n) {
+        byte[] a = BYTES.get();
+        if (a.length < n) {
+            a = new byte[n];
+            BYTES.set(a);
+        }
+        return a;
+    }
+}
