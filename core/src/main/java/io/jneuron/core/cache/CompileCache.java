@@ -28,25 +28,21 @@ import java.util.regex.Pattern;
  * One compiler's folder of the local compile cache ({@code <root>/neuronxcc-<v>/} or {@code <root>/jneuron-cpu-<v>/})
  * and its {@code MODULE_*} folders. {@link #compileOnce} is safe across threads and processes sharing the
  * folder: one of them compiles, the others wait and reuse the result. Immutable and thread-safe.
+ *
+ * @param waitTimeout how long to wait for another process's compile ({@link #withWaitTimeout})
+ * @param retryFailed whether a FAILED module is compiled again ({@link #withRetryFailed})
  */
-public final class CompileCache {
+public record CompileCache(Path root, CompilerId compiler, Duration waitTimeout, boolean retryFailed) {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
-    private final Path root;
-    private final CompilerId compiler;
-    private final Duration waitTimeout;
-    private final boolean retryFailed;
+    public CompileCache {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(compiler, "compiler");
+    }
 
     public CompileCache(Path root, CompilerId compiler) {
         this(root, compiler, OptimumCompat.DEFAULT_WAIT, false);
-    }
-
-    private CompileCache(Path root, CompilerId compiler, Duration waitTimeout, boolean retryFailed) {
-        this.root = Objects.requireNonNull(root, "root");
-        this.compiler = Objects.requireNonNull(compiler, "compiler");
-        this.waitTimeout = waitTimeout;
-        this.retryFailed = retryFailed;
     }
 
     /** A copy that waits at most {@code timeout} for another process's compile. */
@@ -61,14 +57,6 @@ public final class CompileCache {
      */
     public CompileCache withRetryFailed(boolean retry) {
         return new CompileCache(root, compiler, waitTimeout, retry);
-    }
-
-    public Path root() {
-        return root;
-    }
-
-    public CompilerId compiler() {
-        return compiler;
     }
 
     /** {@code <root>/<compiler folder>}. */

@@ -22,11 +22,9 @@ import java.util.Optional;
  * is inside the root (optimum's aliases are such links); folder symlinks are never followed, so a loop or
  * a link to {@code /} cannot make a listing wander. Thread-safe.
  */
-public final class LocalRegistrySource implements RegistrySource {
-    private final Path root;
-
-    public LocalRegistrySource(Path root) {
-        this.root = root.toAbsolutePath().normalize();
+public record LocalRegistrySource(Path root) implements RegistrySource {
+    public LocalRegistrySource {
+        root = root.toAbsolutePath().normalize();
     }
 
     @Override
