@@ -44,7 +44,7 @@ public record LocalRegistrySource(Path root) implements RegistrySource {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return items;
         }
-        Path realRoot = realRoot();
+        Path realRoot = SafePaths.real(root);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String rel = folder.isEmpty() ? p.getFileName().toString() : folder + "/" + p.getFileName();
@@ -80,7 +80,7 @@ public record LocalRegistrySource(Path root) implements RegistrySource {
     @Override
     public byte[] read(String file, long maxBytes) {
         Path p = SafePaths.resolve(root, file);
-        SafePaths.outside(realRoot(), p).ifPresent(why -> {
+        SafePaths.outside(SafePaths.real(root), p).ifPresent(why -> {
             throw new CacheException(file + ": " + why + "; refusing to read it");
         });
         try (InputStream in = Files.newInputStream(p)) {
@@ -95,14 +95,6 @@ public record LocalRegistrySource(Path root) implements RegistrySource {
             throw new CacheException(file + ": vanished while reading (a concurrent cleanup?)", e);
         } catch (IOException e) {
             throw new CacheException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private Path realRoot() {
-        try {
-            return root.toRealPath();
-        } catch (IOException e) {
-            return root;
         }
     }
 }
