@@ -66,15 +66,11 @@ public record CacheRoot(Path path) {
 
     /** The compiler folders present, sorted by name then version. */
     public List<CompilerId> compilers() {
-        List<CompilerId> out = new ArrayList<>();
-        for (String name : ModuleInspector.list(path)) {
-            Optional<CompilerId> id = CompilerId.parse(name);
-            if (id.isPresent() && Files.isDirectory(path.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                out.add(id.get());
-            }
-        }
-        out.sort(Comparator.comparing(CompilerId::name).thenComparing(CompilerId::version, CacheRoot::compareVersions));
-        return out;
+        return ModuleInspector.list(path).stream()
+                .flatMap(name -> CompilerId.parse(name).filter(id -> Files.isDirectory(path.resolve(name),
+                        LinkOption.NOFOLLOW_LINKS)).stream())
+                .sorted(Comparator.comparing(CompilerId::name).thenComparing(CompilerId::version, CacheRoot::compareVersions))
+                .toList();
     }
 
     public CompileCache compileCache(CompilerId compiler) {
