@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -93,16 +92,11 @@ public record CompileCache(Path root, CompilerId compiler, Duration waitTimeout,
 
     /** Every {@code MODULE_*} folder of this compiler, as they are now. */
     public List<ModuleDir> modules() {
-        List<ModuleDir> out = new ArrayList<>();
-        for (String name : ModuleInspector.list(dir())) {
-            Path p = dir().resolve(name);
-            // A linked module is listed (as corrupt) so that status shows it and cleanup removes the link.
-            if (name.startsWith("MODULE_") && (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))) {
-                out.add(ModuleInspector.inspect(p, compiler.isNeuronxcc()));
-            }
-        }
-        out.sort(java.util.Comparator.comparing(ModuleDir::name));
-        return out;
+        // A linked module is listed (as corrupt) so that status shows it and cleanup removes the link.
+        return ModuleInspector.list(dir()).stream().filter(name -> name.startsWith("MODULE_")).map(dir()::resolve)
+                .filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))
+                .map(p -> ModuleInspector.inspect(p, compiler.isNeuronxcc()))
+                .sorted(java.util.Comparator.comparing(ModuleDir::name)).toList();
     }
 
     /** {@link #compileOnce(String, List, CompileWork)} for a traced {@code MODULE_<entry hash>}. */
