@@ -1,5 +1,6 @@
 package io.jneuron.cpu.decoder;
 
+import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.core.shape.BucketPlan;
 import io.jneuron.core.shape.ShapeSpec;
 import io.jneuron.cpu.tensor.Kernels;
@@ -7,32 +8,39 @@ import io.jneuron.cpu.tensor.Parallel;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A warm-up at load, as optimum-neuron runs one over a model's buckets: the kernels of the model's
- * precision are compiled first ({@link Kernels#warmUp}), then short prefills and decode steps run
- * through the real weights and code paths (norms, attention, activation, LM head) in throw-away
- * sessions of batch 1 and 16 positions (an 8-token prefill, 3 decode steps), so their KV caches cost next to nothing. The time is part of
- * the load time callers report.
+ * precision are compiled first ({@link Kernels#warmUp}), then passes of short generations run through
+ * the real weights and code paths (norms, attention, activation, LM head) in throw-away sessions of
+ * batch 1. The time is part of the load time callers report.
+ *
+ * <p>A pass is an 8-token prefill with 3 decode steps through every layer, and a prefill of the model's
+ * smallest bucket with one decode step through the first layers, up to one of each kind (sliding window
+ * or not, positions or not; every layer runs the same code). The bucket-long prefill is what the first
+ * real prefill runs: without it, the blocked prefill products of whole token blocks and attention over
+ * a bucket of keys met C2 code compiled from a profile that never took them (a trap, then C1 code) or
+ * still ran at C1's level, and the first prefill ran at half speed.
  *
  * <p>One pass is not enough: it only queues the decoder's loops (attention, norms) for C2, and on a
  * 2-core machine the compiler thread is still working through that queue when the first real prefill
  * starts, which then runs its O(n^2) attention in C1 code, where Vector API calls allocate objects.
  * So after each pass the warm-up waits, leaving the CPU to the compiler, until no compilation has
  * finished for a moment, and runs another pass, until a pass needs (next to) no compilation, with a
- * cap for a machine too busy to settle. {@code bin/jneuron} and the kernel lower C2's thresholds for
- * the CPU backend's classes, so one or two passes queue everything.
+ * cap for a machine too busy to settle. The first pass is the short generation through the first
+ * layers alone, so nothing long runs before C2 has started. {@code bin/jneuron} and the kernel lower
+ * C2's thresholds for the CPU backend's classes, so a few passes queue everything.
  * {@code -Djneuron.cpu.warmup=false} turns it off (to measure the cold penalty it removes).
  */
 public final class DecoderWarmup {
-    private static final int POSITIONS = 16;
-    private static final int PROMPT = 8;
     private static final int DECODE_STEPS = 3;
     /** Passes when the JVM cannot report compilation time. */
     private static final int MIN_PASSES = 3;
-    private static final int MAX_PASSES = 4;
-    /** A cap for a machine too busy to let the compiler finish; the first generation is then slower. */
+    private static final int MAX_PASSES = 6;
+    /** A cap (from the third pass on) for a machine too busy to let the compiler finish. */
     private static final long MAX_NANOS = Long.getLong("jneuron.cpu.warmupMaxMs", 3000) * 1_000_000L;
     /** The compiler counts as idle after this long without finishing a compilation. */
     private static final long QUIET_MS = 30;
@@ -52,47 +60,106 @@ public final class DecoderWarmup {
         long start = System.nanoTime();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
-        int seq = Math.min(POSITIONS, weights.shape().sequenceLength());
-        int prompt = Math.max(1, Math.min(PROMPT, seq - 2));
-        ShapeSpec small = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), weights.shape().dtype());
-        DecoderWeights shaped = weights.withShape(small);
-        int[] tokens = new int[prompt];
-        for (int i = 0; i < prompt; i++) {
-            tokens[i] = i % weights.config().vocabSize();
-        }
+        Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
+        BufferPool pool = new BufferPool();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        pass(shaped, par, tokens, seq);
+        StringBuilder log = new StringBuilder();
+        long first = System.nanoTime();
+        pass(new Session[] {shortSession(weights, true)}, par, pool);
+        log.append((System.nanoTime() - first) / 1_000_000L);
         int passes = 1;
-        while (passes < (watch ? MAX_PASSES : MIN_PASSES) && System.nanoTime() - start < MAX_NANOS) {
+        // The second pass runs even past the cap: it is the first with the bucket-long prefill, and a first real
+        // prefill without it runs at C1's speed for longer than the pass takes.
+        int maxPasses = watch ? MAX_PASSES : MIN_PASSES;
+        while (passes < maxPasses && (passes < 2 || System.nanoTime() - start < MAX_NANOS)) {
             if (watch) {
                 awaitQuiet(jit, start);
             }
             long compiled = watch ? jit.getTotalCompilationTime() : 0;
             long passStart = System.nanoTime();
-            pass(shaped, par, tokens, seq);
+            pass(sessions, par, pool);
             passes++;
             // A pass that needed little compilation (small per-call methods reaching C2 late) ran on
             // compiled code throughout.
             long passMs = (System.nanoTime() - passStart) / 1_000_000L;
+            log.append(' ').append(passMs);
             if (watch && jit.getTotalCompilationTime() - compiled <= Math.max(2, passMs / 10)) {
                 break;
             }
         }
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
-            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes%n",
-                    (System.nanoTime() - start) / 1e6, kernelsMs, passes);
+            System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes (%s ms), "
+                    + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes, log,
+                    ManagementFactory.getRuntimeMXBean().getUptime());
         }
         return passes;
     }
 
-    /** One prefill of the warm-up bucket and a few decode steps (each reads every weight once). */
-    private static void pass(DecoderWeights shaped, Parallel par, int[] tokens, int seq) {
-        int vocab = shaped.config().vocabSize();
-        try (DecoderSession s = new DecoderSession(shaped, par)) {
-            s.prefill(new int[][] {tokens}, new int[] {tokens.length});
-            for (int p = tokens.length; p < Math.min(seq, tokens.length + DECODE_STEPS); p++) {
-                s.decode(new int[] {p % vocab});
+    /**
+     * The first layers, up to one of each kind: with or without a sliding window, with or without positions
+     * (Gemma 2 and 3, SmolLM3 mix them); a layer's index picks its kind, so this is a prefix.
+     */
+    static int layersToRun(DecoderWeights w) {
+        DecoderTraits t = w.config().traits();
+        Set<List<Boolean>> kinds = new HashSet<>();
+        int n = 1;
+        for (int l = 0; l < w.layers().size(); l++) {
+            if (kinds.add(List.of(t.window(l) > 0, t.rope(l)))) {
+                n = l + 1;
+            }
+        }
+        return n;
+    }
+
+    /** A warm-up session: its weights and shapes, the padded prompt, its length, and the decode steps after it. */
+    private record Session(DecoderWeights weights, int[] tokens, int prompt, int steps) {
+    }
+
+    /** An 8-token prompt and 3 decode steps, through every layer or through the first layers only. */
+    private static Session shortSession(DecoderWeights w, boolean firstLayers) {
+        int seq = Math.min(16, w.shape().sequenceLength());
+        int prompt = Math.max(1, Math.min(8, seq - 2));
+        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(prompt)), w.shape().dtype());
+        DecoderWeights shaped = firstLayers ? firstLayers(w, seq, prompt) : w.withShape(shape);
+        return new Session(shaped, tokens(w, prompt, prompt), prompt, Math.min(DECODE_STEPS, seq - prompt));
+    }
+
+    /**
+     * The smallest real bucket and one decode step after it: the kernels' blocked prefill paths and attention
+     * over a bucket of keys, with the shapes the first real prefill has.
+     */
+    private static Session bucketSession(DecoderWeights w) {
+        int bucket = w.shape().buckets().sizes().get(0);
+        int seq = Math.min(w.shape().sequenceLength(), bucket + 1);
+        int prompt = Math.max(1, Math.min(bucket, seq - 1));
+        return new Session(firstLayers(w, seq, bucket), tokens(w, bucket, prompt), prompt, seq - prompt);
+    }
+
+    /** The weights of the first {@link #layersToRun} layers, for batch 1, {@code seq} positions and one bucket. */
+    private static DecoderWeights firstLayers(DecoderWeights w, int seq, int bucket) {
+        ShapeSpec shape = new ShapeSpec(1, seq, new BucketPlan(List.of(bucket)), w.shape().dtype());
+        return new DecoderWeights(w.config(), shape, w.tokenEmbedding(), w.positionEmbedding(),
+                w.layers().subList(0, layersToRun(w)), w.finalNormWeight(), w.finalNormBias(), w.lmHead());
+    }
+
+    private static int[] tokens(DecoderWeights w, int bucket, int prompt) {
+        int[] t = new int[bucket];
+        for (int i = 0; i < prompt; i++) {
+            t[i] = i % w.config().vocabSize();
+        }
+        return t;
+    }
+
+    /** One pass: each session's prefill and decode steps; the pool keeps one pass's buffers for the next. */
+    private static void pass(Session[] sessions, Parallel par, BufferPool pool) {
+        for (Session x : sessions) {
+            int vocab = x.weights().config().vocabSize();
+            try (DecoderSession s = new DecoderSession(x.weights(), par, pool)) {
+                s.prefill(new int[][] {x.tokens()}, new int[] {x.prompt()});
+                for (int i = 0; i < x.steps(); i++) {
+                    s.decode(new int[] {(x.prompt() + i) % vocab});
+                }
             }
         }
     }

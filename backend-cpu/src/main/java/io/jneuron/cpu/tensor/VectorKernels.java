@@ -39,7 +39,7 @@ final class VectorKernels {
         return L >= 4 && HALF % L == 0 && I.length() == L;
     }
 
-    private static FloatVector f(Object w, int at) {
+    private static FloatVector f(Object w, long at) {
         return VectorLoads.floats(F, w, at);
     }
 
@@ -93,13 +93,13 @@ final class VectorKernels {
         // Two accumulators per row (8 independent FMA chains, as int8 does): storage loads cost more
         // than array loads, and the extra chains hide them.
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int rb = 4 * stride;
-        int w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
+        long rb = 4L * stride;
+        long w0 = wo, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
         for (int i = 0; i < stride; i += 2 * L) {
             FloatVector xv = FloatVector.fromArray(F, x, xo + i);
             FloatVector xw = FloatVector.fromArray(F, x, xo + i + L);
-            int o = 4 * i;
-            int p = o + 4 * L;
+            long o = 4L * i;
+            long p = o + 4 * L;
             a0 = f(w, w0 + o).fma(xv, a0);
             a1 = f(w, w1 + o).fma(xv, a1);
             a2 = f(w, w2 + o).fma(xv, a2);

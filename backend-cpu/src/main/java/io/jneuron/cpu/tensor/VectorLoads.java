@@ -42,8 +42,7 @@ final class VectorLoads {
                 view = lookup.findStatic(storage, "ofBuffer", MethodType.methodType(storage, java.nio.Buffer.class));
             }
             SEGMENTS = storage != ByteBuffer.class;
-            Class<?> offset = SEGMENTS ? long.class : int.class;
-            FLOATS = load(lookup, FloatVector.class, name, storage, offset);
+            FLOATS = SEGMENTS ? load(lookup, FloatVector.class, name, storage) : null;
             VIEW = view.asType(MethodType.methodType(Object.class, ByteBuffer.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -63,12 +62,12 @@ final class VectorLoads {
         }
     }
 
-    /** {@code Vector from(species, storage, offset, order)} adapted to {@code (species, Object, int, order)}. */
-    private static MethodHandle load(MethodHandles.Lookup lookup, Class<?> vector, String name, Class<?> storage,
-                                     Class<?> offset) throws ReflectiveOperationException {
+    /** {@code Vector fromMemorySegment(species, segment, long offset, order)} adapted to {@code (species, Object, long, order)}. */
+    private static MethodHandle load(MethodHandles.Lookup lookup, Class<?> vector, String name, Class<?> storage)
+            throws ReflectiveOperationException {
         MethodHandle mh = lookup.findStatic(vector, name,
-                MethodType.methodType(vector, VectorSpecies.class, storage, offset, ByteOrder.class));
-        return mh.asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, int.class, ByteOrder.class));
+                MethodType.methodType(vector, VectorSpecies.class, storage, long.class, ByteOrder.class));
+        return mh.asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, long.class, ByteOrder.class));
     }
 
     /** True on JDKs that read memory segments (20+). */
@@ -85,10 +84,13 @@ final class VectorLoads {
         }
     }
 
-    /** Floats at byte offset {@code at} of a {@link #view}, little-endian. */
-    static FloatVector floats(VectorSpecies<Float> s, Object w, int at) {
+    /**
+     * Floats at byte offset {@code at} of a {@link #view}, little-endian. The offset is a long, as segments
+     * take it: computed in long by the caller, C2 need not prove an int-to-long conversion overflow-free.
+     */
+    static FloatVector floats(VectorSpecies<Float> s, Object w, long at) {
         if (!SEGMENTS) { // JDK 17: a plain call (the branch folds; the other JDK never links this call site)
-            return FloatVector.fromByteBuffer(s, (ByteBuffer) w, at, LE);
+            return FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
         }
         try {
             return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
