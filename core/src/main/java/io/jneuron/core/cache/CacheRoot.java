@@ -22,13 +22,11 @@ import java.util.regex.Pattern;
  * The local compile cache folder: where it is (spec §4.1), which compiler folders it holds, and the
  * whole-cache operations {@code status} and {@code cleanup}. Immutable; the folder itself is shared.
  */
-public final class CacheRoot {
+public record CacheRoot(Path path) {
     private static final Pattern CACHE_DIR_FLAG = Pattern.compile("(?:^|\\s)--cache_dir(?:=|\\s+)(\"[^\"]*\"|'[^']*'|\\S+)");
 
-    private final Path path;
-
-    private CacheRoot(Path path) {
-        this.path = path.toAbsolutePath().normalize();
+    public CacheRoot {
+        path = path.toAbsolutePath().normalize();
     }
 
     public static CacheRoot at(Path path) {
@@ -66,21 +64,13 @@ public final class CacheRoot {
         return at(Path.of(url.startsWith("file://") ? url.substring(7) : url));
     }
 
-    public Path path() {
-        return path;
-    }
-
     /** The compiler folders present, sorted by name then version. */
     public List<CompilerId> compilers() {
-        List<CompilerId> out = new ArrayList<>();
-        for (String name : ModuleInspector.list(path)) {
-            Optional<CompilerId> id = CompilerId.parse(name);
-            if (id.isPresent() && Files.isDirectory(path.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                out.add(id.get());
-            }
-        }
-        out.sort(Comparator.comparing(CompilerId::name).thenComparing(CompilerId::version, CacheRoot::compareVersions));
-        return out;
+        return ModuleInspector.list(path).stream()
+                .flatMap(name -> CompilerId.parse(name).filter(id -> Files.isDirectory(path.resolve(name),
+                        LinkOption.NOFOLLOW_LINKS)).stream())
+                .sorted(Comparator.comparing(CompilerId::name).thenComparing(CompilerId::version, CacheRoot::compareVersions))
+                .toList();
     }
 
     public CompileCache compileCache(CompilerId compiler) {

@@ -71,7 +71,7 @@ public final class CacheSync {
             throw new CacheException("cannot synchronize to " + repo + ": " + e.getMessage() + " (create it with `jneuron "
                     + "cache create`, or check the name and your token)", e);
         }
-        Path realRoot = realPath(root);
+        Path realRoot = SafePaths.real(root);
         List<Skip> skipped = new ArrayList<>();
         Map<String, Path> modules = new LinkedHashMap<>();
         Map<String, Path> registry = new LinkedHashMap<>();
@@ -173,13 +173,5 @@ public final class CacheSync {
 
     private static List<String> sorted(List<String> names) {
         return names.stream().sorted().toList();
-    }
-
-    private static Path realPath(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p;
-        }
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -28,25 +27,21 @@ import java.util.regex.Pattern;
  * One compiler's folder of the local compile cache ({@code <root>/neuronxcc-<v>/} or {@code <root>/jneuron-cpu-<v>/})
  * and its {@code MODULE_*} folders. {@link #compileOnce} is safe across threads and processes sharing the
  * folder: one of them compiles, the others wait and reuse the result. Immutable and thread-safe.
+ *
+ * @param waitTimeout how long to wait for another process's compile ({@link #withWaitTimeout})
+ * @param retryFailed whether a FAILED module is compiled again ({@link #withRetryFailed})
  */
-public final class CompileCache {
+public record CompileCache(Path root, CompilerId compiler, Duration waitTimeout, boolean retryFailed) {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
-    private final Path root;
-    private final CompilerId compiler;
-    private final Duration waitTimeout;
-    private final boolean retryFailed;
+    public CompileCache {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(compiler, "compiler");
+    }
 
     public CompileCache(Path root, CompilerId compiler) {
         this(root, compiler, OptimumCompat.DEFAULT_WAIT, false);
-    }
-
-    private CompileCache(Path root, CompilerId compiler, Duration waitTimeout, boolean retryFailed) {
-        this.root = Objects.requireNonNull(root, "root");
-        this.compiler = Objects.requireNonNull(compiler, "compiler");
-        this.waitTimeout = waitTimeout;
-        this.retryFailed = retryFailed;
     }
 
     /** A copy that waits at most {@code timeout} for another process's compile. */
@@ -61,14 +56,6 @@ public final class CompileCache {
      */
     public CompileCache withRetryFailed(boolean retry) {
         return new CompileCache(root, compiler, waitTimeout, retry);
-    }
-
-    public Path root() {
-        return root;
-    }
-
-    public CompilerId compiler() {
-        return compiler;
     }
 
     /** {@code <root>/<compiler folder>}. */
@@ -105,16 +92,11 @@ public final class CompileCache {
 
     /** Every {@code MODULE_*} folder of this compiler, as they are now. */
     public List<ModuleDir> modules() {
-        List<ModuleDir> out = new ArrayList<>();
-        for (String name : ModuleInspector.list(dir())) {
-            Path p = dir().resolve(name);
-            // A linked module is listed (as corrupt) so that status shows it and cleanup removes the link.
-            if (name.startsWith("MODULE_") && (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))) {
-                out.add(ModuleInspector.inspect(p, compiler.isNeuronxcc()));
-            }
-        }
-        out.sort(java.util.Comparator.comparing(ModuleDir::name));
-        return out;
+        // A linked module is listed (as corrupt) so that status shows it and cleanup removes the link.
+        return ModuleInspector.list(dir()).stream().filter(name -> name.startsWith("MODULE_")).map(dir()::resolve)
+                .filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))
+                .map(p -> ModuleInspector.inspect(p, compiler.isNeuronxcc()))
+                .sorted(java.util.Comparator.comparing(ModuleDir::name)).toList();
     }
 
     /** {@link #compileOnce(String, List, CompileWork)} for a traced {@code MODULE_<entry hash>}. */

@@ -80,9 +80,9 @@ final class ExportFolder {
         } catch (RuntimeException unreadable) {
             // a damaged manifest names no artifact: any other file counts as the user's
         }
-        List<String> foreign = new ArrayList<>();
+        List<String> foreign;
         try (var s = Files.list(out)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> !ours.contains(n)).sorted().forEach(foreign::add);
+            foreign = s.map(p -> p.getFileName().toString()).filter(n -> !ours.contains(n)).sorted().toList();
         } catch (IOException e) {
             throw new NeuronKernelException("cannot list the output folder " + out + ": " + e.getMessage(), e);
         }

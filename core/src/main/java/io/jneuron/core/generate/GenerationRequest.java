@@ -3,6 +3,7 @@ package io.jneuron.core.generate;
 import io.jneuron.core.NeuronKernelException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -10,40 +11,35 @@ import java.util.Objects;
 /**
  * What to generate: one or more prompts as token ids (used verbatim, no special tokens added), how
  * many new tokens at most, how to choose them, when to stop and where to stream them. Immutable;
- * build with {@link #builder}.
+ * build with {@link #builder}, which checks every setting.
  *
  * <p>Defaults: 20 new tokens (at least 0), no repetition penalty, greedy, EOS ids and pad id from the tokenizer (none and 0 without one),
  * no top logits, no listener, and more prompts than the compiled batch size are refused rather than
  * split (as optimum-neuron does without {@code dynamic_batch_size}).
+ *
+ * @param prompts           the prompt rows (copied in and out; {@link #prompt} and {@link #promptLength} read one)
+ * @param maxNewTokens      the most tokens generated per row; the one chosen from the prefill logits is the first
+ * @param minNewTokens      EOS ids are masked (logit -inf) until a row has this many new tokens (transformers'
+ *                          min_new_tokens)
+ * @param repetitionPenalty logits of tokens already in the row (prompt or generated) are divided by this when
+ *                          positive, multiplied when not (transformers' RepetitionPenaltyLogitsProcessor); 1 = off
+ * @param eosIds            ids that stop a row (any of them); null means "the tokenizer's EOS ids"
+ * @param padId             the id padding uses; null means "the tokenizer's pad id, else 0"
+ * @param splitBatches      whether more prompts than the compiled batch size run as several batches instead of failing
+ * @param topLogits         how many of the largest prefill logits to report per row; 0 = none
+ * @param listener          where tokens stream to; may be null
  */
-public final class GenerationRequest {
+public record GenerationRequest(int[][] prompts, int maxNewTokens, int minNewTokens, double repetitionPenalty,
+                                SamplingParams sampling, List<Integer> eosIds, Integer padId, boolean splitBatches,
+                                int topLogits, TokenListener listener) {
     public static final int DEFAULT_MAX_NEW_TOKENS = 20;
 
-    private final int[][] prompts;
-    private final int maxNewTokens;
-    private final int minNewTokens;
-    private final double repetitionPenalty;
-    private final SamplingParams sampling;
-    private final List<Integer> eosIds;
-    private final Integer padId;
-    private final boolean splitBatches;
-    private final int topLogits;
-    private final TokenListener listener;
-
-    private GenerationRequest(Builder b) {
-        this.prompts = b.prompts;
-        this.maxNewTokens = b.maxNewTokens;
-        this.minNewTokens = b.minNewTokens;
-        this.repetitionPenalty = b.repetitionPenalty;
+    public GenerationRequest {
         if (minNewTokens > maxNewTokens) {
             throw new NeuronKernelException("min_new_tokens " + minNewTokens + " is above max_new_tokens " + maxNewTokens);
         }
-        this.sampling = b.sampling;
-        this.eosIds = b.eosIds == null ? null : List.copyOf(b.eosIds);
-        this.padId = b.padId;
-        this.splitBatches = b.splitBatches;
-        this.topLogits = b.topLogits;
-        this.listener = b.listener;
+        prompts = copy(prompts);
+        eosIds = eosIds == null ? null : List.copyOf(eosIds);
     }
 
     /** A builder for these prompt rows (copied). */
@@ -54,6 +50,15 @@ public final class GenerationRequest {
     /** A builder for these prompt rows (copied). */
     public static Builder builder(List<int[]> prompts) {
         return new Builder(prompts);
+    }
+
+    @Override
+    public int[][] prompts() {
+        return copy(prompts);
+    }
+
+    private static int[][] copy(int[][] rows) {
+        return Arrays.stream(rows).map(int[]::clone).toArray(int[][]::new);
     }
 
     public int rows() {
@@ -75,56 +80,9 @@ public final class GenerationRequest {
         System.arraycopy(prompts[row], 0, dest, 0, prompts[row].length);
     }
 
-    /** Token id {@code index} of row {@code row}'s prompt. */
+    /** Token id {@code row}'s prompt holds at {@code index}. */
     int promptId(int row, int index) {
         return prompts[row][index];
-    }
-
-    /** The most tokens generated per row; the one chosen from the prefill logits is the first. */
-    public int maxNewTokens() {
-        return maxNewTokens;
-    }
-
-    /** EOS ids are masked (logit -inf) until a row has this many new tokens (transformers' min_new_tokens). */
-    public int minNewTokens() {
-        return minNewTokens;
-    }
-
-    /**
-     * Logits of tokens already in the row (prompt or generated) are divided by this when positive, multiplied when
-     * not (transformers' RepetitionPenaltyLogitsProcessor); 1 = off.
-     */
-    public double repetitionPenalty() {
-        return repetitionPenalty;
-    }
-
-    public SamplingParams sampling() {
-        return sampling;
-    }
-
-    /** Ids that stop a row (any of them); null means "the tokenizer's EOS ids". */
-    public List<Integer> eosIds() {
-        return eosIds;
-    }
-
-    /** The id padding uses; null means "the tokenizer's pad id, else 0". */
-    public Integer padId() {
-        return padId;
-    }
-
-    /** Whether more prompts than the compiled batch size run as several batches instead of failing. */
-    public boolean splitBatches() {
-        return splitBatches;
-    }
-
-    /** How many of the largest prefill logits to report per row; 0 = none. */
-    public int topLogits() {
-        return topLogits;
-    }
-
-    /** Where tokens stream to; may be null. */
-    public TokenListener listener() {
-        return listener;
     }
 
     /** Collects the optional settings; {@link #build()} checks them. */
@@ -229,7 +187,8 @@ public final class GenerationRequest {
         }
 
         public GenerationRequest build() {
-            return new GenerationRequest(this);
+            return new GenerationRequest(prompts, maxNewTokens, minNewTokens, repetitionPenalty, sampling, eosIds, padId,
+                    splitBatches, topLogits, listener);
         }
     }
 }

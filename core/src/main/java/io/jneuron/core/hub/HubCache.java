@@ -19,15 +19,9 @@ import java.util.stream.Stream;
  * Every path it hands out stays inside the repo's folder: names are checked, and a snapshot entry whose
  * link leads elsewhere is ignored. Writes are atomic (temp file or link, then rename).
  */
-public final class HubCache {
-    private final Path root;
-
-    public HubCache(Path root) {
-        this.root = root.toAbsolutePath().normalize();
-    }
-
-    public Path root() {
-        return root;
+public record HubCache(Path root) {
+    public HubCache {
+        root = root.toAbsolutePath().normalize();
     }
 
     public Path repoDir(String repo) {

@@ -126,10 +126,7 @@ public record HubConfig(String endpoint, Optional<HubToken> token, Path hfHome, 
     }
 
     private static String checkEndpoint(String endpoint) {
-        String e = endpoint == null ? "" : endpoint.strip();
-        while (e.endsWith("/")) {
-            e = e.substring(0, e.length() - 1);
-        }
+        String e = endpoint == null ? "" : endpoint.strip().replaceAll("/+$", "");
         URI uri;
         try {
             uri = URI.create(e);

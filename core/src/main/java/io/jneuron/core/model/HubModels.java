@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Downloads what jneuron needs of a Hub model repo into the standard Hugging Face cache and returns its
@@ -28,12 +29,8 @@ final class HubModels {
     }
 
     static Path download(HubClient hub, String repo, String endpoint) {
-        Set<String> present = new LinkedHashSet<>();
-        for (TreeEntry e : hub.listTree(repo, "", false)) {
-            if (!e.directory()) {
-                present.add(e.path());
-            }
-        }
+        Set<String> present = hub.listTree(repo, "", false).stream().filter(e -> !e.directory()).map(TreeEntry::path)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!present.contains(Checkpoint.CONFIG)) {
             throw new NeuronKernelException(repo + " has no config.json on " + endpoint
                     + "; is it a transformers model repo or an exported jneuron model?");

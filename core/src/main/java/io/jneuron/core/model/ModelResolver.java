@@ -34,8 +34,10 @@ import java.util.regex.Pattern;
  * </ol>
  * With {@code HF_HUB_OFFLINE} set no connection is made and the error names what is missing. Something
  * that looks like a path but is no folder gets an error about the path, never about downloads.
+ *
+ * @param clients makes this resolver's Hub clients (tests count requests with it)
  */
-public final class ModelResolver {
+public record ModelResolver(HubConfig hubConfig, Function<HubConfig, HubClient> clients) {
     /** What the caller will do with the model, hence what must be on disk. */
     public enum Need {
         /** Only {@code config.json} (lookup). */
@@ -48,17 +50,8 @@ public final class ModelResolver {
     private static final Pattern SNAPSHOT_REPO = Pattern.compile("models--([A-Za-z0-9][A-Za-z0-9._-]*)--([A-Za-z0-9][A-Za-z0-9._-]*)");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
-    private final HubConfig hub;
-    private final Function<HubConfig, HubClient> clients;
-
     public ModelResolver(HubConfig hub) {
         this(hub, HubClient::create);
-    }
-
-    /** A resolver whose Hub clients come from {@code clients} (tests count requests with it). */
-    public ModelResolver(HubConfig hub, Function<HubConfig, HubClient> clients) {
-        this.hub = hub;
-        this.clients = clients;
     }
 
     public static ModelResolver fromEnvironment() {
@@ -69,13 +62,9 @@ public final class ModelResolver {
         return new ModelResolver(HubConfig.fromEnvironment(env));
     }
 
-    public HubConfig hubConfig() {
-        return hub;
-    }
-
     /** A Hub client for this resolver's configuration; the caller closes it. */
     public HubClient client() {
-        return clients.apply(hub);
+        return clients.apply(hubConfig);
     }
 
     /**
@@ -99,7 +88,7 @@ public final class ModelResolver {
             throw new NeuronKernelException("model '" + model + "' is not a folder (" + (Files.exists(path) ? "it is a file"
                     : "no such directory") + "); check the path");
         }
-        HubCache cache = new HubCache(hub.hubCache());
+        HubCache cache = new HubCache(hubConfig.hubCache());
         Optional<Path> snapshot = snapshot(cache, model);
         List<String> missing = snapshot.map(s -> missing(s, need)).orElse(List.of(Checkpoint.CONFIG));
         if (snapshot.isPresent() && missing.isEmpty()) {
@@ -107,16 +96,16 @@ public final class ModelResolver {
         }
         if (!model.contains("/")) {
             throw new NeuronKernelException("model '" + model + "' is neither a folder nor a model in the local Hugging "
-                    + "Face cache (" + hub.hubCache() + "); give a folder, or a Hub id like org/name");
+                    + "Face cache (" + hubConfig.hubCache() + "); give a folder, or a Hub id like org/name");
         }
-        if (hub.offline()) {
+        if (hubConfig.offline()) {
             throw new NeuronKernelException("HF_HUB_OFFLINE is set and " + model + " is not complete in the Hugging Face "
                     + "cache " + cache.repoDir(model) + " (missing " + String.join(", ", missing)
                     + "); unset HF_HUB_OFFLINE to download it, or give a local folder");
         }
         try (HubClient client = client()) {
             Path folder = need == Need.CONFIG ? client.download(model, Checkpoint.CONFIG).getParent()
-                    : HubModels.download(client, model, hub.endpoint());
+                    : HubModels.download(client, model, hubConfig.endpoint());
             return source(model, folder, model, folder.getFileName().toString(), ModelSource.Origin.HUB_DOWNLOAD);
         }
     }
@@ -227,6 +216,6 @@ public final class ModelResolver {
 
     /** Where digests and checks are remembered across processes. */
     private Path memoDir() {
-        return hub.hfHome().resolve("jneuron").resolve("fingerprints");
+        return hubConfig.hfHome().resolve("jneuron").resolve("fingerprints");
     }
 }

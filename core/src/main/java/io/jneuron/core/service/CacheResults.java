@@ -13,6 +13,7 @@ import io.jneuron.core.report.Table.Column;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,17 +114,14 @@ public final class CacheResults {
         public Table table() {
             List<Column> cols = new ArrayList<>(List.of(Column.text("compiler"), Column.text("version"),
                     Column.text("size"), Column.number("registry files")));
-            for (ModuleState st : ModuleState.values()) {
-                cols.add(Column.text(st.label()));
-            }
+            Arrays.stream(ModuleState.values()).forEach(st -> cols.add(Column.text(st.label())));
             cols.add(Column.number("stale locks"));
             Table.Builder t = Table.builder(cols.toArray(new Column[0]));
             for (CacheStatus.Compiler c : status.compilers()) {
                 List<Object> r = new ArrayList<>(List.of(c.compiler().folderName(), c.current() ? "current" : "old",
                         CacheStatus.human(c.bytes()), c.registryEntries()));
-                for (ModuleState st : ModuleState.values()) {
-                    r.add(c.counts().get(st) + " (" + CacheStatus.human(c.stateBytes().get(st)) + ")");
-                }
+                Arrays.stream(ModuleState.values())
+                        .forEach(st -> r.add(c.counts().get(st) + " (" + CacheStatus.human(c.stateBytes().get(st)) + ")"));
                 r.add((long) c.staleLocks().size());
                 t.row(r.toArray());
             }

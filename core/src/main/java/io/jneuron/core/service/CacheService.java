@@ -5,7 +5,8 @@ import io.jneuron.core.cache.CacheRepo;
 import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CacheSync;
 import io.jneuron.core.cache.CleanupOptions;
-import io.jneuron.core.cache.ModelLookup;
+import io.jneuron.core.cache.FederatedLookup;
+import io.jneuron.core.cache.LookupQuery;
 import io.jneuron.core.cache.Registry;
 import io.jneuron.core.cache.RegistryProblem;
 import io.jneuron.core.cache.RegistryScan;
@@ -13,11 +14,14 @@ import io.jneuron.core.cache.RegistrySource;
 import io.jneuron.core.cache.StoredEntry;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
+import io.jneuron.core.model.ModelResolver;
+import io.jneuron.core.model.ModelSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -51,15 +55,25 @@ public final class CacheService {
         }
     }
 
+    /**
+     * {@code cache lookup MODEL}: resolves MODEL for its config ({@link ModelResolver.Need#CONFIG}: a folder, the
+     * Hugging Face cache, else just {@code config.json} fetched from the Hub), then searches the local cache and, when
+     * a cache repo is set, the Hub ({@link FederatedLookup}). The model is its Hub id, or {@code local/<folder>} for a
+     * plain folder (the alias export files entries under).
+     */
     public static CacheResults.Lookup lookup(LookupRequest req, Context ctx) {
-        ModelLookup.Result r = ModelLookup.lookup(ctx.resolver(), req.model(),
-                q -> q.withTask(req.task()).withBatchSize(req.batchSize()).withSequenceLength(req.sequenceLength())
-                        .withTensorParallelSize(req.tensorParallelSize()).withDtype(req.dtype())
-                        .withInstanceType(req.instanceType()),
-                CacheRoot.resolve(req.cacheDir(), ctx.env()), CacheRepo.resolve(req.repoId(), ctx.hubConfig(), ctx.env()),
-                skipped(ctx));
-        r.warnings().forEach(ctx.warnings());
-        return new CacheResults.Lookup(r.model(), r.root(), r.repo(), r.rows());
+        ModelResolver resolver = ctx.resolver();
+        CacheRoot root = CacheRoot.resolve(req.cacheDir(), ctx.env());
+        Optional<String> repo = CacheRepo.resolve(req.repoId(), ctx.hubConfig(), ctx.env());
+        ModelSource src = resolver.resolve(req.model(), ModelResolver.Need.CONFIG);
+        LookupQuery q = new LookupQuery(src.modelId(), src.config(), req.task(), req.batchSize(), req.sequenceLength(),
+                req.tensorParallelSize(), req.dtype(), req.instanceType());
+        try (HubClient client = repo.isPresent() ? resolver.client() : null) {
+            FederatedLookup.Result r = FederatedLookup.lookup(q, root.registry(),
+                    repo.map(id -> RegistrySource.hub(client, id)), skipped(ctx));
+            r.warnings().forEach(ctx.warnings());
+            return new CacheResults.Lookup(src.modelId(), root.path(), repo.orElse(null), r.rows());
+        }
     }
 
     /** {@code cache list}: entries grouped per model; the model id comes from the entry, else from its alias folder. */

@@ -5,7 +5,6 @@ import io.jneuron.core.cache.CacheException;
 import io.jneuron.core.cache.CacheRoot;
 import io.jneuron.core.cache.CleanupOptions;
 import io.jneuron.core.cache.CleanupReport;
-import io.jneuron.core.cache.CompileCache;
 import io.jneuron.core.cache.CompilerId;
 import io.jneuron.core.cache.ModuleDir;
 import io.jneuron.core.cache.ModuleState;
@@ -108,8 +107,7 @@ public final class CacheCleaner {
 
     private void refuseWhileCompiling() {
         for (CompilerId id : root.compilers()) {
-            CompileCache cache = root.compileCache(id);
-            for (ModuleDir m : cache.modules()) {
+            for (ModuleDir m : root.compileCache(id).modules()) {
                 if (m.lock() != null && !m.lock().stale()) {
                     throw new CacheException("a compile is running: " + id.folderName() + "/" + m.name() + " is locked by "
                             + m.lock().describe() + "; cleanup refuses to run now, wait for it to finish or stop it");

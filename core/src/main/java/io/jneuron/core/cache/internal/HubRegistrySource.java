@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -59,12 +58,8 @@ public final class HubRegistrySource implements RegistrySource {
             }
             throw e;
         }
-        List<Item> items = new ArrayList<>(tree.size());
-        for (TreeEntry t : tree) {
-            items.add(new Item(t.path(), t.directory(), t.directory() ? 0 : t.size(), null));
-        }
-        items.sort(Comparator.comparing(Item::path));
-        return items;
+        return tree.stream().map(t -> new Item(t.path(), t.directory(), t.directory() ? 0 : t.size(), null))
+                .sorted(Comparator.comparing(Item::path)).toList();
     }
 
     @Override

@@ -22,11 +22,9 @@ import java.util.Optional;
  * is inside the root (optimum's aliases are such links); folder symlinks are never followed, so a loop or
  * a link to {@code /} cannot make a listing wander. Thread-safe.
  */
-public final class LocalRegistrySource implements RegistrySource {
-    private final Path root;
-
-    public LocalRegistrySource(Path root) {
-        this.root = root.toAbsolutePath().normalize();
+public record LocalRegistrySource(Path root) implements RegistrySource {
+    public LocalRegistrySource {
+        root = root.toAbsolutePath().normalize();
     }
 
     @Override
@@ -46,7 +44,7 @@ public final class LocalRegistrySource implements RegistrySource {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return items;
         }
-        Path realRoot = realRoot();
+        Path realRoot = SafePaths.real(root);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String rel = folder.isEmpty() ? p.getFileName().toString() : folder + "/" + p.getFileName();
@@ -82,7 +80,7 @@ public final class LocalRegistrySource implements RegistrySource {
     @Override
     public byte[] read(String file, long maxBytes) {
         Path p = SafePaths.resolve(root, file);
-        SafePaths.outside(realRoot(), p).ifPresent(why -> {
+        SafePaths.outside(SafePaths.real(root), p).ifPresent(why -> {
             throw new CacheException(file + ": " + why + "; refusing to read it");
         });
         try (InputStream in = Files.newInputStream(p)) {
@@ -97,14 +95,6 @@ public final class LocalRegistrySource implements RegistrySource {
             throw new CacheException(file + ": vanished while reading (a concurrent cleanup?)", e);
         } catch (IOException e) {
             throw new CacheException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private Path realRoot() {
-        try {
-            return root.toRealPath();
-        } catch (IOException e) {
-            return root;
         }
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
 public final class PyJsonParser {
     /** CPython refuses int strings above 4300 digits (sys.int_info.default_max_str_digits). */
     static final int MAX_INT_DIGITS = 4300;
+    private static final String[] LITERALS = {"null", "true", "false", "NaN", "Infinity", "-Infinity"};
+    private static final Object[] LITERAL_VALUES = {null, Boolean.TRUE, Boolean.FALSE, Double.NaN,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
 
     private final String s;
     private final int maxDepth;
@@ -63,23 +66,10 @@ public final class PyJsonParser {
             default:
                 break;
         }
-        if (literal("null")) {
-            return null;
-        }
-        if (literal("true")) {
-            return Boolean.TRUE;
-        }
-        if (literal("false")) {
-            return Boolean.FALSE;
-        }
-        if (literal("NaN")) {
-            return Double.NaN;
-        }
-        if (literal("Infinity")) {
-            return Double.POSITIVE_INFINITY;
-        }
-        if (literal("-Infinity")) {
-            return Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < LITERALS.length; i++) {
+            if (literal(LITERALS[i])) {
+                return LITERAL_VALUES[i];
+            }
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             return number();

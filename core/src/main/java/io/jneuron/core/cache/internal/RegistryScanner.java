@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * Walks the registries of a {@link RegistrySource}: {@code <compiler folder>/0_REGISTRY/<version>/...}.
  * Anything unreadable, oversized, malformed or unsafe becomes a {@link RegistryProblem}; nothing aborts the walk.
  */
-public final class RegistryScanner {
+public record RegistryScanner(RegistrySource source) {
     public static final String REGISTRY = "0_REGISTRY";
     /** The deepest layout has 5 levels below the version folder (mode/model_type/org/name/file). */
     private static final int MAX_DEPTH = 5;
@@ -33,16 +33,6 @@ public final class RegistryScanner {
 
     /** Receives what a walk finds: each entry with its bytes, and each problem. */
     public record Visitor(BiConsumer<StoredEntry, byte[]> entries, Consumer<RegistryProblem> problems) {
-    }
-
-    private final RegistrySource source;
-
-    public RegistryScanner(RegistrySource source) {
-        this.source = source;
-    }
-
-    public RegistrySource source() {
-        return source;
     }
 
     /** Every registry version folder under every compiler folder. */

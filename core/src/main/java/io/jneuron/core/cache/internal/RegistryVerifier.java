@@ -48,12 +48,8 @@ public final class RegistryVerifier {
         Optional<EntryRecipe> versionRecipe = EntryRecipe.forVersion(e.registryVersion());
         List<EntryRecipe> recipes = versionRecipe.map(List::of).orElse(List.of(EntryRecipe.values()));
         Map<String, RegistryEntry> readings = readings(e, bytes, recipes);
-        String matched = Hashing.hex("SHA-512", bytes).startsWith(name) ? "file bytes" : null;
-        for (Map.Entry<String, RegistryEntry> r : readings.entrySet()) {
-            if (matched == null && r.getValue().hash().equals(name)) {
-                matched = r.getKey();
-            }
-        }
+        String matched = Hashing.hex("SHA-512", bytes).startsWith(name) ? "file bytes" : readings.entrySet().stream()
+                .filter(r -> r.getValue().hash().equals(name)).map(Map.Entry::getKey).findFirst().orElse(null);
         if (matched == null) {
             RegistryEntry first = readings.values().iterator().next();
             results.add(new VerifyResult(e.path(), false, "content hashes to " + first.hash() + " with the "

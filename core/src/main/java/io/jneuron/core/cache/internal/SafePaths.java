@@ -69,6 +69,15 @@ public final class SafePaths {
         }
     }
 
+    /** {@code p} with every link resolved, or {@code p} itself when it cannot be resolved (a missing folder). */
+    public static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
     /** A Hub id ({@code name} or {@code org/name}) or model_type usable as alias path segments, else a CacheException. */
     public static String[] hubIdSegments(String modelId, String what) {
         String[] segs = modelId == null ? new String[0] : modelId.split("/", -1);

@@ -13,15 +13,7 @@ import java.io.IOException;
  * it from every other request. It is a network interceptor, so it sees each redirect hop: a redirect to
  * an LFS CDN or any other host never carries the token.
  */
-final class AuthInterceptor implements Interceptor {
-    private final HttpUrl endpoint;
-    private final HubToken token;
-
-    AuthInterceptor(HttpUrl endpoint, HubToken token) {
-        this.endpoint = endpoint;
-        this.token = token;
-    }
-
+record AuthInterceptor(HttpUrl endpoint, HubToken token) implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();

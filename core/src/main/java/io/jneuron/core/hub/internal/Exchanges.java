@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Small helpers for the server's {@link HttpExchange}s: JSON replies, Hub-style errors, bounded bodies, path decoding. */
@@ -104,13 +104,7 @@ final class Exchanges {
 
     /** Splits a raw path into percent-decoded segments; '%2F' inside a segment stays part of that segment. */
     static List<String> segments(String rawPath) {
-        List<String> out = new ArrayList<>();
-        for (String raw : rawPath.split("/")) {
-            if (!raw.isEmpty()) {
-                out.add(decode(raw));
-            }
-        }
-        return out;
+        return Arrays.stream(rawPath.split("/")).filter(raw -> !raw.isEmpty()).map(Exchanges::decode).toList();
     }
 
     static String decode(String s) {

@@ -18,18 +18,8 @@ import java.util.regex.Pattern;
  * is the git blob id (or the sha256 for LFS files, with {@code X-Linked-Etag} and {@code X-Linked-Size}),
  * and single byte ranges (206 with {@code Content-Range}) so clients can probe sizes and resume.
  */
-final class ResolveHandler implements AutoCloseable {
+record ResolveHandler(FileChannel channel, RepoStore.Hashes hashes, String head) implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
-
-    private final FileChannel channel;
-    private final RepoStore.Hashes hashes;
-    private final String head;
-
-    private ResolveHandler(FileChannel channel, RepoStore.Hashes hashes, String head) {
-        this.channel = channel;
-        this.hashes = hashes;
-        this.head = head;
-    }
 
     /** Opens the file while the caller holds the repo lock; the open channel keeps this version even if a commit replaces it. */
     static ResolveHandler open(RepoStore store, Path file, String head) throws IOException {

@@ -32,20 +32,13 @@ import java.util.function.Supplier;
  * itself is one NDJSON request (header, then one line per file). The commit carries a parent commit;
  * when the caller gave none, a 409/412 means someone else committed first, so the head is re-read and
  * the commit re-sent, a bounded number of times with backoff (as optimum-neuron's synchronize does).
+ *
+ * @param headOf reads the current head commit of the repo (a repo-info call)
  */
-final class Uploader {
+record Uploader(HubHttp http, Supplier<String> headOf) {
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final MediaType LFS_TYPE = MediaType.get("application/vnd.git-lfs+json");
     private static final long JSON_LIMIT = 16L << 20;
-
-    private final HubHttp http;
-    private final Supplier<String> headOf;
-
-    /** @param headOf reads the current head commit of the repo (a repo-info call) */
-    Uploader(HubHttp http, Supplier<String> headOf) {
-        this.http = http;
-        this.headOf = headOf;
-    }
 
     CommitInfo commit(String repo, List<CommitOperation> operations, String message, String parentCommit) {
         Subject s = new Subject("committing to '" + repo + "'", repo, "main", null);
