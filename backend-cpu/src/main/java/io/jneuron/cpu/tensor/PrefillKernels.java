@@ -16,7 +16,6 @@ final class PrefillKernels {
     private static final int L = F.length();
     /** Tokens per transposed block: two vectors. */
     static final int BLOCK = 2 * L;
-    private static final ThreadLocal<float[]> XT = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[4 * 2 * BLOCK]);
 
     private PrefillKernels() {
@@ -32,11 +31,7 @@ final class PrefillKernels {
         if (blocks == 0) {
             return null;
         }
-        float[] xT = XT.get();
-        if (xT.length < blocks * stride * BLOCK) {
-            xT = new float[blocks * stride * BLOCK];
-            XT.set(xT);
-        }
+        float[] xT = Scratch.transposed(blocks * stride * BLOCK);
         for (int b = 0; b < blocks; b++) {
             for (int j = 0; j < BLOCK; j++) {
                 int src = (b * BLOCK + j) * xs;

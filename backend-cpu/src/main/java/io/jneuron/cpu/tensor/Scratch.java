@@ -1,7 +1,9 @@
 package io.jneuron.cpu.tensor;
 
 /**
- * Per-thread scratch arrays the 16-bit and int8 kernels copy a block of weight rows into. The weights
+ * Every per-thread scratch array of the kernels, each reused by its thread's next call: the transposed
+ * activations of a prefill product, fp16's pre-scaled activations, and the rows copies described here.
+ * The 16-bit and int8 kernels copy a block of weight rows into a scratch. The weights
  * stay in their mapped buffers; a kernel bulk-copies 4 rows at a time with an absolute bulk get (one
  * {@code copyMemory} of a few KB, which stays in L1) and runs array loads on the copy. Vector loads
  * straight from a buffer measured slower: JDK 17's {@code fromByteBuffer} keeps per-load checks in the
@@ -11,6 +13,8 @@ package io.jneuron.cpu.tensor;
  */
 final class Scratch {
     private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> SCALED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[0]);
 
@@ -19,10 +23,24 @@ final class Scratch {
 
     /** fp32 scratch (16-bit and int8 rows widened for prefill), at least {@code n} long. */
     static float[] wide(int n) {
-        float[] a = WIDE.get();
+        return floats(WIDE, n);
+    }
+
+    /** fp16's pre-scaled activations (see {@code VectorKernels.scaledX}), at least {@code n} long. */
+    static float[] scaled(int n) {
+        return floats(SCALED, n);
+    }
+
+    /** A prefill product's transposed activations (see {@link PrefillKernels#transpose}), at least {@code n} long. */
+    static float[] transposed(int n) {
+        return floats(TRANSPOSED, n);
+    }
+
+    private static float[] floats(ThreadLocal<float[]> local, int n) {
+        float[] a = local.get();
         if (a.length < n) {
             a = new float[n];
-            WIDE.set(a);
+            local.set(a);
         }
         return a;
     }

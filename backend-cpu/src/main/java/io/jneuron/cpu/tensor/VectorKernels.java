@@ -30,7 +30,6 @@ final class VectorKernels {
      */
     private static final float X_SCALE = 0x1p96f;
     private static final float OUT_SCALE = 0x1p16f;
-    private static final ThreadLocal<float[]> SCALED_X = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorKernels() {
     }
@@ -302,11 +301,7 @@ final class VectorKernels {
 
     /** Tokens {@code t0..t1-1} times {@link #X_SCALE}, {@code stride} apart from index 0 of this thread's scratch. */
     private static float[] scaledX(float[] x, int xs, int t0, int t1, int stride) {
-        float[] d = SCALED_X.get();
-        if (d.length < (t1 - t0) * stride) {
-            d = new float[(t1 - t0) * stride];
-            SCALED_X.set(d);
-        }
+        float[] d = Scratch.scaled((t1 - t0) * stride);
         for (int t = t0; t < t1; t++) {
             for (int i = 0; i < stride; i += L) {
                 FloatVector.fromArray(F, x, t * xs + i).mul(X_SCALE).intoArray(d, (t - t0) * stride + i);
