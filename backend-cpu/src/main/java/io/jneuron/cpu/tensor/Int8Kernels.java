@@ -47,12 +47,12 @@ final class Int8Kernels {
             widenRows(bytes, scales, stride, r, n, dst);
         }, stride, xT, tokens, out, os, r0, r1);
         byte[] rows = Scratch.bytes(4 * stride);
-        float[] wide = tokens - done >= 4 ? Scratch.wide(4 * stride) : null;
-        // Row groups whose every token PrefillKernels did are skipped; the remainder rows below take all tokens.
-        int r = done == tokens ? r0 + (r1 - r0) / 4 * 4 : r0;
+        float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
             w.get((r - first) * stride, rows, 0, 4 * stride);
-            int t = done;
+            int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widenRows(rows, scales, stride, r, 4, wide);
                 for (; t + 4 <= tokens; t += 4) {

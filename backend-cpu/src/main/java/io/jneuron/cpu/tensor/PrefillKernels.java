@@ -3,8 +3,6 @@ package io.jneuron.cpu.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
-
 /**
  * Prefill products without horizontal sums. The dot-product kernels end every (row, token) output with
  * a horizontal sum of a vector ({@code reduceLanes}), which C2 emits as an in-order chain of lane adds
@@ -67,11 +65,10 @@ final class PrefillKernels {
     }
 
     /**
-     * Rows {@code r0..} of the matrix (in groups of 8, the last group 4 rows when the range's row count
-     * is 4 more than a multiple of 8; the rest of {@code (r1 - r0) % 4} rows is left alone) against every
-     * full token block of {@code xT} (from {@link #transpose}), each group widened by {@code rows} into
-     * this thread's scratch. Returns the number of tokens done for those rows (0 when {@code xT} is
-     * null); the caller's kernels take the rest.
+     * Rows {@code r0..covered(r0, r1)-1} of the matrix, in groups of {@link #ROWS}, against every full token
+     * block of {@code xT} (from {@link #transpose}), each group widened by {@code rows} into this thread's
+     * scratch. Returns the number of tokens done for those rows (0 when {@code xT} is null); the caller's
+     * kernels take the rest, and every token of the rows past {@code covered} (see {@link #from}).
      */
     static int rows(Rows rows, int stride, float[] xT, int tokens, float[] out, int os, int r0, int r1) {
         if (xT == null) {
@@ -79,27 +76,36 @@ final class PrefillKernels {
         }
         int blocks = tokens / BLOCK;
         float[] w = Scratch.wide(ROWS * stride);
-        int n;
-        for (int r = r0; r + 4 <= r1; r += n) {
-            n = Math.min(ROWS, (r1 - r) / 4 * 4);
-            rows.load(r, n, w);
-            if (n < ROWS) {
-                // A 4-row group runs the same tile with zero rows, whose outputs are not written.
-                Arrays.fill(w, n * stride, ROWS * stride, 0f);
-            }
+        for (int r = r0; r + ROWS <= r1; r += ROWS) {
+            rows.load(r, ROWS, w);
             int b = 0;
             for (; b + 2 <= blocks; b += 2) {
-                tile8x2(w, stride, xT, b, out, os, r, n);
+                tile8x2(w, stride, xT, b, out, os, r);
             }
-            if (blocks - b == 1) {
-                tile8x1(w, stride, xT, b, out, os, r, n);
+            if (b < blocks) {
+                tile8x1(w, stride, xT, b, out, os, r);
             }
         }
         return blocks * BLOCK;
     }
 
+    /** The end of the rows {@link #rows} takes from {@code r0..r1-1}: whole groups of {@link #ROWS}. */
+    static int covered(int r0, int r1) {
+        return r0 + (r1 - r0) / ROWS * ROWS;
+    }
+
+    /**
+     * The first token the caller's 4-row kernels take for rows {@code r..r+3}: {@code done} below
+     * {@code covered}, 0 past it (a 4-row group left after whole groups of 8). Branch-free: the kernel
+     * warm-up's 8-row products never reach a leftover group, and C2 would compile an untaken branch as a
+     * trap whose deoptimisation would leave the caller's loops in slow code for a while.
+     */
+    static int from(int done, int r, int covered) {
+        return done & ((r - covered) >> 31);
+    }
+
     /** 8 rows against token blocks b and b + 1 (16 accumulators). */
-    private static void tile8x2(float[] w, int stride, float[] xT, int b, float[] out, int os, int r, int n) {
+    private static void tile8x2(float[] w, int stride, float[] xT, int b, float[] out, int os, int r) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
         FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
@@ -137,11 +143,11 @@ final class PrefillKernels {
         a50.intoArray(t, 5 * c); a51.intoArray(t, 5 * c + L);
         a60.intoArray(t, 6 * c); a61.intoArray(t, 6 * c + L);
         a70.intoArray(t, 7 * c); a71.intoArray(t, 7 * c + L);
-        scatter(t, c, b * BLOCK, out, os, r, n);
+        scatter(t, c, b * BLOCK, out, os, r);
     }
 
     /** 8 rows against token block b (8 accumulators). */
-    private static void tile8x1(float[] w, int stride, float[] xT, int b, float[] out, int os, int r, int n) {
+    private static void tile8x1(float[] w, int stride, float[] xT, int b, float[] out, int os, int r) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
         int w1 = stride, w2 = w1 + stride, w3 = w2 + stride, w4 = w3 + stride, w5 = w4 + stride;
@@ -161,33 +167,21 @@ final class PrefillKernels {
         float[] t = Scratch.tile(ROWS * BLOCK);
         a0.intoArray(t, 0); a1.intoArray(t, L); a2.intoArray(t, 2 * L); a3.intoArray(t, 3 * L);
         a4.intoArray(t, 4 * L); a5.intoArray(t, 5 * L); a6.intoArray(t, 6 * L); a7.intoArray(t, 7 * L);
-        scatter(t, BLOCK, b * BLOCK, out, os, r, n);
+        scatter(t, BLOCK, b * BLOCK, out, os, r);
     }
 
-    /**
-     * {@code t} holds 8 rows of {@code c} tokens each (row-major); writes the first n rows (8 or 4) to tokens
-     * t0.. of output rows r... The 8-row case is written out so C2 emits straight-line loads and stores.
-     */
-    private static void scatter(float[] t, int c, int t0, float[] out, int os, int r, int n) {
-        if (n == ROWS) {
-            for (int j = 0; j < c; j++) {
-                int o = (t0 + j) * os + r;
-                out[o] = t[j];
-                out[o + 1] = t[c + j];
-                out[o + 2] = t[2 * c + j];
-                out[o + 3] = t[3 * c + j];
-                out[o + 4] = t[4 * c + j];
-                out[o + 5] = t[5 * c + j];
-                out[o + 6] = t[6 * c + j];
-                out[o + 7] = t[7 * c + j];
-            }
-            return;
-        }
+    /** {@code t} holds 8 rows of {@code c} tokens each (row-major); writes them to tokens t0.. of rows r..r+7. */
+    private static void scatter(float[] t, int c, int t0, float[] out, int os, int r) {
         for (int j = 0; j < c; j++) {
             int o = (t0 + j) * os + r;
-            for (int i = 0; i < n; i++) {
-                out[o + i] = t[i * c + j];
-            }
+            out[o] = t[j];
+            out[o + 1] = t[c + j];
+            out[o + 2] = t[2 * c + j];
+            out[o + 3] = t[3 * c + j];
+            out[o + 4] = t[4 * c + j];
+            out[o + 5] = t[5 * c + j];
+            out[o + 6] = t[6 * c + j];
+            out[o + 7] = t[7 * c + j];
         }
     }
 }

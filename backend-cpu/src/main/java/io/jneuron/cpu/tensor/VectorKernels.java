@@ -62,11 +62,11 @@ final class VectorKernels {
                 }
             }
         }, stride, xT, tokens, out, os, r0, r1);
-        float[] scratch = tokens - done >= 4 ? new float[4 * stride] : null;
-        // Row groups whose every token PrefillKernels did are skipped; the remainder rows below take all tokens.
-        int r = done == tokens ? r0 + (r1 - r0) / 4 * 4 : r0;
+        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
-            int t = done;
+            int t = PrefillKernels.from(done, r, covered);
             if (scratch != null) {
                 for (int k = 0; k < 4; k++) {
                     int wo = (r - first + k) * stride * 4;
@@ -205,15 +205,15 @@ final class VectorKernels {
             widen(packed, stride, fp16, n, dst);
         }, stride, xT, tokens, out, os, r0, r1);
         int[] rows = Scratch.ints(4 * half);
-        float[] wide = tokens - done >= 4 ? Scratch.wide(4 * stride) : null;
+        float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
-        int single = wide != null ? done + (tokens - done) / 4 * 4 : done;
+        int single = wide != null ? tokens / 4 * 4 : 0;
         float[] xScaled = fp16 && single < tokens ? scaledX(x, xs, single, tokens, stride) : null;
-        // Row groups whose every token PrefillKernels did are skipped; the remainder rows below take all tokens.
-        int r = done == tokens ? r0 + (r1 - r0) / 4 * 4 : r0;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
             w.get((r - first) * half, rows, 0, 4 * half);
-            int t = done;
+            int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widen(rows, stride, fp16, 4, wide);
                 for (; t + 4 <= tokens; t += 4) {
