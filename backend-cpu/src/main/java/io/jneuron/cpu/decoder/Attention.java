@@ -113,12 +113,14 @@ final class Attention {
                     rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
-            int pos = slotPos[s];
-            int keysAt = slotRow[s] * kvDim * keyStride + pos;
-            for (int i = 0; i < kvDim; i++) {
-                kc[keysAt + i * keyStride] = qkv[base + qDim + i];
+            System.arraycopy(qkv, base + qDim + kvDim, vc, (slotRow[s] * seqLen + slotPos[s]) * kvDim, kvDim);
+        }
+        // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
+        // (one slot at a time would touch a new cache line per element).
+        for (int i = 0; i < kvDim; i++) {
+            for (int s = s0; s < s1; s++) {
+                kc[(slotRow[s] * kvDim + i) * keyStride + slotPos[s]] = qkv[s * qkvDim + qDim + i];
             }
-            System.arraycopy(qkv, base + qDim + kvDim, vc, (slotRow[s] * seqLen + pos) * kvDim, kvDim);
         }
     }
 
