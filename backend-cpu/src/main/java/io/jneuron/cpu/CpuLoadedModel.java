@@ -21,7 +21,7 @@ final class CpuLoadedModel implements LoadedModel {
         this.weights = weights;
         this.parallel = new Parallel(threads);
         try {
-            DecoderWarmup.run(weights, parallel);
+            DecoderWarmup.run(weights, parallel, buffers);
         } catch (RuntimeException e) {
             parallel.close();
             throw e;

@@ -2,12 +2,15 @@ package io.jneuron.cpu.decoder;
 
 import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.cpu.tensor.Kernels;
+import io.jneuron.cpu.tensor.PackedMatrix;
 
 import java.util.Arrays;
 
 /**
- * Causal self-attention over a static KV cache {@code [layer][batch][sequence_length][kvHeads * headDim]},
- * allocated once per session: per-head q/k norms and rotary embeddings (per layer: none for NoPE layers,
+ * Causal self-attention over a static KV cache, allocated once per session: values
+ * {@code [layer][batch][sequence_length][kvHeads * headDim]}, keys transposed per kv head
+ * {@code [layer][batch][kvHeads][headDim][keyStride]} so that scores for many positions are plain vector
+ * products ({@link Kernels#attendHead}); per-head q/k norms and rotary embeddings (per layer: none for NoPE layers,
  * partial for Phi-3, a local base for Gemma 3's sliding layers), cache writes at each slot's (row,
  * position), and grouped-query attention for work items (slot, head) with the layer's sliding window and
  * score soft-cap. Slots are the decoder's token positions of one step; callers split slots and items
@@ -21,6 +24,8 @@ final class Attention {
     private final int kvDim;
     private final int qkvDim;
     private final int seqLen;
+    /** Positions per transposed key row: sequence_length padded to a whole number of vectors. */
+    private final int keyStride;
     private final int attStride;
     private final int rotaryHalf;
     private final float normEps;
@@ -43,6 +48,7 @@ final class Attention {
         this.kvDim = kvHeads * headDim;
         this.qkvDim = qDim + 2 * kvDim;
         this.seqLen = seqLen;
+        this.keyStride = PackedMatrix.strideFor(seqLen);
         this.attStride = attStride;
         this.rotaryHalf = w.rotaryDim() / 2;
         this.normEps = (float) w.config().normEps();
@@ -51,7 +57,7 @@ final class Attention {
         this.keys = new float[layers][];
         this.values = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            keys[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
+            keys[l] = BufferPool.alloc(pool, batch * kvHeads * headDim * keyStride);
             values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
         }
         this.ropeCos = new float[layers][];
@@ -107,9 +113,14 @@ final class Attention {
                     rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
-            int cacheAt = (slotRow[s] * seqLen + slotPos[s]) * kvDim;
-            System.arraycopy(qkv, base + qDim, kc, cacheAt, kvDim);
-            System.arraycopy(qkv, base + qDim + kvDim, vc, cacheAt, kvDim);
+            System.arraycopy(qkv, base + qDim + kvDim, vc, (slotRow[s] * seqLen + slotPos[s]) * kvDim, kvDim);
+        }
+        // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
+        // (one slot at a time would touch a new cache line per element).
+        for (int i = 0; i < kvDim; i++) {
+            for (int s = s0; s < s1; s++) {
+                kc[(slotRow[s] * kvDim + i) * keyStride + slotPos[s]] = qkv[s * qkvDim + qDim + i];
+            }
         }
     }
 
@@ -146,38 +157,19 @@ final class Attention {
     void attend(int layer, float[] qkv, float[] att, int[] slotRow, int[] slotPos, int i0, int i1) {
         float[] kc = keys[layer];
         float[] vc = values[layer];
-        float[] scores = new float[seqLen];
+        float[] scores = new float[keyStride];
         int group = heads / kvHeads;
         int window = windows[layer];
         for (int item = i0; item < i1; item++) {
             int s = item / heads;
             int h = item % heads;
             int kvh = h / group;
-            int q = s * qkvDim + h * headDim;
-            int rowBase = slotRow[s] * seqLen;
+            int row = slotRow[s];
             int last = slotPos[s];
             int first = window > 0 ? Math.max(0, last - window + 1) : 0;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = first; p <= last; p++) {
-                float sc = Kernels.dot(qkv, q, kc, (rowBase + p) * kvDim + kvh * headDim, headDim) * scale;
-                if (softcap > 0) {
-                    sc = (float) (softcap * Kernels.tanh(sc / softcap));
-                }
-                scores[p] = sc;
-                max = Math.max(max, sc);
-            }
-            double sum = 0;
-            for (int p = first; p <= last; p++) {
-                float e = (float) Math.exp(scores[p] - max);
-                scores[p] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            int o = s * attStride + h * headDim;
-            Arrays.fill(att, o, o + headDim, 0f);
-            for (int p = first; p <= last; p++) {
-                Kernels.axpy(scores[p] * inv, vc, (rowBase + p) * kvDim + kvh * headDim, att, o, headDim);
-            }
+            Kernels.attendHead(qkv, s * qkvDim + h * headDim, kc, (row * kvHeads + kvh) * headDim * keyStride,
+                    keyStride, vc, row * seqLen * kvDim + kvh * headDim, kvDim, headDim, first, last, scale, softcap,
+                    scores, att, s * attStride + h * headDim);
         }
     }
 }

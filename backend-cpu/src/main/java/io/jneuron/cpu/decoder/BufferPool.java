@@ -36,6 +36,11 @@ public final class BufferPool {
         }
     }
 
+    /** The number of free arrays held. */
+    synchronized int size() {
+        return free.size();
+    }
+
     /** A pool that keeps nothing (one-off sessions such as the warm-up). */
     static float[] alloc(BufferPool pool, int length) {
         return pool != null ? pool.take(length) : new float[length];

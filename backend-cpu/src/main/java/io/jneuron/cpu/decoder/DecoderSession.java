@@ -268,36 +268,14 @@ public final class DecoderSession implements DecodeSession {
 
     /** GPT-2: gelu_new over c_fc; the others act(gate) * up, gate rows first, act silu or gelu_pytorch_tanh (Gemma). */
     private void activate(int slots) {
-        boolean llama = w.rotary();
-        boolean gelu = c.activation().equals("gelu_pytorch_tanh");
+        boolean gated = w.rotary();
+        boolean gelu = !gated || c.activation().equals("gelu_pytorch_tanh");
         par.forRange(slots, 1, inter * 8L, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
                 int in = s * upRows;
-                int out = s * actStride;
-                if (llama && gelu) {
-                    for (int i = 0; i < inter; i++) {
-                        act[out + i] = gelu(mlp[in + i]) * mlp[in + inter + i];
-                    }
-                } else if (llama) {
-                    for (int i = 0; i < inter; i++) {
-                        float g = mlp[in + i];
-                        act[out + i] = g / (1f + (float) Math.exp(-g)) * mlp[in + inter + i];
-                    }
-                } else {
-                    for (int i = 0; i < inter; i++) {
-                        act[out + i] = gelu(mlp[in + i]);
-                    }
-                }
+                Kernels.activate(gelu, mlp, in, gated ? mlp : null, in + inter, act, s * actStride, inter);
             }
         });
-    }
-
-    /**
-     * The tanh approximation of GELU (gelu_new, gelu_pytorch_tanh), {@code v/2 (1 + tanh(u))}, written as
-     * {@code v / (1 + exp(-2u))} (the same function): one exp, as SiLU costs, instead of a slow Math.tanh.
-     */
-    private static float gelu(double v) {
-        return (float) (v / (1 + Math.exp(-1.5957691216057308 * (v + 0.044715 * v * v * v))));
     }
 
     private void addBias(float[] buf, int stride, int slots, float[] bias) {

@@ -52,12 +52,19 @@ public final class DecoderWarmup {
         return !"false".equals(System.getProperty("jneuron.cpu.warmup"));
     }
 
-    /** Runs the warm-up and returns the number of passes made (0 when disabled). */
-    public static int run(DecoderWeights weights, Parallel par) {
+    /**
+     * Runs the warm-up and returns the number of passes made (0 when disabled). {@code modelPool} is the pool the
+     * model's real sessions take their buffers from.
+     */
+    public static int run(DecoderWeights weights, Parallel par, BufferPool modelPool) {
         if (!enabled()) {
             return 0;
         }
         long start = System.nanoTime();
+        // The first real session's KV cache and activations (tens of MB), allocated now into the model's pool:
+        // new, they sit in the young generation, and the first prefill's young collections would copy them to the
+        // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
+        new DecoderSession(weights, par, modelPool).close();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};

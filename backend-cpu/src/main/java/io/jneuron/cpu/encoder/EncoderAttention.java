@@ -1,6 +1,7 @@
 package io.jneuron.cpu.encoder;
 
 import io.jneuron.cpu.tensor.Parallel;
+import io.jneuron.cpu.tensor.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -78,7 +79,7 @@ final class EncoderAttention {
             float m = max.reduceLanes(VectorOperators.MAX);
             FloatVector sum = FloatVector.zero(F);
             for (int jc = 0; jc < np; jc += L) {
-                FloatVector e = FloatVector.fromArray(F, s, jc).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorExp.exp(FloatVector.fromArray(F, s, jc).sub(m));
                 e.intoArray(s, jc);
                 sum = sum.add(e);
             }

@@ -93,6 +93,36 @@ public final class Kernels {
         return 1 - 2 / (1 + Math.exp(2 * x)); // exp overflow gives 1, underflow -1: no special cases
     }
 
+    /**
+     * Causal attention of one query head: {@code out[oo..oo+hd) = softmax(scale * q.k_p) . v_p} over positions
+     * {@code first..last}, the scores soft-capped when {@code softcap > 0}. Keys are transposed per kv head,
+     * {@code kT[kb + d * kStride + p]} with {@code kStride} a multiple of {@link PackedMatrix#BLOCK} above every
+     * position; values are {@code v[vb + p * vStride + d]}. {@code s} (scores scratch) holds {@code kStride} floats.
+     */
+    public static void attendHead(float[] q, int qo, float[] kT, int kb, int kStride, float[] v, int vb, int vStride,
+                                  int hd, int first, int last, float scale, float softcap, float[] s, float[] out,
+                                  int oo) {
+        if (VECTOR) {
+            AttentionKernels.attendHead(q, qo, kT, kb, kStride, v, vb, vStride, hd, first, last, scale, softcap, s,
+                    out, oo);
+        } else {
+            ScalarKernels.attendHead(q, qo, kT, kb, kStride, v, vb, vStride, hd, first, last, scale, softcap, s, out,
+                    oo);
+        }
+    }
+
+    /**
+     * {@code out[oo + i] = act(g[go + i]) * up[uo + i]} for i below n ({@code up} null: no gate product); act is
+     * SiLU, or with {@code gelu} the tanh form of GELU (gelu_new, gelu_pytorch_tanh).
+     */
+    public static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
+        if (VECTOR) {
+            AttentionKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        } else {
+            ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        }
+    }
+
     /** {@code y[yo + i] += a * x[xo + i]} for i below n. */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         if (VECTOR) {

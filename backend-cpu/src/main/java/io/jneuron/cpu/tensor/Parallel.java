@@ -8,7 +8,9 @@ import java.util.concurrent.locks.LockSupport;
  * Decode runs ~50 parallel regions per token, so hand-off latency matters more than generality.
  * A region is cut into chunks that the caller and the workers claim from a shared counter: when a
  * worker is slow to wake (a busy machine), the caller simply takes its chunks, so a region never
- * waits for a thread that has not started. Idle workers spin briefly, then park. Not reentrant: one
+ * waits for a thread that has not started. Chunks shrink as the region drains (each claims a
+ * {@code 1 / (2 threads)} share of what is left, at most an eighth of the region and down to a small minimum): long contiguous runs first,
+ * and at the end the threads finish within one small chunk of each other, not one eighth of the region. Idle workers spin briefly, then park. Not reentrant: one
  * region at a time (a session is used by one thread).
  */
 public final class Parallel implements AutoCloseable {
@@ -16,8 +18,8 @@ public final class Parallel implements AutoCloseable {
     private static final long SPIN_NANOS = 100_000;
     /** How long the caller spins at a region's end before yielding while a worker finishes. */
     private static final long BARRIER_SPIN_NANOS = Long.getLong("jneuron.cpu.barrierSpinNanos", 20_000);
-    /** Chunks per thread: enough to rebalance when one thread is late, few enough to stay cheap. */
-    private static final int CHUNKS_PER_THREAD = 4;
+    /** Work (roughly multiply-adds) of the smallest chunk: about a microsecond, so claims stay cheap. */
+    private static final long MIN_CHUNK_WORK = 1L << 14;
     /** Work (roughly multiply-adds) below which a region runs on the caller alone. */
     static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -31,30 +33,45 @@ public final class Parallel implements AutoCloseable {
     private static final class Task {
         final RangeBody body;
         final int n;
-        final int chunk;
-        final int chunks;
+        final int align;
+        final int minChunk;
+        final int maxChunk;
+        final int shares;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Task(RangeBody body, int n, int chunk) {
+        Task(RangeBody body, int n, int align, int minChunk, int threads) {
             this.body = body;
             this.n = n;
-            this.chunk = chunk;
-            this.chunks = (n + chunk - 1) / chunk;
+            this.align = align;
+            this.minChunk = minChunk;
+            // No chunk above an eighth of the region (2 threads): a worker preempted mid-chunk holds no more.
+            this.maxChunk = Math.max(minChunk, n / (4 * threads));
+            this.shares = 2 * threads;
+        }
+
+        /** The end of the chunk that starts at {@code from}: a share of what is left, aligned, at least minChunk. */
+        int end(int from) {
+            int size = Math.min(maxChunk, Math.max(minChunk, (n - from) / shares));
+            size = (size + align - 1) / align * align;
+            return Math.min(n, from + size);
         }
 
         /** Claims and runs chunks until none are left. */
         void work() {
-            int c;
-            while ((c = next.getAndIncrement()) < chunks) {
+            int from;
+            while ((from = next.get()) < n) {
+                int to = end(from);
+                if (!next.compareAndSet(from, to)) {
+                    continue;
+                }
                 try {
-                    int from = c * chunk;
-                    body.run(from, Math.min(n, from + chunk));
+                    body.run(from, to);
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    done.incrementAndGet();
+                    done.addAndGet(to - from);
                 }
             }
         }
@@ -98,10 +115,9 @@ public final class Parallel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("Parallel pool is closed");
         }
-        int units = (n + align - 1) / align;
-        int chunks = Math.min(units, threads * CHUNKS_PER_THREAD);
-        int chunk = (units + chunks - 1) / chunks * align;
-        Task task = new Task(body, n, chunk);
+        long minItems = Math.max(1, MIN_CHUNK_WORK / Math.max(1, costPerItem));
+        int minChunk = (int) Math.min(n, (minItems + align - 1) / align * align);
+        Task task = new Task(body, n, align, minChunk, threads);
         current = task;
         generation++; // wakes spinning workers; parked ones are unparked below
         for (Thread w : workers) {
@@ -111,7 +127,7 @@ public final class Parallel implements AutoCloseable {
         // A worker preempted mid-chunk holds the region for a scheduler slice; after a short spin the
         // caller yields its core (on a busy 2-core machine it may be the one the worker needs).
         long spinStart = 0;
-        while (task.done.get() < task.chunks) {
+        while (task.done.get() < task.n) {
             if (spinStart == 0) {
                 spinStart = System.nanoTime();
             } else if (System.nanoTime() - spinStart > BARRIER_SPIN_NANOS) {

@@ -83,4 +83,44 @@ final class ScalarKernels {
             y[yo + i] += a * x[xo + i];
         }
     }
+
+    /** Plain-Java {@link Kernels#attendHead}: the same layout and steps, scores and sums in double. */
+    static void attendHead(float[] q, int qo, float[] kT, int kb, int kStride, float[] v, int vb, int vStride,
+                           int hd, int first, int last, float scale, float softcap, float[] s, float[] out, int oo) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = first; p <= last; p++) {
+            double a = 0;
+            for (int d = 0; d < hd; d++) {
+                a += q[qo + d] * kT[kb + d * kStride + p];
+            }
+            float sc = (float) a * scale;
+            s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
+            max = Math.max(max, s[p]);
+        }
+        double sum = 0;
+        for (int p = first; p <= last; p++) {
+            s[p] = (float) Math.exp(s[p] - max);
+            sum += s[p];
+        }
+        float inv = (float) (1 / sum);
+        for (int d = 0; d < hd; d++) {
+            double a = 0;
+            for (int p = first; p <= last; p++) {
+                a += s[p] * v[vb + p * vStride + d];
+            }
+            out[oo + d] = (float) a * inv;
+        }
+    }
+
+    /** SiLU, or GELU's tanh form written with one exp: {@code v / (1 + e^(-2u))} equals {@code v/2 (1 + tanh(u))}. */
+    static float activation(boolean gelu, double v) {
+        double z = gelu ? 1.5957691216057308 * (v + 0.044715 * v * v * v) : v;
+        return (float) (v / (1 + Math.exp(-z)));
+    }
+
+    static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = activation(gelu, g[go + i]) * (up != null ? up[uo + i] : 1f);
+        }
+    }
 }

@@ -1,0 +1,133 @@
+package io.jneuron.cpu.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The attention and activation kernels against double-precision math on position-major keys. */
+class AttentionKernelsTest {
+    private static final int L = VectorKernels.L;
+
+    @Test
+    void vectorExpIsWithinTwoUlpOfMathExp() {
+        float[] in = new float[4096 + 12];
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < 4096; i++) {
+            in[i] = (float) (rnd.nextDouble() * 180 - 90);
+        }
+        float[] edges = {0f, -0f, 1e-30f, -87.3f, -87.4f, 87.9f, 88f, -1000f, Float.NEGATIVE_INFINITY, -1e-7f, 0.5f, -0.5f};
+        System.arraycopy(edges, 0, in, 4096, edges.length);
+        float[] out = new float[roundUp(in.length)];
+        float[] padded = new float[out.length];
+        System.arraycopy(in, 0, padded, 0, in.length);
+        for (int i = 0; i < padded.length; i += L) {
+            VectorExp.exp(FloatVector.fromArray(VectorKernels.F, padded, i)).intoArray(out, i);
+        }
+        for (int i = 0; i < in.length; i++) {
+            float x = in[i];
+            if (x < -87.33654f) {
+                assertEquals(0f, out[i], "e^" + x);
+                continue;
+            }
+            double exact = Math.exp(Math.min(x, 88f));
+            assertEquals(exact, out[i], 2 * Math.ulp((float) exact), "e^" + x);
+        }
+        float[] nan = new float[L];
+        nan[0] = Float.NaN;
+        VectorExp.exp(FloatVector.fromArray(VectorKernels.F, nan, 0)).intoArray(out, 0);
+        assertTrue(Float.isNaN(out[0]), "NaN propagates");
+    }
+
+    /** Head sizes with and without whole vectors, windows, soft-caps, and queries late in a padded cache. */
+    @ParameterizedTest
+    @CsvSource({"64,40,0,39,0", "64,40,17,39,0", "48,100,0,0,0", "20,33,5,31,0", "80,200,100,199,0",
+            "128,64,0,63,30", "64,256,0,255,0", "7,16,3,9,50"})
+    void attendHeadMatchesADoubleReference(int hd, int seqLen, int first, int last, float softcap) {
+        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen);
+        int kStride = PackedMatrix.strideFor(seqLen);
+        float[] keys = gaussian(rnd, seqLen * hd, 1); // position-major, the reference's layout
+        float[] kT = gaussian(rnd, hd * kStride, 1e6f); // junk past the last position must not leak in
+        for (int p = 0; p < seqLen; p++) {
+            for (int d = 0; d < hd; d++) {
+                kT[d * kStride + p] = keys[p * hd + d];
+            }
+        }
+        float[] v = gaussian(rnd, seqLen * hd, 1);
+        float[] q = gaussian(rnd, hd, 1);
+        float scale = (float) (1 / Math.sqrt(hd));
+        double[] expect = reference(q, keys, v, hd, first, last, scale, softcap);
+        float[] vectorOut = new float[hd];
+        float[] scalarOut = new float[hd];
+        Kernels.attendHead(q, 0, kT, 0, kStride, v, 0, hd, hd, first, last, scale, softcap, new float[kStride],
+                vectorOut, 0);
+        ScalarKernels.attendHead(q, 0, kT, 0, kStride, v, 0, hd, hd, first, last, scale, softcap, new float[kStride],
+                scalarOut, 0);
+        for (int d = 0; d < hd; d++) {
+            assertEquals(expect[d], vectorOut[d], 2e-6, "vector, dim " + d);
+            assertEquals(expect[d], scalarOut[d], 2e-6, "scalar, dim " + d);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false,true,2048", "true,true,37", "true,false,100", "false,true,5"})
+    void activationsMatchADoubleReference(boolean gelu, boolean gated, int n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        float[] g = gaussian(rnd, n + 3, 4);
+        g[3] = -120f; // e^120 overflows fp32: the result must still be ~0
+        float[] up = gated ? gaussian(rnd, n + 5, 1) : null;
+        float[] out = new float[n + 2];
+        Kernels.activate(gelu, g, 3, up, 5, out, 2, n);
+        for (int i = 0; i < n; i++) {
+            double x = g[3 + i];
+            double act = gelu ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
+                    : x / (1 + Math.exp(-x));
+            double expect = act * (gated ? up[5 + i] : 1);
+            assertEquals(expect, out[2 + i], 1e-6 * Math.max(1, Math.abs(expect)), "element " + i);
+        }
+    }
+
+    private static double[] reference(float[] q, float[] k, float[] v, int hd, int first, int last, float scale,
+                                       float softcap) {
+        double[] s = new double[last + 1];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int p = first; p <= last; p++) {
+            double a = 0;
+            for (int d = 0; d < hd; d++) {
+                a += (double) q[d] * k[p * hd + d];
+            }
+            a *= scale;
+            s[p] = softcap > 0 ? softcap * Math.tanh(a / softcap) : a;
+            max = Math.max(max, s[p]);
+        }
+        double sum = 0;
+        for (int p = first; p <= last; p++) {
+            s[p] = Math.exp(s[p] - max);
+            sum += s[p];
+        }
+        double[] out = new double[hd];
+        for (int d = 0; d < hd; d++) {
+            for (int p = first; p <= last; p++) {
+                out[d] += s[p] / sum * v[p * hd + d];
+            }
+        }
+        return out;
+    }
+
+    private static float[] gaussian(SplittableRandom rnd, int n, float sd) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextGaussian() * sd);
+        }
+        return a;
+    }
+
+    private static int roundUp(int n) {
+        return (n + L - 1) / L * L;
+    }
+}
