@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Prefill products without horizontal sums. The dot-product kernels end every (row, token) output with
  * a horizontal sum of a vector ({@code reduceLanes}), which C2 emits as an in-order chain of lane adds
  * and shuffles: for a 768-wide row that is a large share of the work. Here the activations of a
- * product are transposed once (token-minor: for each column {@code k}, {@link #BLOCK} tokens side by
+ * product are transposed once (token-minor: for each column {@code k}, one vector of tokens side by
  * side), each fp32 weight of a widened block of {@link #ROWS} rows is broadcast and multiplied with 2
- * blocks of tokens at once, and an output comes out as a lane of a vector over tokens.
+ * vectors of tokens at once, and an output comes out as a lane of a vector over tokens.
  *
  * <p>The register tile is 8 rows x 2 token vectors: per column, 2 activation loads and 8 broadcasts feed
  * 16 FMAs. The kernel is close to the FMA ports' limit (a pure-FMA loop is ~1.2x faster per FMA), so
@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PrefillKernels {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int L = F.length();
-    /** Tokens per transposed block: one vector. */
-    static final int BLOCK = L;
+    /** Tokens per register tile: two vectors. Products take tokens / BLOCK whole tiles here, the rest elsewhere. */
+    static final int BLOCK = 2 * L;
     /** Weight rows per register tile. */
     static final int ROWS = 8;
 
@@ -36,24 +36,24 @@ final class PrefillKernels {
     }
 
     /**
-     * The first {@code tokens / BLOCK} blocks of tokens of {@code x} transposed into this thread's
-     * buffer, {@code xT[(b * stride + k) * BLOCK + j] = x[(b * BLOCK + j) * xs + k]}; null when there is
-     * no full block. The buffer is reused by this thread's next call.
+     * The first {@code tokens / BLOCK * BLOCK} tokens of {@code x} transposed into this thread's buffer in
+     * blocks of one vector (L tokens), {@code xT[(b * stride + k) * L + j] = x[(b * L + j) * xs + k]}; null
+     * when there is no whole tile. The buffer is reused by this thread's next call.
      */
     static float[] transpose(float[] x, int xs, int tokens, int stride) {
-        int blocks = tokens / BLOCK;
+        int blocks = tokens / BLOCK * BLOCK / L;
         if (blocks == 0) {
             return null;
         }
-        float[] xT = Scratch.transposed(blocks * stride * BLOCK);
+        float[] xT = Scratch.transposed(blocks * stride * L);
         // Four tokens per pass: each column's four values land side by side (one line written per column,
         // not four); 1.4-1.7x faster than one token per pass (a 768- or 2048-wide 128-token product).
         for (int b = 0; b < blocks; b++) {
-            for (int j = 0; j < BLOCK; j += 4) {
-                int s0 = (b * BLOCK + j) * xs, s1 = s0 + xs, s2 = s1 + xs, s3 = s2 + xs;
-                int dst = b * stride * BLOCK + j;
+            for (int j = 0; j < L; j += 4) {
+                int s0 = (b * L + j) * xs, s1 = s0 + xs, s2 = s1 + xs, s3 = s2 + xs;
+                int dst = b * stride * L + j;
                 for (int k = 0; k < stride; k++) {
-                    int d = dst + k * BLOCK;
+                    int d = dst + k * L;
                     xT[d] = x[s0 + k];
                     xT[d + 1] = x[s1 + k];
                     xT[d + 2] = x[s2 + k];
@@ -65,8 +65,8 @@ final class PrefillKernels {
     }
 
     /**
-     * Rows {@code r0..covered(r0, r1)-1} of the matrix, in groups of {@link #ROWS}, against every full token
-     * block of {@code xT} (from {@link #transpose}), each group widened by {@code rows} into this thread's
+     * Rows {@code r0..covered(r0, r1)-1} of the matrix, in groups of {@link #ROWS}, against every whole tile
+     * of tokens in {@code xT} (from {@link #transpose}), each group widened by {@code rows} into this thread's
      * scratch. Returns the number of tokens done for those rows (0 when {@code xT} is null); the caller's
      * kernels take the rest, and every token of the rows past {@code covered} (see {@link #from}).
      */
@@ -74,19 +74,15 @@ final class PrefillKernels {
         if (xT == null) {
             return 0;
         }
-        int blocks = tokens / BLOCK;
+        int tiles = tokens / BLOCK;
         float[] w = Scratch.wide(ROWS * stride);
         for (int r = r0; r + ROWS <= r1; r += ROWS) {
             rows.load(r, ROWS, w);
-            int b = 0;
-            for (; b + 2 <= blocks; b += 2) {
+            for (int b = 0; b < 2 * tiles; b += 2) {
                 tile8x2(w, stride, xT, b, out, os, r);
             }
-            if (b < blocks) {
-                tile8x1(w, stride, xT, b, out, os, r);
-            }
         }
-        return blocks * BLOCK;
+        return tiles * BLOCK;
     }
 
     /** The end of the rows {@link #rows} takes from {@code r0..r1-1}: whole groups of {@link #ROWS}. */
@@ -104,16 +100,16 @@ final class PrefillKernels {
         return done & ((r - covered) >> 31);
     }
 
-    /** 8 rows against token blocks b and b + 1 (16 accumulators). */
+    /** 8 rows against the vector blocks of tokens b and b + 1 (16 accumulators). */
     private static void tile8x2(float[] w, int stride, float[] xT, int b, float[] out, int os, int r) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
         FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
         int w1 = stride, w2 = w1 + stride, w3 = w2 + stride, w4 = w3 + stride, w5 = w4 + stride;
         int w6 = w5 + stride, w7 = w6 + stride;
-        int x0 = b * stride * BLOCK, x1 = x0 + stride * BLOCK;
+        int x0 = b * stride * L, x1 = x0 + stride * L;
         for (int k = 0; k < stride; k++) {
-            int o = k * BLOCK;
+            int o = k * L;
             FloatVector v0 = FloatVector.fromArray(F, xT, x0 + o);
             FloatVector v1 = FloatVector.fromArray(F, xT, x1 + o);
             FloatVector m = FloatVector.broadcast(F, w[k]);
@@ -133,7 +129,7 @@ final class PrefillKernels {
             m = FloatVector.broadcast(F, w[w7 + k]);
             a70 = m.fma(v0, a70); a71 = m.fma(v1, a71);
         }
-        int c = 2 * BLOCK;
+        int c = BLOCK;
         float[] t = Scratch.tile(ROWS * c);
         a00.intoArray(t, 0); a01.intoArray(t, L);
         a10.intoArray(t, c); a11.intoArray(t, c + L);
@@ -143,31 +139,7 @@ final class PrefillKernels {
         a50.intoArray(t, 5 * c); a51.intoArray(t, 5 * c + L);
         a60.intoArray(t, 6 * c); a61.intoArray(t, 6 * c + L);
         a70.intoArray(t, 7 * c); a71.intoArray(t, 7 * c + L);
-        scatter(t, c, b * BLOCK, out, os, r);
-    }
-
-    /** 8 rows against token block b (8 accumulators). */
-    private static void tile8x1(float[] w, int stride, float[] xT, int b, float[] out, int os, int r) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
-        int w1 = stride, w2 = w1 + stride, w3 = w2 + stride, w4 = w3 + stride, w5 = w4 + stride;
-        int w6 = w5 + stride, w7 = w6 + stride;
-        int x0 = b * stride * BLOCK;
-        for (int k = 0; k < stride; k++) {
-            FloatVector v = FloatVector.fromArray(F, xT, x0 + k * BLOCK);
-            a0 = FloatVector.broadcast(F, w[k]).fma(v, a0);
-            a1 = FloatVector.broadcast(F, w[w1 + k]).fma(v, a1);
-            a2 = FloatVector.broadcast(F, w[w2 + k]).fma(v, a2);
-            a3 = FloatVector.broadcast(F, w[w3 + k]).fma(v, a3);
-            a4 = FloatVector.broadcast(F, w[w4 + k]).fma(v, a4);
-            a5 = FloatVector.broadcast(F, w[w5 + k]).fma(v, a5);
-            a6 = FloatVector.broadcast(F, w[w6 + k]).fma(v, a6);
-            a7 = FloatVector.broadcast(F, w[w7 + k]).fma(v, a7);
-        }
-        float[] t = Scratch.tile(ROWS * BLOCK);
-        a0.intoArray(t, 0); a1.intoArray(t, L); a2.intoArray(t, 2 * L); a3.intoArray(t, 3 * L);
-        a4.intoArray(t, 4 * L); a5.intoArray(t, 5 * L); a6.intoArray(t, 6 * L); a7.intoArray(t, 7 * L);
-        scatter(t, BLOCK, b * BLOCK, out, os, r);
+        scatter(t, c, b * L, out, os, r);
     }
 
     /** {@code t} holds 8 rows of {@code c} tokens each (row-major); writes them to tokens t0.. of rows r..r+7. */
