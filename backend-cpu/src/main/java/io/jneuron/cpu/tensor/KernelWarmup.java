@@ -57,7 +57,6 @@ final class KernelWarmup {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = (i % 5 - 2) / 8f;
         }
-        float[] scores = new float[32];
         float[] head = new float[80];
         float sink = 0;
         int fast = 0;
@@ -70,7 +69,7 @@ final class KernelWarmup {
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 for (int[] a : ATTENTION) {
-                    Kernels.attendHead(x, 0, keys, 0, 32, x, 0, a[0], a[0], a[1], a[2], 0.125f, a[3], scores, head, 0);
+                    Kernels.attendHead(x, 0, keys, 0, x, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
                 }
                 Kernels.activate(i % 2 == 0, x, 0, i % 3 == 0 ? null : x, cols, acc, 0, cols - 3);
                 // Counted, not required in a row: on a busy machine a preempted iteration is no sign of C1 code.
