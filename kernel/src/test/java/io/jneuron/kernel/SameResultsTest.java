@@ -213,10 +213,10 @@ class SameResultsTest {
     }
 
     /**
-     * Equal documents, scores equal to 1e-6: the three runs share one JVM, so some run before the encoder is
-     * compiled and some after. The Vector API's EXP and TANH gave other last bits then (~5e-8 in a score on
-     * Temurin 25); the encoder now uses VectorExp, which does not, and the margin stays for the lane reductions,
-     * whose order the Vector API leaves to the implementation.
+     * Equal documents, scores equal to 1e-6: the three runs share one JVM, and the encoder's softmax and GELU use
+     * the Vector API's EXP and TANH, which C2 compiles to the JDK's vector math stubs while the interpreter and
+     * C1 compute them lane by lane with scalar Math: the same input can differ in the last float bits before and
+     * after the encoder is compiled (seen on Temurin 25 under load, ~5e-8 in a score).
      */
     private static void assertSame(Object expected, Object actual, String where) {
         if (expected instanceof Number e && actual instanceof Number a && (e instanceof Double || a instanceof Double)) {

@@ -2,19 +2,19 @@ package io.jneuron.cpu.decoder;
 
 import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.cpu.tensor.Kernels;
-import io.jneuron.cpu.tensor.PackedMatrix;
 
 import java.util.Arrays;
 
 /**
- * Causal self-attention over a static KV cache, allocated once per session: values
- * {@code [layer][batch][sequence_length][kvHeads * headDim]}, keys transposed per kv head
- * {@code [layer][batch][kvHeads][headDim][keyStride]} so that scores for many positions are plain vector
- * products ({@link Kernels#attendHead}); per-head q/k norms and rotary embeddings (per layer: none for NoPE layers,
- * partial for Phi-3, a local base for Gemma 3's sliding layers), cache writes at each slot's (row,
- * position), and grouped-query attention for work items (slot, head) with the layer's sliding window and
- * score soft-cap. Slots are the decoder's token positions of one step; callers split slots and items
- * across threads, so methods write disjoint ranges.
+ * Causal self-attention over a static KV cache, allocated once per session, laid out per kv head so that one
+ * head's keys and values are each one contiguous run (the memory streams of decode): values
+ * {@code [layer][batch][kvHeads][sequence_length][headDim]}, keys in blocks of {@link Kernels#KEY_BLOCK}
+ * positions, transposed inside a block ({@code [layer][batch][kvHeads][block][headDim][KEY_BLOCK]}), so that
+ * scores for a block of positions are plain vector products ({@link Kernels#attendHead}). Per-head q/k norms
+ * and rotary embeddings (per layer: none for NoPE layers, partial for Phi-3, a local base for Gemma 3's sliding
+ * layers), cache writes at each slot's (row, position), and grouped-query attention for work items (slot, head)
+ * with the layer's sliding window and score soft-cap. Slots are the decoder's token positions of one step;
+ * callers split slots and items across threads, so methods write disjoint ranges.
  */
 final class Attention {
     private final int heads;
@@ -24,8 +24,8 @@ final class Attention {
     private final int kvDim;
     private final int qkvDim;
     private final int seqLen;
-    /** Positions per transposed key row: sequence_length padded to a whole number of vectors. */
-    private final int keyStride;
+    /** Key cache floats per (row, kv head): sequence_length rounded up to whole key blocks, times headDim. */
+    private final int keysPerHead;
     private final int attStride;
     private final int rotaryHalf;
     private final float normEps;
@@ -48,7 +48,7 @@ final class Attention {
         this.kvDim = kvHeads * headDim;
         this.qkvDim = qDim + 2 * kvDim;
         this.seqLen = seqLen;
-        this.keyStride = PackedMatrix.strideFor(seqLen);
+        this.keysPerHead = (seqLen + Kernels.KEY_BLOCK - 1) / Kernels.KEY_BLOCK * Kernels.KEY_BLOCK * headDim;
         this.attStride = attStride;
         this.rotaryHalf = w.rotaryDim() / 2;
         this.normEps = (float) w.config().normEps();
@@ -57,7 +57,7 @@ final class Attention {
         this.keys = new float[layers][];
         this.values = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            keys[l] = BufferPool.alloc(pool, batch * kvHeads * headDim * keyStride);
+            keys[l] = BufferPool.alloc(pool, batch * kvHeads * keysPerHead);
             values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
         }
         this.ropeCos = new float[layers][];
@@ -113,12 +113,22 @@ final class Attention {
                     rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
-            int pos = slotPos[s];
-            int keysAt = slotRow[s] * kvDim * keyStride + pos;
-            for (int i = 0; i < kvDim; i++) {
-                kc[keysAt + i * keyStride] = qkv[base + qDim + i];
+            for (int h = 0; h < kvHeads; h++) {
+                System.arraycopy(qkv, base + qDim + kvDim + h * headDim, vc,
+                        ((slotRow[s] * kvHeads + h) * seqLen + slotPos[s]) * headDim, headDim);
             }
-            System.arraycopy(qkv, base + qDim + kvDim, vc, (slotRow[s] * seqLen + pos) * kvDim, kvDim);
+        }
+        // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
+        // (one slot at a time would touch a new cache line per element).
+        int kb = Kernels.KEY_BLOCK;
+        for (int h = 0; h < kvHeads; h++) {
+            for (int d = 0; d < headDim; d++) {
+                for (int s = s0; s < s1; s++) {
+                    int pos = slotPos[s];
+                    kc[(slotRow[s] * kvHeads + h) * keysPerHead + (pos / kb * headDim + d) * kb + pos % kb] =
+                            qkv[s * qkvDim + qDim + h * headDim + d];
+                }
+            }
         }
     }
 
@@ -155,7 +165,6 @@ final class Attention {
     void attend(int layer, float[] qkv, float[] att, int[] slotRow, int[] slotPos, int i0, int i1) {
         float[] kc = keys[layer];
         float[] vc = values[layer];
-        float[] scores = new float[keyStride];
         int group = heads / kvHeads;
         int window = windows[layer];
         for (int item = i0; item < i1; item++) {
@@ -165,9 +174,9 @@ final class Attention {
             int row = slotRow[s];
             int last = slotPos[s];
             int first = window > 0 ? Math.max(0, last - window + 1) : 0;
-            Kernels.attendHead(qkv, s * qkvDim + h * headDim, kc, (row * kvHeads + kvh) * headDim * keyStride,
-                    keyStride, vc, row * seqLen * kvDim + kvh * headDim, kvDim, headDim, first, last, scale, softcap,
-                    scores, att, s * attStride + h * headDim);
+            Kernels.attendHead(qkv, s * qkvDim + h * headDim, kc, (row * kvHeads + kvh) * keysPerHead, vc,
+                    (row * kvHeads + kvh) * seqLen * headDim, headDim, first, last, scale, softcap, att,
+                    s * attStride + h * headDim);
         }
     }
 }

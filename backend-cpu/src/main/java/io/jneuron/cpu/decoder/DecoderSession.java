@@ -317,6 +317,9 @@ public final class DecoderSession implements DecodeSession {
                 flat[i] = (float) (cap > 0 ? cap * Kernels.tanh(v / cap) : v);
             }
         }
+        if (batch == 1) {
+            return new float[][] {flat}; // the caller owns it; no second 128 KB copy per token
+        }
         float[][] out = new float[batch][];
         for (int b = 0; b < batch; b++) {
             out[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);

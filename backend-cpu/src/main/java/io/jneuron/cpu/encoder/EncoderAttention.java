@@ -1,7 +1,6 @@
 package io.jneuron.cpu.encoder;
 
 import io.jneuron.cpu.tensor.Parallel;
-import io.jneuron.cpu.tensor.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -79,7 +78,7 @@ final class EncoderAttention {
             float m = max.reduceLanes(VectorOperators.MAX);
             FloatVector sum = FloatVector.zero(F);
             for (int jc = 0; jc < np; jc += L) {
-                FloatVector e = VectorExp.exp(FloatVector.fromArray(F, s, jc).sub(m));
+                FloatVector e = FloatVector.fromArray(F, s, jc).sub(m).lanewise(VectorOperators.EXP);
                 e.intoArray(s, jc);
                 sum = sum.add(e);
             }

@@ -5,38 +5,39 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One query head against the KV cache, and the gated activations, on the Vector API. Keys are stored
- * transposed (per kv head, dimension-major: {@code kT[d * kStride + p]}), so a vector of scores for
- * {@code L} positions is {@code headDim} FMAs with the query element broadcast: no per-key reduction.
- * Values stay position-major and are summed into register accumulators, one row of values per position.
+ * One query head against the KV cache on the Vector API. Keys are stored in
+ * blocks of {@link Kernels#KEY_BLOCK} positions, transposed inside a block, so a vector of scores for
+ * {@code L} positions is {@code headDim} FMAs with the query element broadcast (no per-key reduction) and one
+ * head's keys are read as one contiguous run. Values are position-major per head and are summed into register
+ * accumulators, one row of values per position.
  * See {@link Kernels#attendHead} for the contract.
  */
 final class AttentionKernels {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int L = VectorKernels.L;
-    /** Weight of GELU's tanh form written as a logistic: {@code v / (1 + e^(-K (v + 0.044715 v^3)))}. */
-    private static final float GELU_K = 1.5957691216057308f;
 
     private AttentionKernels() {
     }
 
-    static void attendHead(float[] q, int qo, float[] kT, int kb, int kStride, float[] v, int vb, int vStride,
-                           int hd, int first, int last, float scale, float softcap, float[] s, float[] out, int oo) {
-        int p0 = first - first % L;
-        int p1 = (last / L + 1) * L; // within kStride: kStride is a multiple of L above every position
+    static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first, int last,
+                           float scale, float softcap, float[] s, float[] out, int oo) {
+        int block = Kernels.KEY_BLOCK;
+        int p0 = first - first % block;
+        int p1 = (last / block + 1) * block;
         for (int p = p0; p < p1; p += L) {
-            // Four independent chains over the head dimensions, so FMA latency is hidden.
+            // Lanes p..p+L-1 of one key block; four independent chains over the head dimensions hide FMA latency.
+            int base = kb + p / block * hd * block + p % block;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             int d = 0;
             for (; d + 4 <= hd; d += 4) {
-                int k = kb + d * kStride + p;
-                a0 = FloatVector.fromArray(F, kT, k).fma(FloatVector.broadcast(F, q[qo + d]), a0);
-                a1 = FloatVector.fromArray(F, kT, k + kStride).fma(FloatVector.broadcast(F, q[qo + d + 1]), a1);
-                a2 = FloatVector.fromArray(F, kT, k + 2 * kStride).fma(FloatVector.broadcast(F, q[qo + d + 2]), a2);
-                a3 = FloatVector.fromArray(F, kT, k + 3 * kStride).fma(FloatVector.broadcast(F, q[qo + d + 3]), a3);
+                int at = base + d * block;
+                a0 = FloatVector.fromArray(F, k, at).fma(FloatVector.broadcast(F, q[qo + d]), a0);
+                a1 = FloatVector.fromArray(F, k, at + block).fma(FloatVector.broadcast(F, q[qo + d + 1]), a1);
+                a2 = FloatVector.fromArray(F, k, at + 2 * block).fma(FloatVector.broadcast(F, q[qo + d + 2]), a2);
+                a3 = FloatVector.fromArray(F, k, at + 3 * block).fma(FloatVector.broadcast(F, q[qo + d + 3]), a3);
             }
             for (; d < hd; d++) {
-                a0 = FloatVector.fromArray(F, kT, kb + d * kStride + p).fma(FloatVector.broadcast(F, q[qo + d]), a0);
+                a0 = FloatVector.fromArray(F, k, base + d * block).fma(FloatVector.broadcast(F, q[qo + d]), a0);
             }
             a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(s, p);
         }
@@ -54,22 +55,24 @@ final class AttentionKernels {
         }
         FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int p = p0; p < p1; p += L) {
-            mv = mv.max(FloatVector.fromArray(F, s, p));
+            mv = FloatVector.fromArray(F, s, p).max(mv); // a receiver of known class, even in an OSR compile
         }
         float max = mv.reduceLanes(VectorOperators.MAX);
-        FloatVector sum = FloatVector.zero(F);
-        for (int p = p0; p < p1; p += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(F, s, p).sub(max));
-            e.intoArray(s, p);
-            sum = sum.add(e);
+        // Scalar Math.exp: the same bits in every JIT tier (the Vector API's EXP is not), and a hand-written
+        // vector exp needs float-to-int lane operations that JDK 17's C2 does not reliably keep intrinsic.
+        double sum = 0;
+        for (int p = first; p <= last; p++) {
+            float e = (float) Math.exp(s[p] - max);
+            s[p] = e;
+            sum += e;
         }
-        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+        float inv = (float) (1 / sum);
         int d = 0;
         for (; d + 4 * L <= hd; d += 4 * L) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int p = first; p <= last; p++) {
                 FloatVector w = FloatVector.broadcast(F, s[p]);
-                int at = vb + p * vStride + d;
+                int at = vb + p * hd + d;
                 a0 = FloatVector.fromArray(F, v, at).fma(w, a0);
                 a1 = FloatVector.fromArray(F, v, at + L).fma(w, a1);
                 a2 = FloatVector.fromArray(F, v, at + 2 * L).fma(w, a2);
@@ -83,33 +86,16 @@ final class AttentionKernels {
         for (; d + L <= hd; d += L) {
             FloatVector a0 = FloatVector.zero(F);
             for (int p = first; p <= last; p++) {
-                a0 = FloatVector.fromArray(F, v, vb + p * vStride + d).fma(FloatVector.broadcast(F, s[p]), a0);
+                a0 = FloatVector.fromArray(F, v, vb + p * hd + d).fma(FloatVector.broadcast(F, s[p]), a0);
             }
             a0.mul(inv).intoArray(out, oo + d);
         }
         for (; d < hd; d++) {
             float a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * v[vb + p * vStride + d];
+                a += s[p] * v[vb + p * hd + d];
             }
             out[oo + d] = a * inv;
-        }
-    }
-
-    /** See {@link Kernels#activate}. */
-    static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromArray(F, g, go + i);
-            FloatVector z = gelu ? v.mul(v).mul(v).mul(0.044715f).add(v).mul(-GELU_K) : v.neg();
-            FloatVector a = v.div(VectorExp.exp(z).add(1f));
-            if (up != null) {
-                a = a.mul(FloatVector.fromArray(F, up, uo + i));
-            }
-            a.intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = ScalarKernels.activation(gelu, g[go + i]) * (up != null ? up[uo + i] : 1f);
         }
     }
 }

@@ -19,6 +19,13 @@ final class KernelWarmup {
     /** An iteration of compiled kernels takes ~10 microseconds; interpreted or C1 ones, milliseconds. */
     private static final long COMPILED_NANOS = 100_000;
     private static final Set<DType> DONE = EnumSet.noneOf(DType.class);
+    /**
+     * Attention shapes {head_dim, first, last, soft-cap} over every path of {@link Kernels#attendHead}: whole
+     * 4-vector blocks, a one-vector and a scalar tail, sliding windows, soft-caps. Its loops are long per call,
+     * so without many short calls C2 only compiles on-stack replacements of them, and each new call of the
+     * first real prefill starts in C1 code (seen: the whole method compiled after the warm-up, mid-prefill).
+     */
+    private static final int[][] ATTENTION = {{64, 0, 20, 0}, {64, 5, 31, 0}, {80, 0, 9, 30}, {7, 2, 3, 0}};
 
     private KernelWarmup() {
     }
@@ -46,6 +53,11 @@ final class KernelWarmup {
         }
         float[] out = new float[tokens * rows];
         float[] acc = new float[cols];
+        float[] keys = new float[80 * 32];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (i % 5 - 2) / 8f;
+        }
+        float[] head = new float[80];
         float sink = 0;
         int fast = 0;
         try (Parallel single = new Parallel(1)) {
@@ -56,11 +68,15 @@ final class KernelWarmup {
                 }
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
+                for (int[] a : ATTENTION) {
+                    Kernels.attendHead(x, 0, keys, 0, x, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                }
+                Kernels.activate(i % 2 == 0, x, 0, i % 3 == 0 ? null : x, cols, acc, 0, cols - 3);
                 // Counted, not required in a row: on a busy machine a preempted iteration is no sign of C1 code.
                 fast += System.nanoTime() - t0 < COMPILED_NANOS ? 1 : 0;
             }
         }
-        if (Float.isNaN(sink + acc[0])) {
+        if (Float.isNaN(sink + acc[0] + head[0])) {
             throw new IllegalStateException("kernel warm-up produced NaN");
         }
     }

@@ -93,21 +93,22 @@ public final class Kernels {
         return 1 - 2 / (1 + Math.exp(2 * x)); // exp overflow gives 1, underflow -1: no special cases
     }
 
+    /** Positions per block of the transposed key cache (see {@link #attendHead}); a multiple of the vector length. */
+    public static final int KEY_BLOCK = 16;
+
     /**
      * Causal attention of one query head: {@code out[oo..oo+hd) = softmax(scale * q.k_p) . v_p} over positions
-     * {@code first..last}, the scores soft-capped when {@code softcap > 0}. Keys are transposed per kv head,
-     * {@code kT[kb + d * kStride + p]} with {@code kStride} a multiple of {@link PackedMatrix#BLOCK} above every
-     * position; values are {@code v[vb + p * vStride + d]}. {@code s} (scores scratch) holds {@code kStride} floats.
+     * {@code first..last}, the scores soft-capped when {@code softcap > 0}. Keys are in blocks of
+     * {@link #KEY_BLOCK} positions, transposed inside a block: key p, element d at
+     * {@code k[kb + (p / KEY_BLOCK * hd + d) * KEY_BLOCK + p % KEY_BLOCK]}; values at {@code v[vb + p * hd + d]}.
      */
-    public static void attendHead(float[] q, int qo, float[] kT, int kb, int kStride, float[] v, int vb, int vStride,
-                                  int hd, int first, int last, float scale, float softcap, float[] s, float[] out,
-                                  int oo) {
+    public static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first,
+                                  int last, float scale, float softcap, float[] out, int oo) {
+        float[] s = Scratch.scores((last / KEY_BLOCK + 1) * KEY_BLOCK);
         if (VECTOR) {
-            AttentionKernels.attendHead(q, qo, kT, kb, kStride, v, vb, vStride, hd, first, last, scale, softcap, s,
-                    out, oo);
+            AttentionKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
         } else {
-            ScalarKernels.attendHead(q, qo, kT, kb, kStride, v, vb, vStride, hd, first, last, scale, softcap, s, out,
-                    oo);
+            ScalarKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
         }
     }
 
@@ -116,11 +117,8 @@ public final class Kernels {
      * SiLU, or with {@code gelu} the tanh form of GELU (gelu_new, gelu_pytorch_tanh).
      */
     public static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
-        if (VECTOR) {
-            AttentionKernels.activate(gelu, g, go, up, uo, out, oo, n);
-        } else {
-            ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
-        }
+        // Scalar on purpose: see AttentionKernels on vector exp.
+        ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
     }
 
     /** {@code y[yo + i] += a * x[xo + i]} for i below n. */
