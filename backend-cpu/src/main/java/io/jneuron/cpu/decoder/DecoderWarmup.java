@@ -1,5 +1,6 @@
 package io.jneuron.cpu.decoder;
 
+import io.jneuron.core.generate.Sampler;
 import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.core.shape.BucketPlan;
 import io.jneuron.core.shape.ShapeSpec;
@@ -33,6 +34,7 @@ import java.util.Set;
  * cap for a machine too busy to settle. The first pass is the short generation through the first
  * layers alone, so nothing long runs before C2 has started. {@code bin/jneuron} and the kernel lower
  * C2's thresholds for the CPU backend's classes, so a few passes queue everything.
+ * It ends with one more wait, so what the last pass queued is not compiled during the first real prefill.
  * {@code -Djneuron.cpu.warmup=false} turns it off (to measure the cold penalty it removes).
  */
 public final class DecoderWarmup {
@@ -94,6 +96,11 @@ public final class DecoderWarmup {
             if (watch && jit.getTotalCompilationTime() - compiled <= Math.max(2, passMs / 10)) {
                 break;
             }
+        }
+        // What the last pass queued (per-call methods such as embed or prefill reaching C2 there) is compiled
+        // now, not on the cores of the first real prefill.
+        if (watch) {
+            awaitQuiet(jit, start);
         }
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
             System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes (%s ms), "
@@ -161,11 +168,12 @@ public final class DecoderWarmup {
     /** One pass: each session's prefill and decode steps; the pool keeps one pass's buffers for the next. */
     private static void pass(Session[] sessions, Parallel par, BufferPool pool) {
         for (Session x : sessions) {
-            int vocab = x.weights().config().vocabSize();
             try (DecoderSession s = new DecoderSession(x.weights(), par, pool)) {
-                s.prefill(new int[][] {x.tokens()}, new int[] {x.prompt()});
+                // Each next token is greedy's choice, as the generator makes it (Sampler.argmax, a loop over the
+                // vocabulary that otherwise first runs interpreted inside the first real prefill's timing).
+                float[][] logits = s.prefill(new int[][] {x.tokens()}, new int[] {x.prompt()});
                 for (int i = 0; i < x.steps(); i++) {
-                    s.decode(new int[] {(x.prompt() + i) % vocab});
+                    logits = s.decode(new int[] {Sampler.argmax(logits[0])});
                 }
             }
         }

@@ -119,8 +119,11 @@ public final class Kernels {
      * SiLU, or with {@code gelu} the tanh form of GELU (gelu_new, gelu_pytorch_tanh).
      */
     public static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
-        // Scalar on purpose: see AttentionKernels on vector exp.
-        ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        if (VECTOR) {
+            AttentionKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        } else {
+            ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        }
     }
 
     /** {@code y[yo + i] += a * x[xo + i]} for i below n. */
