@@ -5,7 +5,8 @@
 # and the median per-round speed ratio to the first tree (bench/kernels-ab/KernelsAB.java).
 #
 #   bench/kernels-ab.sh ROUNDS THREADS DTYPE TREE...      e.g. bench/kernels-ab.sh 11 2 bf16 /tmp/old .
-# Each tree is built into its BUILD_DIR (default target-bench) first. JAVA picks the JVM.
+# Each tree is built into its BUILD_DIR (default target-bench) first. JAVA picks the JVM; BENCH_OPTS adds JVM
+# flags, e.g. BENCH_OPTS=-Djneuron.bench.tokens=128 for prefill-shaped products (ms per pass, not per token).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-target-bench}"
@@ -21,6 +22,6 @@ trap 'rm -rf "$OUT"' EXIT
 "${JAVA:-java}" -version >/dev/null 2>&1
 JAVAC="$(dirname "$(readlink -f "$(command -v "${JAVA:-java}")")")/javac"
 "$JAVAC" -d "$OUT" "$ROOT/bench/kernels-ab/KernelsAB.java"
-"${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=8g \
+"${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=8g ${BENCH_OPTS:-} \
   -Dbuild="$BUILD_DIR" -cp "$OUT" KernelsAB "$ROUNDS" "$THREADS" "$DTYPE" "${TREES[@]}" \
   2> >(grep -v '^WARNING: Using incubator' >&2)

@@ -1,4 +1,6 @@
 import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URL;
@@ -12,18 +14,21 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Decode-shaped products (one token through every projection of a ~110M Llama, as KernelBench) of several
+ * Decode-shaped products (one token through every projection of a ~110M Llama, as KernelBench; with
+ * {@code -Djneuron.bench.tokens=N}, N tokens at once, prefill-shaped) of several
  * source trees in one JVM, each tree's classes in its own class loader, rounds interleaved (order rotated
  * each round): on a shared machine separate processes see different load, one process sees the same.
- * Prints per tree the median ms per token and the median per-round speed ratio to the first tree, and
- * checks the trees' outputs agree. Run by bench/kernels-ab.sh; not a test.
+ * Prints per tree the median ms per pass over every product (a token's, in decode) and the median per-round
+ * speed ratio to the first tree, and checks the trees' outputs agree. Run by bench/kernels-ab.sh; not a test.
  */
 public final class KernelsAB {
     private static final int HIDDEN = 768;
     private static final int LAYERS = 12;
     private static final int INTER = 2048;
     private static final int VOCAB = 32000;
-    private static final int PASSES = 8;
+    /** Tokens per product: 1 is decode; e.g. 128 (-Djneuron.bench.tokens=128) makes the products prefill-shaped. */
+    private static final int TOKENS = Integer.getInteger("jneuron.bench.tokens", 1);
+    private static final int PASSES = TOKENS == 1 ? 8 : 1;
 
     public static void main(String[] args) throws Throwable {
         int rounds = Integer.parseInt(args[0]);
@@ -32,12 +37,14 @@ public final class KernelsAB {
         List<String> trees = Arrays.asList(args).subList(3, args.length);
         int n = trees.size();
         int xs = (INTER + 31) / 32 * 32;
-        float[] x = new float[xs];
+        float[] x = new float[TOKENS * xs];
         SplittableRandom xr = new SplittableRandom(1);
-        for (int i = 0; i < HIDDEN; i++) {
-            x[i] = (float) xr.nextGaussian();
+        for (int t = 0; t < TOKENS; t++) {
+            for (int i = 0; i < HIDDEN; i++) {
+                x[t * xs + i] = (float) xr.nextGaussian();
+            }
         }
-        float[] out = new float[VOCAB];
+        float[] out = new float[TOKENS * VOCAB];
         Tree[] t = new Tree[n];
         for (int v = 0; v < n; v++) {
             t[v] = new Tree(Path.of(trees.get(v)), dtype, threads);
@@ -51,29 +58,39 @@ public final class KernelsAB {
         }
         for (int v = 1; v < n; v++) {
             double d = 0;
-            for (int i = 0; i < VOCAB; i++) {
+            for (int i = 0; i < TOKENS * VOCAB; i++) {
                 d = Math.max(d, Math.abs(first[v][i] - first[0][i]));
             }
             System.out.printf(Locale.ROOT, "max |output difference| %s vs %s: %.2e%n", trees.get(v), trees.get(0), d);
         }
         double[][] ms = new double[n][rounds];
+        double[][] cpu = new double[n][rounds];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < n; k++) {
                 int v = (k + r) % n;
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 for (int p = 0; p < PASSES; p++) {
                     t[v].token(x, xs, out);
                 }
                 ms[v][r] = (System.nanoTime() - t0) / 1e6 / PASSES;
+                cpu[v][r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / PASSES;
             }
         }
         for (int v = 0; v < n; v++) {
             double[] ratio = new double[rounds];
+            double[] cpuRatio = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 ratio[r] = ms[0][r] / ms[v][r];
+                cpuRatio[r] = cpu[0][r] / cpu[v][r];
             }
-            System.out.printf(Locale.ROOT, "%-5s %-30s %7.2f ms/token (min %.2f)  speed vs first %.2fx%n", dtype,
+            System.out.printf(Locale.ROOT, "%-5s %-30s %7.2f ms/pass (min %.2f)  speed vs first %.2fx", dtype,
                     trees.get(v), median(ms[v]), Arrays.stream(ms[v]).min().orElse(0), median(ratio));
+            // With 1 thread every product runs on this thread: its CPU time leaves out the time other
+            // processes held the core, so on a busy machine this ratio is the steadier one.
+            System.out.printf(Locale.ROOT, threads == 1 ? "  (CPU time %.2f ms, speed %.2fx)%n" : "%n",
+                    median(cpu[v]), median(cpuRatio));
         }
         System.exit(0); // the trees' worker threads
     }
@@ -130,7 +147,7 @@ public final class KernelsAB {
 
         void token(float[] x, int xs, float[] out) throws Throwable {
             for (int i = 0; i < weights.size(); i++) {
-                matmul.invoke(weights.get(i), x, xs, 1, out, (int) rows.get(i), par);
+                matmul.invoke(weights.get(i), x, xs, TOKENS, out, (int) rows.get(i), par);
             }
         }
     }

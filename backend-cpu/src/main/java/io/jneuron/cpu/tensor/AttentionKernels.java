@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One query head against the KV cache on the Vector API. Keys are stored in
+ * One query head against the KV cache, and the gated activations, on the Vector API (exponentials by
+ * {@link VectorExp}). Keys are stored in
  * blocks of {@link Kernels#KEY_BLOCK} positions, transposed inside a block, so a vector of scores for
  * {@code L} positions is {@code headDim} FMAs with the query element broadcast (no per-key reduction) and one
  * head's keys are read as one contiguous run. Values are position-major per head and are summed into register
@@ -15,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionKernels {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int L = VectorKernels.L;
+    /** 2 sqrt(2/pi): GELU's tanh form as a logistic. */
+    private static final float GELU_K = 1.5957691216057308f;
 
     private AttentionKernels() {
     }
@@ -58,13 +61,10 @@ final class AttentionKernels {
             mv = FloatVector.fromArray(F, s, p).max(mv); // a receiver of known class, even in an OSR compile
         }
         float max = mv.reduceLanes(VectorOperators.MAX);
-        // Scalar Math.exp: the same bits in every JIT tier (the Vector API's EXP is not), and a hand-written
-        // vector exp needs float-to-int lane operations that JDK 17's C2 does not reliably keep intrinsic.
+        VectorExp.expShifted(s, p0, p1, max);
         double sum = 0;
         for (int p = first; p <= last; p++) {
-            float e = (float) Math.exp(s[p] - max);
-            s[p] = e;
-            sum += e;
+            sum += s[p];
         }
         float inv = (float) (1 / sum);
         int d = 0;
@@ -96,6 +96,27 @@ final class AttentionKernels {
                 a += s[p] * v[vb + p * hd + d];
             }
             out[oo + d] = a * inv;
+        }
+    }
+
+    /** See {@link Kernels#activate}: the exponent of each lane into {@code out}, {@link VectorExp} in place, then the ratio. */
+    static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
+        int whole = n / L * L;
+        for (int i = 0; i < whole; i += L) {
+            FloatVector v = FloatVector.fromArray(F, g, go + i);
+            // SiLU v / (1 + e^-v); GELU's tanh form v / (1 + e^(-2u)), u = sqrt(2/pi) (v + 0.044715 v^3).
+            (gelu ? v.mul(v).mul(v).mul(0.044715f).add(v).mul(-GELU_K) : v.neg()).intoArray(out, oo + i);
+        }
+        VectorExp.expShifted(out, oo, oo + whole, 0f);
+        for (int i = 0; i < whole; i += L) {
+            FloatVector a = FloatVector.fromArray(F, g, go + i).div(FloatVector.fromArray(F, out, oo + i).add(1f));
+            if (up != null) {
+                a = a.mul(FloatVector.fromArray(F, up, uo + i));
+            }
+            a.intoArray(out, oo + i);
+        }
+        for (int i = whole; i < n; i++) {
+            out[oo + i] = ScalarKernels.activation(gelu, g[go + i]) * (up != null ? up[uo + i] : 1f);
         }
     }
 }

@@ -41,15 +41,20 @@ final class Int8Kernels {
      */
     static void rows(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
                      float[] out, int os, int r0, int r1) {
+        int done = xT == null ? 0 : PrefillKernels.rows((r, n, dst) -> {
+            byte[] bytes = Scratch.bytes(n * stride);
+            w.get((r - first) * stride, bytes, 0, n * stride);
+            widenRows(bytes, scales, stride, r, n, dst);
+        }, stride, xT, tokens, out, os, r0, r1);
         byte[] rows = Scratch.bytes(4 * stride);
         float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
-        int r = r0;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
             w.get((r - first) * stride, rows, 0, 4 * stride);
-            int t = 0;
+            int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widenRows(rows, scales, stride, r, 4, wide);
-                t = PrefillKernels.rows4(wide, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     VectorKernels.f32Block4x4(wide, stride, 0, r, x, xs, t, out, os);
                 }

@@ -34,7 +34,9 @@ public final class Kernels {
         long cost = (long) stride * tokens;
         // Prefill: the activations transposed once here, for every thread's rows (null for decode).
         float[] xT = VECTOR ? PrefillKernels.transpose(x, xs, tokens, stride) : null;
-        par.forRange(w.rows(), 4, cost, (r0, r1) -> {
+        // Prefill chunks hold whole 8-row groups of PrefillKernels' tile (a 4-row rest takes the slower 4x4 kernel).
+        int align = xT != null ? PrefillKernels.ROWS : 4;
+        par.forRange(w.rows(), align, cost, (r0, r1) -> {
             // Split at chunk boundaries (a matrix is one chunk unless over 2 GiB); chunks hold multiples of 4 rows.
             int per = w.chunkRows();
             for (int r = r0; r < r1; ) {
@@ -117,8 +119,11 @@ public final class Kernels {
      * SiLU, or with {@code gelu} the tanh form of GELU (gelu_new, gelu_pytorch_tanh).
      */
     public static void activate(boolean gelu, float[] g, int go, float[] up, int uo, float[] out, int oo, int n) {
-        // Scalar on purpose: see AttentionKernels on vector exp.
-        ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        if (VECTOR) {
+            AttentionKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        } else {
+            ScalarKernels.activate(gelu, g, go, up, uo, out, oo, n);
+        }
     }
 
     /** {@code y[yo + i] += a * x[xo + i]} for i below n. */

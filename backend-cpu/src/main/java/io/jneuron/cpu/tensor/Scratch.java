@@ -2,8 +2,8 @@ package io.jneuron.cpu.tensor;
 
 /**
  * Every per-thread scratch array of the kernels, each reused by its thread's next call: the transposed
- * activations of a prefill product, fp16's pre-scaled activations, attention scores, and the rows copies
- * described here.
+ * activations of a prefill product and its register tile's sums, fp16's pre-scaled activations, attention
+ * scores, and the rows copies described here.
  * The 16-bit and int8 kernels copy a block of weight rows into a scratch. The weights
  * stay in their mapped buffers; a kernel bulk-copies 4 rows at a time with an absolute bulk get (one
  * {@code copyMemory} of a few KB, which stays in L1) and runs array loads on the copy. Vector loads
@@ -16,6 +16,7 @@ final class Scratch {
     private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> SCALED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[0]);
@@ -36,6 +37,11 @@ final class Scratch {
     /** A prefill product's transposed activations (see {@link PrefillKernels#transpose}), at least {@code n} long. */
     static float[] transposed(int n) {
         return floats(TRANSPOSED, n);
+    }
+
+    /** A prefill register tile's sums on their way to the output (see {@link PrefillKernels}), at least {@code n} long. */
+    static float[] tile(int n) {
+        return floats(TILE, n);
     }
 
     /** One attention head's scores (see {@link Kernels#attendHead}), at least {@code n} long. */

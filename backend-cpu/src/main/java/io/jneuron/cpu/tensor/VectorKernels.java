@@ -54,10 +54,19 @@ final class VectorKernels {
      */
     static void rowsF32(Object w, int first, int stride, float[] x, int xs, float[] xT, int tokens, float[] out,
                         int os, int r0, int r1) {
-        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
-        int r = r0;
+        int done = xT == null ? 0 : PrefillKernels.rows((r, n, dst) -> {
+            for (int k = 0; k < n; k++) {
+                int wo = (r - first + k) * stride * 4;
+                for (int i = 0; i < stride; i += L) {
+                    f(w, wo + 4 * i).intoArray(dst, k * stride + i);
+                }
+            }
+        }, stride, xT, tokens, out, os, r0, r1);
+        float[] scratch = tokens >= 4 ? Scratch.wide(4 * stride) : null;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
-            int t = 0;
+            int t = PrefillKernels.from(done, r, covered);
             if (scratch != null) {
                 for (int k = 0; k < 4; k++) {
                     int wo = (r - first + k) * stride * 4;
@@ -65,7 +74,6 @@ final class VectorKernels {
                         f(w, wo + 4 * i).intoArray(scratch, k * stride + i);
                     }
                 }
-                t = PrefillKernels.rows4(scratch, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     f32Block4x4(scratch, stride, 0, r, x, xs, t, out, os);
                 }
@@ -191,18 +199,23 @@ final class VectorKernels {
     static void rowsPacked(IntBuffer w, int first, int stride, boolean fp16, float[] x, int xs, float[] xT, int tokens,
                            float[] out, int os, int r0, int r1) {
         int half = stride / 2;
+        int done = xT == null ? 0 : PrefillKernels.rows((r, n, dst) -> {
+            int[] packed = Scratch.ints(n * half);
+            w.get((r - first) * half, packed, 0, n * half);
+            widen(packed, stride, fp16, n, dst);
+        }, stride, xT, tokens, out, os, r0, r1);
         int[] rows = Scratch.ints(4 * half);
         float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
         int single = wide != null ? tokens / 4 * 4 : 0;
         float[] xScaled = fp16 && single < tokens ? scaledX(x, xs, single, tokens, stride) : null;
-        int r = r0;
+        int covered = PrefillKernels.covered(r0, r1);
+        int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
             w.get((r - first) * half, rows, 0, 4 * half);
-            int t = 0;
+            int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widen(rows, stride, fp16, 4, wide);
-                t = PrefillKernels.rows4(wide, stride, 0, r, xT, tokens, out, os);
                 for (; t + 4 <= tokens; t += 4) {
                     f32Block4x4(wide, stride, 0, r, x, xs, t, out, os);
                 }

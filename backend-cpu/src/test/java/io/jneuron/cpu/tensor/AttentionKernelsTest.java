@@ -1,5 +1,6 @@
 package io.jneuron.cpu.tensor;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -9,6 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The attention and activation kernels against double-precision math on position-major keys. */
 class AttentionKernelsTest {
+    @Test
+    void vectorExpIsWithinTwoUlpOfMathExpAndClampsOutsideItsRange() {
+        int n = 4096;
+        float[] a = new float[n + 32];
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextDouble() * 175.3 - 87.3);
+        }
+        float[] edges = {0f, -0f, 1e-30f, -1e-7f, 0.5f, -0.5f, 88f, -87.33f, 100f, -1000f, Float.NEGATIVE_INFINITY, 3f};
+        System.arraycopy(edges, 0, a, n, edges.length);
+        float[] in = a.clone();
+        VectorExp.expShifted(a, 0, a.length, 1.5f);
+        for (int i = 0; i < n + edges.length; i++) {
+            double x = Math.max(-87.33654, Math.min(88, (double) (in[i] - 1.5f)));
+            double exact = Math.exp(x);
+            assertEquals(exact, a[i], 2 * Math.ulp((float) exact), "e^(" + in[i] + " - 1.5)");
+        }
+    }
+
     /** Head sizes with and without whole vectors, windows, soft-caps, and queries late in a padded cache. */
     @ParameterizedTest
     @CsvSource({"64,40,0,39,0", "64,40,17,39,0", "48,100,0,0,0", "20,33,5,31,0", "80,200,100,199,0",

@@ -29,7 +29,13 @@ class KernelsTest {
     @ParameterizedTest
     @CsvSource({"FP32,7,5,3", "FP32,64,128,9", "FP32,33,200,1", "BF16,7,5,3", "BF16,64,128,9", "BF16,40,70,1",
             "FP16,7,5,3", "FP16,64,128,9", "FP16,41,96,4", "FP32,1000,128,1", "BF16,1000,256,5",
-            "FP32,13,100,101", "BF16,13,100,101", "FP16,13,96,70"})
+            "FP32,13,100,101", "BF16,13,100,101", "FP16,13,96,70",
+            // Prefill tiles (PrefillKernels: 8 rows x 32 tokens): a 4-row group left after the 8-row groups,
+            // which the 4x4 kernels take for every token (12, 20), that plus remainder rows (13, 29), a row
+            // range split over both threads with a 4-row last chunk (36 rows), whole tiles only (128), no
+            // whole tile (16), and token tails of 16, 5, 21 and 18 after whole tiles (48, 37, 53, 50).
+            "BF16,12,64,16", "FP32,20,96,48", "BF16,36,256,37", "FP16,20,96,53", "FP16,12,96,50",
+            "FP32,29,96,128", "BF16,8,64,50"})
     void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         float[] w = new float[rows * cols];
@@ -103,7 +109,7 @@ class KernelsTest {
      * counts that are not multiples of 4, and an all-zero row.
      */
     @ParameterizedTest
-    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101"})
+    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101", "36,256,37", "20,96,53"})
     void int8MatmulMatchesIndependentQuantization(int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 17L + cols);
         float[] w = new float[rows * cols];
