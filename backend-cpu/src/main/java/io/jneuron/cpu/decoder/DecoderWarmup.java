@@ -9,6 +9,7 @@ import io.jneuron.cpu.tensor.Parallel;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,8 +43,15 @@ public final class DecoderWarmup {
     /** Passes when the JVM cannot report compilation time. */
     private static final int MIN_PASSES = 3;
     private static final int MAX_PASSES = 6;
-    /** A cap (from the third pass on) for a machine too busy to let the compiler finish. */
+    /**
+     * Caps from the third pass on. One on the warm-up thread's CPU time, the work done: on a busy machine the
+     * same passes take longer, and a wall-time cap there cut the warm-up to 2 passes, which left C2 compiling
+     * the kernels inside the first real prefill. One on wall time, for a machine too busy to let the
+     * compiler finish.
+     */
     private static final long MAX_NANOS = Long.getLong("jneuron.cpu.warmupMaxMs", 3000) * 1_000_000L;
+    private static final long MAX_WALL_NANOS = Long.getLong("jneuron.cpu.warmupMaxWallMs", 10_000) * 1_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The compiler counts as idle after this long without finishing a compilation. */
     private static final long QUIET_MS = 30;
 
@@ -63,6 +71,7 @@ public final class DecoderWarmup {
             return 0;
         }
         long start = System.nanoTime();
+        long cpuStart = cpuNanos();
         // The first real session's KV cache and activations (tens of MB), allocated now into the model's pool:
         // new, they sit in the young generation, and the first prefill's young collections would copy them to the
         // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
@@ -81,7 +90,7 @@ public final class DecoderWarmup {
         // The second pass runs even past the cap: it is the first with the bucket-long prefill, and a first real
         // prefill without it runs at C1's speed for longer than the pass takes.
         int maxPasses = watch ? MAX_PASSES : MIN_PASSES;
-        while (passes < maxPasses && (passes < 2 || System.nanoTime() - start < MAX_NANOS)) {
+        while (passes < maxPasses && (passes < 2 || timeLeft(start, cpuStart))) {
             if (watch) {
                 awaitQuiet(jit, start);
             }
@@ -179,6 +188,16 @@ public final class DecoderWarmup {
         }
     }
 
+    private static boolean timeLeft(long start, long cpuStart) {
+        return System.nanoTime() - start < MAX_WALL_NANOS && cpuNanos() - cpuStart < MAX_NANOS;
+    }
+
+    /** This thread's CPU time (it runs its share of every pass), or wall time where the JVM cannot tell. */
+    private static long cpuNanos() {
+        long t = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        return t >= 0 ? t : System.nanoTime();
+    }
+
     /**
      * Waits (leaving the CPU to the compiler threads) until no compilation has finished for
      * {@link #QUIET_MS}, or the warm-up's time is up.
@@ -186,7 +205,8 @@ public final class DecoderWarmup {
     private static void awaitQuiet(CompilationMXBean jit, long start) {
         long last = jit.getTotalCompilationTime();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < QUIET_MS * 1_000_000L && System.nanoTime() - start < MAX_NANOS) {
+        while (System.nanoTime() - quietSince < QUIET_MS * 1_000_000L
+                && System.nanoTime() - start < MAX_WALL_NANOS) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

@@ -62,7 +62,7 @@ final class VectorKernels {
                 }
             }
         }, stride, xT, tokens, out, os, r0, r1);
-        float[] scratch = tokens >= 4 ? new float[4 * stride] : null;
+        float[] scratch = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int covered = PrefillKernels.covered(r0, r1);
         int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
