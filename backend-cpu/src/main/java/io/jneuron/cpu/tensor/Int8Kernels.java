@@ -39,13 +39,8 @@ final class Int8Kernels {
      * Rows {@code r0..r1-1}; the chunk {@code w} starts at matrix row {@code first}. Each block of 4 rows
      * is bulk-copied into this thread's byte scratch first and read from there (see {@link Scratch}).
      */
-    static void rows(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, float[] xT, int tokens,
+    static void rows(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, int done, int tokens,
                      float[] out, int os, int r0, int r1) {
-        int done = xT == null ? 0 : PrefillKernels.rows((r, n, dst) -> {
-            byte[] bytes = Scratch.bytes(n * stride);
-            w.get((r - first) * stride, bytes, 0, n * stride);
-            widenRows(bytes, scales, stride, r, n, dst);
-        }, stride, xT, tokens, out, os, r0, r1);
         byte[] rows = Scratch.bytes(4 * stride);
         float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int covered = PrefillKernels.covered(r0, r1);
@@ -73,6 +68,16 @@ final class Int8Kernels {
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD) * scales[r];
             }
         }
+    }
+
+    /** The prefill tiles over int8 rows (see {@code VectorKernels.prefillF32}, {@link #rows}). */
+    static int prefill(ByteBuffer w, int first, float[] scales, int stride, float[] xT, int tokens, float[] out,
+                       int os, int r0, int r1) {
+        return PrefillKernels.rows((r, n, dst) -> {
+            byte[] bytes = Scratch.bytes(n * stride);
+            w.get((r - first) * stride, bytes, 0, n * stride);
+            widenRows(bytes, scales, stride, r, n, dst);
+        }, stride, xT, tokens, out, os, r0, r1);
     }
 
     /** Rows 0..3 of {@code w} (matrix rows r..r+3) against one token, two accumulators per row (8 FMA chains). */

@@ -55,20 +55,25 @@ public final class Kernels {
         DType dtype = w.dtype();
         if (dtype == DType.FP32) {
             if (VECTOR) {
-                VectorKernels.rowsF32(w.view(c), first, stride, x, xs, xT, tokens, out, os, r0, r1);
+                int done = xT == null ? 0 : VectorKernels.prefillF32(w.view(c), first, stride, xT, tokens, out, os, r0, r1);
+                VectorKernels.rowsF32(w.view(c), first, stride, x, xs, done, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsF32(w.chunk(c), first, stride, x, xs, tokens, out, os, r0, r1);
             }
         } else if (dtype == DType.INT8) {
             if (VECTOR && Int8Kernels.usable()) {
-                Int8Kernels.rows(w.chunk(c), first, w.scales(), stride, x, xs, xT, tokens, out, os, r0, r1);
+                int done = xT == null ? 0
+                        : Int8Kernels.prefill(w.chunk(c), first, w.scales(), stride, xT, tokens, out, os, r0, r1);
+                Int8Kernels.rows(w.chunk(c), first, w.scales(), stride, x, xs, done, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsInt8(w.chunk(c), first, w.scales(), stride, x, xs, tokens, out, os, r0, r1);
             }
         } else {
             boolean fp16 = dtype == DType.FP16;
             if (VECTOR) {
-                VectorKernels.rowsPacked(w.ints(c), first, stride, fp16, x, xs, xT, tokens, out, os, r0, r1);
+                int done = xT == null ? 0
+                        : VectorKernels.prefillPacked(w.ints(c), first, stride, fp16, xT, tokens, out, os, r0, r1);
+                VectorKernels.rowsPacked(w.ints(c), first, stride, fp16, x, xs, done, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsPacked(w.chunk(c), first, stride, fp16, x, xs, tokens, out, os, r0, r1);
             }
