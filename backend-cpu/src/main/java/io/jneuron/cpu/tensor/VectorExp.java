@@ -16,10 +16,10 @@ import java.nio.ByteOrder;
  * the 1.5 x 2^23 addition trick (n is then the low bits of the sum), |r| <= ln2/2, a degree-5 fit of
  * {@code (e^r - 1 - r) / r^2}, and {@code 2^n} built in the exponent bits.
  *
- * <p>Why array in, array out, and (JDK 17-19) a 64-byte round trip through memory for the float-to-int step:
- * on JDK 17, C2 keeps a Vector API operation intrinsic only when it knows the vector's exact class, which it does
- * for vectors loaded here from arrays, not for vectors passed in by a caller it did not inline, or converted
- * with {@code reinterpretAsInts}/{@code convertShape} (measured with JFR: those compiles ran boxed, ~1.5 MB of
+ * <p>Why array in, array out, and a 64-byte round trip through memory for the float-to-int step: on JDK 17,
+ * C2 keeps a Vector API operation intrinsic only when it knows the vector's exact class, which it does for
+ * vectors loaded here from arrays, not for vectors passed in by a caller it did not inline, or converted with
+ * {@code reinterpretAsInts}/{@code convertShape} (measured with JFR: those compiles ran boxed, ~1.5 MB of
  * garbage per decoded token). The store and reload of one vector is forwarded in the store buffer.
  */
 final class VectorExp {
@@ -34,19 +34,21 @@ final class VectorExp {
     /** ln 2 split so that n * LN2_HI is exact for |n| <= 128. */
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
+    private static final ThreadLocal<byte[]> BITS = ThreadLocal.withInitial(() -> new byte[4 * L]);
     /**
-     * JDK 17-19: the float-to-int step goes through a byte array (below). JDK 20 removed the byte-array loads and
-     * stores, and its C2 keeps {@code reinterpretAsInts} intrinsic; the branch not taken is never linked.
+     * JDK 20+ removed the byte-array loads and stores (NoSuchMethodError on Temurin 25), so there the bits
+     * come from {@code reinterpretAsInts}, the same bits (Temurin 25, JFR: a generation allocates nothing there in
+     * steady state but its logits).
+     * The other branch is never linked on such a JDK.
      */
     private static final boolean BYTE_ARRAYS = Runtime.version().feature() < 20;
-    private static final ThreadLocal<byte[]> BITS = ThreadLocal.withInitial(() -> new byte[4 * L]);
 
     private VectorExp() {
     }
 
     /** {@code a[i] = e^(a[i] - shift)} for i in [from, to); {@code to - from} a multiple of the vector length. */
     static void expShifted(float[] a, int from, int to, float shift) {
-        byte[] bits = BYTE_ARRAYS ? BITS.get() : null;
+        byte[] bits = BITS.get();
         for (int i = from; i < to; i += L) {
             FloatVector c = FloatVector.fromArray(F, a, i).sub(shift).max(LOW).min(HIGH);
             FloatVector t = c.fma(LOG2E, ROUND);
@@ -63,7 +65,7 @@ final class VectorExp {
                 t.intoByteArray(bits, 0, ByteOrder.nativeOrder());
                 ti = IntVector.fromByteArray(I, bits, 0, ByteOrder.nativeOrder());
             } else {
-                ti = (IntVector) t.reinterpretAsInts();
+                ti = t.reinterpretAsInts();
             }
             FloatVector scale = ti.sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             p.mul(scale).intoArray(a, i);
