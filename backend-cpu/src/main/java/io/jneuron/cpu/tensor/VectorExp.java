@@ -35,6 +35,13 @@ final class VectorExp {
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     private static final ThreadLocal<byte[]> BITS = ThreadLocal.withInitial(() -> new byte[4 * L]);
+    /**
+     * JDK 20+ removed the byte-array loads and stores (NoSuchMethodError on Temurin 25), so there the bits
+     * come from {@code reinterpretAsInts}, the same bits (Temurin 25, JFR: a generation allocates nothing there in
+     * steady state but its logits).
+     * The other branch is never linked on such a JDK.
+     */
+    private static final boolean BYTE_ARRAYS = Runtime.version().feature() < 20;
 
     private VectorExp() {
     }
@@ -53,9 +60,14 @@ final class VectorExp {
             p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
             p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
             p = p.fma(r.mul(r), r).add(1f);
-            t.intoByteArray(bits, 0, ByteOrder.nativeOrder());
-            FloatVector scale = IntVector.fromByteArray(I, bits, 0, ByteOrder.nativeOrder()).sub(ROUND_BITS - 127)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            IntVector ti;
+            if (BYTE_ARRAYS) {
+                t.intoByteArray(bits, 0, ByteOrder.nativeOrder());
+                ti = IntVector.fromByteArray(I, bits, 0, ByteOrder.nativeOrder());
+            } else {
+                ti = t.reinterpretAsInts();
+            }
+            FloatVector scale = ti.sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             p.mul(scale).intoArray(a, i);
         }
     }
