@@ -48,7 +48,7 @@ final class Attention {
         this.kvDim = kvHeads * headDim;
         this.qkvDim = qDim + 2 * kvDim;
         this.seqLen = seqLen;
-        this.keysPerHead = (seqLen + Kernels.KEY_BLOCK - 1) / Kernels.KEY_BLOCK * Kernels.KEY_BLOCK * headDim;
+        this.keysPerHead = Kernels.keyCacheLength(seqLen, headDim);
         this.attStride = attStride;
         this.rotaryHalf = w.rotaryDim() / 2;
         this.normEps = (float) w.config().normEps();
@@ -120,12 +120,10 @@ final class Attention {
         }
         // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
         // (one slot at a time would touch a new cache line per element).
-        int kb = Kernels.KEY_BLOCK;
         for (int h = 0; h < kvHeads; h++) {
             for (int d = 0; d < headDim; d++) {
                 for (int s = s0; s < s1; s++) {
-                    int pos = slotPos[s];
-                    kc[(slotRow[s] * kvHeads + h) * keysPerHead + (pos / kb * headDim + d) * kb + pos % kb] =
+                    kc[(slotRow[s] * kvHeads + h) * keysPerHead + Kernels.keyOffset(slotPos[s], d, headDim)] =
                             qkv[s * qkvDim + qDim + h * headDim + d];
                 }
             }

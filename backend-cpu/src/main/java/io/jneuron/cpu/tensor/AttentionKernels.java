@@ -6,12 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One query head against the KV cache, and the gated activations, on the Vector API (exponentials by
- * {@link VectorExp}). Keys are stored in
- * blocks of {@link Kernels#KEY_BLOCK} positions, transposed inside a block, so a vector of scores for
- * {@code L} positions is {@code headDim} FMAs with the query element broadcast (no per-key reduction) and one
- * head's keys are read as one contiguous run. Values are position-major per head and are summed into register
- * accumulators, one row of values per position.
- * See {@link Kernels#attendHead} for the contract.
+ * {@link VectorExp}). Keys are stored in blocks of {@link Kernels#KEY_BLOCK} positions, transposed inside a
+ * block, so a vector of scores for {@code L} positions is {@code headDim} FMAs with the query element broadcast
+ * (no per-key reduction) and one head's keys are read as one contiguous run. Values are position-major per head
+ * and are summed into register accumulators, one row of values per position. See {@link Kernels#attendHead}.
  */
 final class AttentionKernels {
     private static final VectorSpecies<Float> F = VectorKernels.F;

@@ -103,15 +103,25 @@ public final class Kernels {
     /** Positions per block of the transposed key cache (see {@link #attendHead}); a multiple of the vector length. */
     public static final int KEY_BLOCK = 16;
 
+    /** Floats of one head's key cache for {@code positions} positions: whole key blocks of {@code hd} rows. */
+    public static int keyCacheLength(int positions, int hd) {
+        return (positions + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * hd;
+    }
+
+    /** Where element {@code d} of key {@code p} sits in one head's key cache (see {@link #attendHead}). */
+    public static int keyOffset(int p, int d, int hd) {
+        return (p / KEY_BLOCK * hd + d) * KEY_BLOCK + p % KEY_BLOCK;
+    }
+
     /**
      * Causal attention of one query head: {@code out[oo..oo+hd) = softmax(scale * q.k_p) . v_p} over positions
      * {@code first..last}, the scores soft-capped when {@code softcap > 0}. Keys are in blocks of
      * {@link #KEY_BLOCK} positions, transposed inside a block: key p, element d at
-     * {@code k[kb + (p / KEY_BLOCK * hd + d) * KEY_BLOCK + p % KEY_BLOCK]}; values at {@code v[vb + p * hd + d]}.
+     * {@code k[kb + keyOffset(p, d, hd)]}; values at {@code v[vb + p * hd + d]}.
      */
     public static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first,
                                   int last, float scale, float softcap, float[] out, int oo) {
-        float[] s = Scratch.scores((last / KEY_BLOCK + 1) * KEY_BLOCK);
+        float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
         if (VECTOR) {
             AttentionKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
         } else {

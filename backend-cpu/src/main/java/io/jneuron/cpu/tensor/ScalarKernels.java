@@ -87,13 +87,11 @@ final class ScalarKernels {
     /** Plain-Java {@link Kernels#attendHead}: the same layout and steps, scores and sums in double. */
     static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first, int last,
                            float scale, float softcap, float[] s, float[] out, int oo) {
-        int block = Kernels.KEY_BLOCK;
         float max = Float.NEGATIVE_INFINITY;
         for (int p = first; p <= last; p++) {
             double a = 0;
-            int at = kb + p / block * hd * block + p % block;
             for (int d = 0; d < hd; d++) {
-                a += q[qo + d] * k[at + d * block];
+                a += q[qo + d] * k[kb + Kernels.keyOffset(p, d, hd)];
             }
             float sc = (float) a * scale;
             s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;

@@ -48,7 +48,7 @@ final class VectorExp {
 
     /** {@code a[i] = e^(a[i] - shift)} for i in [from, to); {@code to - from} a multiple of the vector length. */
     static void expShifted(float[] a, int from, int to, float shift) {
-        byte[] bits = BITS.get();
+        byte[] bits = BYTE_ARRAYS ? BITS.get() : null;
         for (int i = from; i < to; i += L) {
             FloatVector c = FloatVector.fromArray(F, a, i).sub(shift).max(LOW).min(HIGH);
             FloatVector t = c.fma(LOG2E, ROUND);
