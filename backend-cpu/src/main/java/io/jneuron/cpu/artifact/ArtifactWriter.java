@@ -52,6 +52,9 @@ public final class ArtifactWriter {
             List<TensorEntry> entries = new ArrayList<>();
             long at = dataStart;
             for (Source s : sources) {
+                if (TensorEntry.MATRIX.equals(s.kind())) {
+                    at = ArtifactFormat.align(at, ArtifactFormat.MATRIX_ALIGN);
+                }
                 entries.add(new TensorEntry(s.name(), s.kind(), s.dtype(), s.rows(), s.cols(), at, s.bytes()));
                 at = ArtifactFormat.align(at + s.bytes());
             }
