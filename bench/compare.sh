@@ -16,13 +16,16 @@ DIR="${1:-/tmp/jneuron-bench}"; ROUNDS="${2:-3}"; PRECISIONS="${3:-fp32 bf16 fp1
 B="$ROOT/bin/jneuron"; L="$ROOT/bench/llamacpp/run.sh"; J="$ROOT/bench/jlama/run.sh"
 PY="${PYTHON:-/usr/bin/python3}"
 export NEURON_KERNEL_EXPORT_CACHE="$DIR/exports"
+# Its own compile cache: in the default one an artifact from an older jneuron (say, one written before
+# matrices were page-aligned) is a cache hit and would be measured instead of what this tree writes.
+CACHE="$DIR/cache"
 M="$DIR/llama-110m"
 [ -f "$M/config.json" ] || "$B" testing tiny-model llama "$M" --preset 110m >/dev/null
 OUT="$DIR/compare-$(date -u +%Y%m%dT%H%M%S).log"
 echo "== $(date -u) load: $(cat /proc/loadavg); results in $OUT"
 jn() { # precision [JAVA_HOME] -> one JSON run of jneuron bench
   local q=(--auto_cast_type "$1"); [ "$1" = int8 ] && q=(--quantization int8)
-  JAVA_HOME="${2:-${JAVA_HOME:-}}" "$B" bench "$M" --threads 2 --sequence_length 256 "${q[@]}" --runs 1 --warmup 2 --iterations 3 --format json |
+  JAVA_HOME="${2:-${JAVA_HOME:-}}" "$B" bench "$M" --cache_dir "$CACHE" --threads 2 --sequence_length 256 "${q[@]}" --runs 1 --warmup 2 --iterations 3 --format json |
     "$PY" -c 'import json,sys; r=json.load(sys.stdin)["runs"][0]; print(" ".join(f"{k}={r[k]:.2f}" for k in
       ("load_ms","cold_prefill_tok_s","cold_decode_tok_s","prefill_tok_s","decode_tok_s","peak_rss_mb")))'
 }
