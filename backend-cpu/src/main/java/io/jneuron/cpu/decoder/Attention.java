@@ -1,6 +1,7 @@
 package io.jneuron.cpu.decoder;
 
 import io.jneuron.core.model.DecoderTraits;
+import io.jneuron.core.shape.DType;
 import io.jneuron.cpu.tensor.Kernels;
 
 import java.util.Arrays;
@@ -15,6 +16,10 @@ import java.util.Arrays;
  * layers), cache writes at each slot's (row, position), and grouped-query attention for work items (slot, head)
  * with the layer's sliding window and score soft-cap. Slots are the decoder's token positions of one step;
  * callers split slots and items across threads, so methods write disjoint ranges.
+ *
+ * <p>An int8 model keeps its cache in bf16 ({@link Kernels#attendHead16}): half the memory and half the bytes
+ * attention reads per token, as NxD Inference keeps a weight-quantized model's cache in its bf16 compute type.
+ * fp32, bf16 and fp16 weights keep an fp32 cache, so their logits stay those of the weights (1e-4 of fp64).
  */
 final class Attention {
     private final int heads;
@@ -31,8 +36,15 @@ final class Attention {
     private final float normEps;
     private final float scale;
     private final float softcap;
+    /** The fp32 cache, or null for a 16-bit one. */
     private final float[][] keys;
     private final float[][] values;
+    /** The 16-bit cache (int8 weights), or null: keys of {@link Kernels#keyCacheInts}, values of {@link Kernels#valueInts}. */
+    private final int[][] keys16;
+    private final int[][] values16;
+    /** Ints of one (row, kv head)'s 16-bit keys, and of one position's 16-bit value. */
+    private final int keyInts;
+    private final int valueInts;
     private final float[][] ropeCos; // per layer; null where the layer has no positions
     private final float[][] ropeSin;
     private final int[] windows;
@@ -54,11 +66,21 @@ final class Attention {
         this.normEps = (float) w.config().normEps();
         this.scale = (float) (t.attentionScale() > 0 ? t.attentionScale() : 1.0 / Math.sqrt(headDim));
         this.softcap = (float) t.attnLogitSoftcap();
-        this.keys = new float[layers][];
-        this.values = new float[layers][];
+        boolean half = w.shape().dtype() == DType.INT8;
+        this.keyInts = Kernels.keyCacheInts(seqLen, headDim);
+        this.valueInts = Kernels.valueInts(headDim);
+        this.keys = half ? null : new float[layers][];
+        this.values = half ? null : new float[layers][];
+        this.keys16 = half ? new int[layers][] : null;
+        this.values16 = half ? new int[layers][] : null;
         for (int l = 0; l < layers; l++) {
-            keys[l] = BufferPool.alloc(pool, batch * kvHeads * keysPerHead);
-            values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
+            if (half) {
+                keys16[l] = BufferPool.allocInts(pool, batch * kvHeads * keyInts);
+                values16[l] = BufferPool.allocInts(pool, batch * kvHeads * seqLen * valueInts);
+            } else {
+                keys[l] = BufferPool.alloc(pool, batch * kvHeads * keysPerHead);
+                values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
+            }
         }
         this.ropeCos = new float[layers][];
         this.ropeSin = new float[layers][];
@@ -83,14 +105,17 @@ final class Attention {
 
     /** Returns the KV cache to {@code pool}; the cache is unusable afterwards. */
     void release(BufferPool pool) {
-        pool.give(keys);
-        pool.give(values);
+        if (keys16 != null) {
+            pool.give(keys16);
+            pool.give(values16);
+        } else {
+            pool.give(keys);
+            pool.give(values);
+        }
     }
 
     /** Normalises and rotates this slot's q and k as the layer says, then writes k and v into the cache. */
     void store(int layer, float[] qkv, int[] slotRow, int[] slotPos, int s0, int s1) {
-        float[] kc = keys[layer];
-        float[] vc = values[layer];
         LayerWeights lw = w.layers().get(layer);
         float[] cos = ropeCos[layer];
         float[] sin = ropeSin[layer];
@@ -113,11 +138,25 @@ final class Attention {
                     rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
+            if (keys16 != null) {
+                for (int h = 0; h < kvHeads; h++) {
+                    int head = slotRow[s] * kvHeads + h;
+                    Kernels.storeKey16(qkv, base + qDim + h * headDim, headDim, keys16[layer], head * keyInts,
+                            slotPos[s]);
+                    Kernels.storeValue16(qkv, base + qDim + kvDim + h * headDim, headDim, values16[layer],
+                            (head * seqLen + slotPos[s]) * valueInts);
+                }
+                continue;
+            }
             for (int h = 0; h < kvHeads; h++) {
-                System.arraycopy(qkv, base + qDim + kvDim + h * headDim, vc,
+                System.arraycopy(qkv, base + qDim + kvDim + h * headDim, values[layer],
                         ((slotRow[s] * kvHeads + h) * seqLen + slotPos[s]) * headDim, headDim);
             }
         }
+        if (keys16 != null) {
+            return;
+        }
+        float[] kc = keys[layer];
         // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
         // (one slot at a time would touch a new cache line per element).
         for (int h = 0; h < kvHeads; h++) {
@@ -161,20 +200,23 @@ final class Attention {
      * at position i of a sliding layer sees keys i - window + 1 .. i (transformers' {@code kv > q - window}).
      */
     void attend(int layer, float[] qkv, float[] att, int[] slotRow, int[] slotPos, int i0, int i1) {
-        float[] kc = keys[layer];
-        float[] vc = values[layer];
         int group = heads / kvHeads;
         int window = windows[layer];
         for (int item = i0; item < i1; item++) {
             int s = item / heads;
             int h = item % heads;
-            int kvh = h / group;
-            int row = slotRow[s];
+            int head = slotRow[s] * kvHeads + h / group;
             int last = slotPos[s];
             int first = window > 0 ? Math.max(0, last - window + 1) : 0;
-            Kernels.attendHead(qkv, s * qkvDim + h * headDim, kc, (row * kvHeads + kvh) * keysPerHead, vc,
-                    (row * kvHeads + kvh) * seqLen * headDim, headDim, first, last, scale, softcap, att,
-                    s * attStride + h * headDim);
+            int qo = s * qkvDim + h * headDim;
+            int oo = s * attStride + h * headDim;
+            if (keys16 != null) {
+                Kernels.attendHead16(qkv, qo, keys16[layer], head * keyInts, values16[layer],
+                        head * seqLen * valueInts, headDim, first, last, scale, softcap, att, oo);
+            } else {
+                Kernels.attendHead(qkv, qo, keys[layer], head * keysPerHead, values[layer], head * seqLen * headDim,
+                        headDim, first, last, scale, softcap, att, oo);
+            }
         }
     }
 }

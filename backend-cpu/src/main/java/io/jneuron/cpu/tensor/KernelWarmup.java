@@ -58,6 +58,15 @@ final class KernelWarmup {
             keys[i] = (i % 5 - 2) / 8f;
         }
         float[] head = new float[80];
+        // An int8 model's KV cache is 16-bit (see Kernels#attendHead16): the same shapes over that layout instead.
+        int[] keys16 = dtype == DType.INT8 ? new int[Kernels.keyCacheInts(32, 80)] : null;
+        int[] values16 = dtype == DType.INT8 ? new int[32 * Kernels.valueInts(80)] : null;
+        for (int i = 0; keys16 != null && i < keys16.length; i++) {
+            keys16[i] = (i % 5 - 2) * 0x3E00_3E00; // bf16 pairs of small values, both halves
+        }
+        for (int i = 0; values16 != null && i < values16.length; i++) {
+            values16[i] = (i % 3 - 1) * 0x3F00_3F00;
+        }
         float sink = 0;
         int fast = 0;
         try (Parallel single = new Parallel(1)) {
@@ -69,7 +78,11 @@ final class KernelWarmup {
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 for (int[] a : ATTENTION) {
-                    Kernels.attendHead(x, 0, keys, 0, x, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                    if (keys16 != null) {
+                        Kernels.attendHead16(x, 0, keys16, 0, values16, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                    } else {
+                        Kernels.attendHead(x, 0, keys, 0, x, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                    }
                 }
                 Kernels.activate(i % 2 == 0, x, 0, i % 3 == 0 ? null : x, cols, acc, 0, cols - 3);
                 // Counted, not required in a row: on a busy machine a preempted iteration is no sign of C1 code.

@@ -1,5 +1,6 @@
 package io.jneuron.cpu.tensor;
 
+import io.jneuron.core.model.HalfFloats;
 import io.jneuron.core.shape.DType;
 
 /**
@@ -126,6 +127,72 @@ public final class Kernels {
             AttentionKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
         } else {
             ScalarKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+        }
+    }
+
+    // ---- The 16-bit KV cache: bf16 pairs in ints, the bf16 weights' trick (a shift or a mask widens a half) ----
+
+    /** Ints of one head's 16-bit key cache for {@code positions} positions: key blocks of {@code (hd + 1) / 2} pair rows. */
+    public static int keyCacheInts(int positions, int hd) {
+        return (positions + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * ((hd + 1) / 2);
+    }
+
+    /**
+     * Where dimensions {@code 2j} (low half) and {@code 2j + 1} (high half) of key p sit in one head's 16-bit key
+     * cache: the layout of {@link #keyOffset} with an int of two dimensions in place of a float.
+     */
+    public static int keyOffset16(int p, int j, int hd) {
+        return (p / KEY_BLOCK * ((hd + 1) / 2) + j) * KEY_BLOCK + p % KEY_BLOCK;
+    }
+
+    /**
+     * Ints per position of a 16-bit value cache: dimensions in groups of 32, dimension {@code 32g + i} in int
+     * {@code 16g + i % 16}, the low half for {@code i < 16}, so each half of a group's ints is 16 consecutive
+     * dimensions.
+     */
+    public static int valueInts(int hd) {
+        return (hd + 31) / 32 * 16;
+    }
+
+    /** Key {@code src[so..so+hd)} as bf16 (rounded to nearest even) at position p of the head's key cache at {@code k[kb..]}. */
+    public static void storeKey16(float[] src, int so, int hd, int[] k, int kb, int p) {
+        for (int j = 0; 2 * j < hd; j++) {
+            int hi = 2 * j + 1 < hd ? bf16(src[so + 2 * j + 1]) : 0;
+            k[kb + keyOffset16(p, j, hd)] = bf16(src[so + 2 * j]) | hi << 16;
+        }
+    }
+
+    /** Value {@code src[so..so+hd)} as bf16 into one position's {@link #valueInts} ints at {@code v[vo..]}. */
+    public static void storeValue16(float[] src, int so, int hd, int[] v, int vo) {
+        for (int i = 0; i < valueInts(hd); i++) {
+            int d = i / 16 * 32 + i % 16;
+            int lo = d < hd ? bf16(src[so + d]) : 0;
+            int hi = d + 16 < hd ? bf16(src[so + d + 16]) : 0;
+            v[vo + i] = lo | hi << 16;
+        }
+    }
+
+    /** Dimension d of one position's 16-bit value (see {@link #valueInts}) as fp32. */
+    static float value16(int[] v, int vo, int d) {
+        int x = v[vo + d / 32 * 16 + d % 16];
+        return Float.intBitsToFloat(d % 32 < 16 ? x << 16 : x & 0xFFFF0000);
+    }
+
+    private static int bf16(float f) {
+        return HalfFloats.floatToBf16(f) & 0xFFFF;
+    }
+
+    /**
+     * {@link #attendHead} over a 16-bit cache: keys at {@code k[kb + keyOffset16(p, j, hd)]}, values at
+     * {@code v[vb + p * valueInts(hd) ..]}. Each key and value is read as half the bytes of fp32.
+     */
+    public static void attendHead16(float[] q, int qo, int[] k, int kb, int[] v, int vb, int hd, int first,
+                                    int last, float scale, float softcap, float[] out, int oo) {
+        float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
+        if (VECTOR) {
+            AttentionKernels.attendHead16(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+        } else {
+            ScalarKernels.attendHead16(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
         }
     }
 

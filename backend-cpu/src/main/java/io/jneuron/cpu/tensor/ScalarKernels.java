@@ -97,16 +97,46 @@ final class ScalarKernels {
             s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
             max = Math.max(max, s[p]);
         }
+        float inv = softmax(s, first, last, max);
+        for (int d = 0; d < hd; d++) {
+            double a = 0;
+            for (int p = first; p <= last; p++) {
+                a += s[p] * v[vb + p * hd + d];
+            }
+            out[oo + d] = (float) a * inv;
+        }
+    }
+
+    /** Scores {@code s[first..last]} (largest {@code max}) to softmax weights; returns 1 / their sum. */
+    private static float softmax(float[] s, int first, int last, float max) {
         double sum = 0;
         for (int p = first; p <= last; p++) {
             s[p] = (float) Math.exp(s[p] - max);
             sum += s[p];
         }
-        float inv = (float) (1 / sum);
+        return (float) (1 / sum);
+    }
+
+    /** Plain-Java {@link Kernels#attendHead16}: the same 16-bit layout and steps, scores and sums in double. */
+    static void attendHead16(float[] q, int qo, int[] k, int kb, int[] v, int vb, int hd, int first, int last,
+                             float scale, float softcap, float[] s, float[] out, int oo) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = first; p <= last; p++) {
+            double a = 0;
+            for (int d = 0; d < hd; d++) {
+                int x = k[kb + Kernels.keyOffset16(p, d / 2, hd)];
+                a += q[qo + d] * Float.intBitsToFloat(d % 2 == 0 ? x << 16 : x & 0xFFFF0000);
+            }
+            float sc = (float) a * scale;
+            s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
+            max = Math.max(max, s[p]);
+        }
+        float inv = softmax(s, first, last, max);
+        int n = Kernels.valueInts(hd);
         for (int d = 0; d < hd; d++) {
             double a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * v[vb + p * hd + d];
+                a += s[p] * Kernels.value16(v, vb + p * n, d);
             }
             out[oo + d] = (float) a * inv;
         }

@@ -1,5 +1,6 @@
 package io.jneuron.cpu.tensor;
 
+import io.jneuron.core.model.HalfFloats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,6 +55,47 @@ class AttentionKernelsTest {
         ScalarKernels.attendHead(q, 0, kT, 0, v, 0, hd, first, last, scale, softcap, new float[padded], scalarOut, 0);
         for (int d = 0; d < hd; d++) {
             assertEquals(expect[d], vectorOut[d], 2e-6, "vector, dim " + d);
+            assertEquals(expect[d], scalarOut[d], 2e-6, "scalar, dim " + d);
+        }
+    }
+
+    /** The 16-bit cache: the same cases against double math on the bf16-rounded keys and values. */
+    @ParameterizedTest
+    @CsvSource({"64,40,0,39,0", "64,40,17,39,0", "48,100,0,0,0", "20,33,5,31,0", "80,200,100,199,0",
+            "128,64,0,63,30", "64,256,0,255,0", "7,16,3,9,50", "96,50,0,49,0", "33,20,0,19,0"})
+    void attendHead16MatchesADoubleReferenceOnRoundedKeysAndValues(int hd, int seqLen, int first, int last,
+                                                                   float softcap) {
+        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen + 1);
+        float[] keys = gaussian(rnd, seqLen * hd, 1);
+        float[] v = gaussian(rnd, seqLen * hd, 1);
+        float[] q = gaussian(rnd, hd, 1);
+        int n = Kernels.valueInts(hd);
+        int[] k16 = new int[Kernels.keyCacheInts(seqLen, hd)];
+        int[] v16 = new int[seqLen * n];
+        float[] junk = gaussian(rnd, 2 * hd, 1e6f); // past the last position: must not leak in
+        for (int p = 0; p < Kernels.keyCacheInts(seqLen, hd) / ((hd + 1) / 2); p++) {
+            Kernels.storeKey16(p < seqLen ? keys : junk, p < seqLen ? p * hd : 0, hd, k16, 0, p);
+        }
+        for (int p = 0; p < seqLen; p++) {
+            Kernels.storeValue16(p <= last ? v : junk, p <= last ? p * hd : hd, hd, v16, p * n);
+        }
+        float[] kr = new float[keys.length];
+        float[] vr = new float[v.length];
+        for (int i = 0; i < keys.length; i++) {
+            kr[i] = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(keys[i]));
+            vr[i] = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(v[i]));
+            assertEquals(keys[i], kr[i], Math.abs(keys[i]) / 256, "bf16 keeps 8 significant bits");
+        }
+        float scale = (float) (1 / Math.sqrt(hd));
+        double[] expect = reference(q, kr, vr, hd, first, last, scale, softcap);
+        float[] vectorOut = new float[hd + 2];
+        float[] scalarOut = new float[hd];
+        Kernels.attendHead16(q, 0, k16, 0, v16, 0, hd, first, last, scale, softcap, vectorOut, 2);
+        int padded = Kernels.keyCacheLength(last + 1, 1);
+        ScalarKernels.attendHead16(q, 0, k16, 0, v16, 0, hd, first, last, scale, softcap, new float[padded], scalarOut,
+                0);
+        for (int d = 0; d < hd; d++) {
+            assertEquals(expect[d], vectorOut[2 + d], 2e-6, "vector, dim " + d);
             assertEquals(expect[d], scalarOut[d], 2e-6, "scalar, dim " + d);
         }
     }
