@@ -19,42 +19,48 @@ public final class BufferPool {
 
     /** A zeroed array of {@code length} floats: a returned one when there is one, else a new one. */
     synchronized float[] take(int length) {
-        for (int i = free.size() - 1; i >= 0; i--) {
-            if (free.get(i).length == length) {
-                float[] a = free.remove(i);
-                Arrays.fill(a, 0f);
-                return a;
-            }
+        float[] a = reuse(free, length);
+        if (a == null) {
+            return new float[length];
         }
-        return new float[length];
+        Arrays.fill(a, 0f);
+        return a;
     }
 
     /** A zeroed array of {@code length} ints, as {@link #take}. */
     synchronized int[] takeInts(int length) {
-        for (int i = freeInts.size() - 1; i >= 0; i--) {
-            if (freeInts.get(i).length == length) {
-                int[] a = freeInts.remove(i);
-                Arrays.fill(a, 0);
-                return a;
-            }
+        int[] a = reuse(freeInts, length);
+        if (a == null) {
+            return new int[length];
         }
-        return new int[length];
+        Arrays.fill(a, 0);
+        return a;
     }
 
     /** Takes back arrays that their session no longer uses. */
     synchronized void give(float[]... arrays) {
-        for (float[] a : arrays) {
-            if (free.size() < MAX_FREE) {
-                free.add(a);
-            }
-        }
+        keep(free, arrays);
     }
 
     /** Takes back int arrays that their session no longer uses. */
     synchronized void give(int[]... arrays) {
-        for (int[] a : arrays) {
-            if (freeInts.size() < MAX_FREE) {
-                freeInts.add(a);
+        keep(freeInts, arrays);
+    }
+
+    /** Removes and returns a free array of exactly {@code length} elements, or null. */
+    private static <T> T reuse(List<T> list, int length) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (java.lang.reflect.Array.getLength(list.get(i)) == length) {
+                return list.remove(i);
+            }
+        }
+        return null;
+    }
+
+    private static <T> void keep(List<T> list, T[] arrays) {
+        for (T a : arrays) {
+            if (list.size() < MAX_FREE) {
+                list.add(a);
             }
         }
     }
