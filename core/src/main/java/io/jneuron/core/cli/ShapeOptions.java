@@ -20,7 +20,7 @@ final class ShapeOptions {
     DType autoCastType;
 
     @Option(names = "--quantization", description = "Weight-only quantization: int8 (per-channel symmetric scales, "
-            + "fp32 activations; the CPU backend only).")
+            + "fp32 activations, a bf16 KV cache; the CPU backend only).")
     String quantization;
 
     @Option(names = "--buckets", split = ",", description = "Explicit context buckets, e.g. 64,128 (default: powers of two from 128, plus the sequence length).")
