@@ -134,7 +134,7 @@ public final class Kernels {
 
     /** Ints of one head's 16-bit key cache for {@code positions} positions: key blocks of {@code (hd + 1) / 2} pair rows. */
     public static int keyCacheInts(int positions, int hd) {
-        return (positions + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * ((hd + 1) / 2);
+        return keyCacheLength(positions, (hd + 1) / 2);
     }
 
     /**
@@ -142,7 +142,7 @@ public final class Kernels {
      * cache: the layout of {@link #keyOffset} with an int of two dimensions in place of a float.
      */
     public static int keyOffset16(int p, int j, int hd) {
-        return (p / KEY_BLOCK * ((hd + 1) / 2) + j) * KEY_BLOCK + p % KEY_BLOCK;
+        return keyOffset(p, j, (hd + 1) / 2);
     }
 
     /**
@@ -174,8 +174,12 @@ public final class Kernels {
 
     /** Dimension d of one position's 16-bit value (see {@link #valueInts}) as fp32. */
     static float value16(int[] v, int vo, int d) {
-        int x = v[vo + d / 32 * 16 + d % 16];
-        return Float.intBitsToFloat(d % 32 < 16 ? x << 16 : x & 0xFFFF0000);
+        return half(v[vo + d / 32 * 16 + d % 16], d % 32 >= 16);
+    }
+
+    /** The low or high bf16 of a pair as fp32. */
+    static float half(int pair, boolean high) {
+        return Float.intBitsToFloat(high ? pair & 0xFFFF0000 : pair << 16);
     }
 
     private static int bf16(float f) {

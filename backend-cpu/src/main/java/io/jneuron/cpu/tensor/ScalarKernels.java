@@ -124,8 +124,7 @@ final class ScalarKernels {
         for (int p = first; p <= last; p++) {
             double a = 0;
             for (int d = 0; d < hd; d++) {
-                int x = k[kb + Kernels.keyOffset16(p, d / 2, hd)];
-                a += q[qo + d] * Float.intBitsToFloat(d % 2 == 0 ? x << 16 : x & 0xFFFF0000);
+                a += q[qo + d] * Kernels.half(k[kb + Kernels.keyOffset16(p, d / 2, hd)], d % 2 == 1);
             }
             float sc = (float) a * scale;
             s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
