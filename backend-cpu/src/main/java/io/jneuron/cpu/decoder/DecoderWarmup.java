@@ -30,8 +30,9 @@ import java.util.Set;
  * <p>One pass is not enough: it only queues the decoder's loops (attention, norms) for C2, and on a
  * 2-core machine the compiler thread is still working through that queue when the first real prefill
  * starts, which then runs its O(n^2) attention in C1 code, where Vector API calls allocate objects.
- * So after each pass the warm-up waits, leaving the CPU to the compiler, until no compilation has
- * finished for a moment, and runs another pass, until a pass needs (next to) no compilation, with a
+ * So after each pass the warm-up waits, leaving the CPU to the compiler, until C2 has been idle for a
+ * moment (its threads' CPU time on Linux, see {@link CompilerCpu}; elsewhere, no compilation finished),
+ * and runs another pass, until a pass needs (next to) no compilation, with a
  * cap for a machine too busy to settle. The first pass is the short generation through the first
  * layers alone, so nothing long runs before C2 has started. {@code bin/jneuron} and the kernel lower
  * C2's thresholds for the CPU backend's classes, so a few passes queue everything.
@@ -52,8 +53,11 @@ public final class DecoderWarmup {
     private static final long MAX_NANOS = Long.getLong("jneuron.cpu.warmupMaxMs", 3000) * 1_000_000L;
     private static final long MAX_WALL_NANOS = Long.getLong("jneuron.cpu.warmupMaxWallMs", 10_000) * 1_000_000L;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** The compiler counts as idle after this long without finishing a compilation. */
+    /** The compiler counts as idle after this long without compiling (see {@link #awaitQuiet}). */
     private static final long QUIET_MS = 30;
+    private static final long POLL_MS = 5;
+    /** C2's CPU time within one poll that counts as compiling (a fifth of a core). */
+    private static final long BUSY_NANOS = 1_000_000;
 
     private DecoderWarmup() {
     }
@@ -199,23 +203,28 @@ public final class DecoderWarmup {
     }
 
     /**
-     * Waits (leaving the CPU to the compiler threads) until no compilation has finished for
-     * {@link #QUIET_MS}, or the warm-up's time is up.
+     * Waits (leaving the CPU to the compiler threads) until the compiler has been idle for {@link #QUIET_MS},
+     * or the warm-up's time is up. Idle is read from the C2 threads' CPU time ({@link CompilerCpu}):
+     * a compilation in progress counts, where the JVM's own counter only moves when one ends, and a long one
+     * (a 30 ms C2 compile of the decoder's prefill, queued by the last pass) would run on into the first real
+     * prefill. Without that (not Linux), until no compilation has finished for {@link #QUIET_MS}.
      */
     private static void awaitQuiet(CompilationMXBean jit, long start) {
-        long last = jit.getTotalCompilationTime();
+        long cpu = CompilerCpu.nanos();
+        long last = cpu >= 0 ? cpu : jit.getTotalCompilationTime();
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < QUIET_MS * 1_000_000L
                 && System.nanoTime() - start < MAX_WALL_NANOS) {
             try {
-                Thread.sleep(5);
+                Thread.sleep(POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long now = jit.getTotalCompilationTime();
-            if (now != last) {
-                last = now;
+            long now = cpu >= 0 ? CompilerCpu.nanos() : jit.getTotalCompilationTime();
+            boolean busy = cpu >= 0 ? now - last > BUSY_NANOS : now != last;
+            last = now;
+            if (busy) {
                 quietSince = System.nanoTime();
             }
         }
