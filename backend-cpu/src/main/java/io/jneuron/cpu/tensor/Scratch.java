@@ -5,8 +5,8 @@ package io.jneuron.cpu.tensor;
  * activations of a prefill product and its register tile's sums, fp16's pre-scaled activations, attention
  * scores, and the rows copies described here.
  * The 16-bit and int8 kernels copy a block of weight rows into a scratch. The weights
- * stay in their mapped buffers; a kernel bulk-copies 4 rows at a time with an absolute bulk get (one
- * {@code copyMemory} of a few KB, which stays in L1) and runs array loads on the copy. Vector loads
+ * stay in their mapped buffers; a kernel bulk-copies 4 rows at a time with absolute bulk gets (16-bit rows
+ * in pieces of at most {@link #COPY_PIECE} bytes; the copy stays in L1) and runs array loads on the copy. Vector loads
  * straight from a buffer measured slower: JDK 17's {@code fromByteBuffer} keeps per-load checks in the
  * loop (bounds against {@code limit()}, the buffer's address and session), and on JDK 25 int8 through
  * {@code fromMemorySegment} is slower too (bench/README.md). Memory traffic is the same and the scratch
@@ -21,7 +21,21 @@ final class Scratch {
     private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[0]);
 
+    /**
+     * The largest piece one bulk copy takes. Copies of up to ~3 KB out of a mapped buffer ran at 43 GB/s
+     * on one thread, 4 KB and more at 30-34 (JDK 17, this machine; the copy stub changes loops above a
+     * size), so a block of rows is copied in pieces.
+     */
+    static final int COPY_PIECE = 3072;
+
     private Scratch() {
+    }
+
+    /** {@code n} ints from {@code src} at {@code at} into {@code dst}, in pieces of at most {@link #COPY_PIECE} bytes. */
+    static void copy(java.nio.IntBuffer src, int at, int[] dst, int n) {
+        for (int done = 0; done < n; done += COPY_PIECE / 4) {
+            src.get(at + done, dst, done, Math.min(COPY_PIECE / 4, n - done));
+        }
     }
 
     /** fp32 scratch (16-bit and int8 rows widened for prefill), at least {@code n} long. */

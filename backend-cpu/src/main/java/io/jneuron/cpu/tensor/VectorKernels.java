@@ -216,7 +216,7 @@ final class VectorKernels {
         int covered = PrefillKernels.covered(r0, r1);
         int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
-            w.get((r - first) * half, rows, 0, 4 * half);
+            Scratch.copy(w, (r - first) * half, rows, 4 * half);
             int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widen(rows, stride, fp16, 4, wide);
