@@ -209,6 +209,7 @@ final class VectorKernels {
                            float[] out, int os, int r0, int r1) {
         int half = stride / 2;
         int[] rows = Scratch.ints(4 * half);
+        int piece = Scratch.piece(2 * stride);
         float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         // Tokens the 4x4 kernel does not cover go through the one-token kernel.
         int single = wide != null ? tokens / 4 * 4 : 0;
@@ -216,7 +217,7 @@ final class VectorKernels {
         int covered = PrefillKernels.covered(r0, r1);
         int r = done == tokens ? covered : r0;
         for (; r + 4 <= r1; r += 4) {
-            Scratch.copy(w, (r - first) * half, rows, 4 * half);
+            Scratch.copy(w, (r - first) * half, rows, 4 * half, piece);
             int t = PrefillKernels.from(done, r, covered);
             if (wide != null) {
                 widen(rows, stride, fp16, 4, wide);

@@ -21,7 +21,7 @@ class ScratchTest {
             int[] dst = new int[n + 2];
             dst[n] = -1;
             dst[n + 1] = -2;
-            Scratch.copy(src, 123, dst, n);
+            Scratch.copy(src, 123, dst, n, Scratch.COPY_PIECE);
             int[] expected = new int[n + 2];
             for (int i = 0; i < n; i++) {
                 expected[i] = (123 + i) * 7 + 1;
@@ -31,5 +31,14 @@ class ScratchTest {
             assertArrayEquals(expected, dst, "n=" + n);
         }
         assertEquals(0, src.position());
+    }
+
+    @Test
+    void piecesHoldWholeRowsUpToTheLimitAndSplitLongerRows() {
+        assertEquals(3072, Scratch.piece(1536)); // bf16 rows of 768: two per piece
+        assertEquals(3072, Scratch.piece(768));
+        assertEquals(2000, Scratch.piece(2000)); // one row, no partial second row
+        assertEquals(3072, Scratch.piece(3072));
+        assertEquals(2048, Scratch.piece(4096)); // bf16 rows of 2048: halves
     }
 }
