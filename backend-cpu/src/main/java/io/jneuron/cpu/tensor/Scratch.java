@@ -23,8 +23,8 @@ final class Scratch {
 
     /**
      * The largest piece one bulk copy takes. Copies of up to ~3 KB out of a mapped buffer ran at 43 GB/s
-     * on one thread, 4 KB and more at 30-34 (JDK 17, this machine; the copy stub changes loops above a
-     * size), so a block of rows is copied in pieces.
+     * on one thread, 4 KB and more at 30-34 (JDK 17, this machine, bench/README.md), so a block of 16-bit
+     * rows is copied in pieces. int8's 4-row blocks measured best whole.
      */
     static final int COPY_PIECE = 3072;
 
