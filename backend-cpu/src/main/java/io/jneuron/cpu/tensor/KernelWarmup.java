@@ -41,13 +41,22 @@ final class KernelWarmup {
             w[i] = (i % 13 - 6) / 16f;
         }
         PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
+        // One-token products over long rows as well: a real decode copies a 16-bit block in several pieces
+        // (Scratch.piece), and the warm-up's 32-column rows in one; C2 would compile the loop for one piece and
+        // trap inside the first real generation.
+        int longCols = 2048;
+        float[] lw = new float[rows * longCols];
+        for (int i = 0; i < lw.length; i++) {
+            lw[i] = (i % 11 - 5) / 16f;
+        }
+        PackedMatrix longRows = PackedMatrix.pack(dtype, rows, longCols, lw);
         // Token counts that take every path a real bucket takes, alone and together: C2 compiles a branch
         // the warm-up never took as a trap, and the first real prefill would then fall back to slow code
         // (e.g. a bucket of whole PrefillKernels blocks leaves the 4x4 and one-token loops untaken).
         int b = PrefillKernels.BLOCK;
         int[] counts = {1, 5, 8, b, 2 * b, 3 * b + 5};
         int tokens = 3 * b + 5;
-        float[] x = new float[tokens * m.stride()];
+        float[] x = new float[Math.max(tokens * m.stride(), longRows.stride())];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 7 - 3) / 8f;
         }
@@ -75,6 +84,7 @@ final class KernelWarmup {
                 for (int n : counts) {
                     Kernels.matmul(m, x, m.stride(), n, out, rows, single);
                 }
+                Kernels.matmul(longRows, x, longRows.stride(), 1, out, rows, single);
                 Kernels.axpy(0.5f, x, 0, acc, 0, cols); // cols, not rows: the vector loop must run too
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 for (int[] a : ATTENTION) {
