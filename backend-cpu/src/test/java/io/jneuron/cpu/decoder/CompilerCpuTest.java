@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -48,6 +49,31 @@ class CompilerCpuTest {
             Thread.onSpinWait();
         }
         assertTrue(CompilerCpu.nanos() > before, "C2 threads ran no CPU while compiling " + sink);
+    }
+
+    @Test
+    void pollingAllocatesLittle(@TempDir Path proc) throws IOException {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        for (int tid = 1; tid <= 24; tid++) {
+            task(proc, tid, tid % 12 == 0 ? "C2 CompilerThre" : "worker-" + tid, tid + "000 1 2");
+        }
+        assertEquals(12_000 + 24_000, CompilerCpu.nanos(proc));
+        long self = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(self);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(36_000, CompilerCpu.nanos(proc));
+        }
+        long perPoll = (threads.getThreadAllocatedBytes(self) - before) / 10;
+        // Reading every file whole took 8 KB a file (~400 KB a poll here); names are read once now.
+        assertTrue(perPoll < 48_000, "one poll of 24 threads allocated " + perPoll + " bytes");
+    }
+
+    @Test
+    void schedstatsFirstFieldIsParsed() {
+        byte[] b = "123456789 22 3\n".getBytes();
+        assertEquals(123456789L, CompilerCpu.firstNumber(b, b.length));
+        assertThrows(NumberFormatException.class, () -> CompilerCpu.firstNumber(b, 0));
     }
 
     @Test
