@@ -93,33 +93,36 @@ public final class ModelOpener {
         Prepared prepared = prepare(resolver, model, request, settings, progress);
         ExportedModel exported = prepared.exported();
         double exportMs = (System.nanoTime() - t0) / 1e6;
-        long t1 = System.nanoTime();
         if (settings.backend() != null && !settings.backend().equals(exported.backend())) {
             throw new NeuronKernelException(model + " was compiled for backend '" + exported.backend()
                     + "', not '" + settings.backend() + "'; re-export with --backend " + settings.backend());
         }
-        BackendProvider provider = Backends.select(settings.withBackend(exported.backend()));
-        Backend backend = provider.create(settings);
-        LoadedModel loaded;
-        try {
-            progress.progress("load", -1);
-            loaded = Backends.runtime(backend).load(exported.artifactPath());
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
-        }
-        double loadMs = (System.nanoTime() - t1) / 1e6;
+        // The tokenizer first: opening it loads a few hundred classes (DJL, its native library), and the
+        // deoptimizations and compilations that sets off belong before the model's warm-up, which waits for
+        // the compiler to go quiet, not inside the first prefill (bench/README.md, sixth session).
         TextTokenizer tok = null;
         // exists, not isRegularFile: a folder or FIFO in its place is an error naming it, not "no tokenizer".
         if (tokenizer && Files.exists(exported.folder().resolve(HfTokenizer.TOKENIZER_JSON))) {
-            try {
-                tok = HfTokenizer.open(exported.folder());
-            } catch (RuntimeException e) {
-                loaded.close();
-                backend.close();
-                throw e;
-            }
+            tok = HfTokenizer.open(exported.folder());
         }
+        long t1 = System.nanoTime();
+        Backend backend = null;
+        LoadedModel loaded;
+        try {
+            BackendProvider provider = Backends.select(settings.withBackend(exported.backend()));
+            backend = provider.create(settings);
+            progress.progress("load", -1);
+            loaded = Backends.runtime(backend).load(exported.artifactPath());
+        } catch (RuntimeException e) {
+            if (backend != null) {
+                backend.close();
+            }
+            if (tok != null) {
+                tok.close();
+            }
+            throw e;
+        }
+        double loadMs = (System.nanoTime() - t1) / 1e6;
         return new Opened(backend, loaded, tok, exported, loadMs, exportMs, prepared.compiled());
     }
 }

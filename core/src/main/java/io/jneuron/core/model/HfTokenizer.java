@@ -14,7 +14,8 @@ import java.util.Objects;
 /**
  * A checkpoint's {@code tokenizer.json} run by the Hugging Face tokenizers library (through DJL's
  * binding, whose native library unpacks under {@code ~/.djl.ai} or {@code DJL_CACHE_DIR}; no network
- * is needed). Special token ids come from {@link SpecialTokensReader}.
+ * is needed, and DJL's usage tracking is switched off unless {@code OPT_OUT_TRACKING} is set). Special token ids
+ * come from {@link SpecialTokensReader}.
  *
  * <p>Thread-safe. Owns native memory: {@link #close()} it; use after close throws
  * {@link IllegalStateException}.
@@ -27,6 +28,18 @@ public final class HfTokenizer implements TextTokenizer {
      */
     private static final Map<String, String> OPTIONS = Map.of(
             "maxLength", String.valueOf(1 << 24), "truncation", "false", "padding", "false");
+
+    /** The property (or environment variable) that turns off DJL's usage tracking. */
+    static final String DJL_OPT_OUT = "OPT_OUT_TRACKING";
+
+    static {
+        // DJL's tokenizer reports the EC2 instance type and id to DJL's developers on first use unless told
+        // not to (its "usage tracking"; the probe also loads an HTTP stack inside the first generation). On
+        // trn1/inf2 that would be every notebook; jneuron opts out unless the user set the switch themselves.
+        if (System.getenv(DJL_OPT_OUT) == null && System.getProperty(DJL_OPT_OUT) == null) {
+            System.setProperty(DJL_OPT_OUT, "true");
+        }
+    }
 
     private final Path file;
     private final HuggingFaceTokenizer tokenizer;

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The DJL-backed tokenizer on the generated GPT-2 and Llama tokenizers. */
 class HfTokenizerTest {
@@ -48,6 +49,13 @@ class HfTokenizerTest {
     static void close() {
         gpt2.close();
         llama.close();
+    }
+
+    @Test
+    void djlUsageTrackingIsOffUnlessTheUserChose() {
+        assumeTrue(System.getenv(HfTokenizer.DJL_OPT_OUT) == null, "the environment sets OPT_OUT_TRACKING itself");
+        // DJL reads the switch from the environment or this property (ai.djl.util.Utils.getEnvOrSystemProperty).
+        assertEquals("true", ai.djl.util.Utils.getEnvOrSystemProperty(HfTokenizer.DJL_OPT_OUT));
     }
 
     @Test
