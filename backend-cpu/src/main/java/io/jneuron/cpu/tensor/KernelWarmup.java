@@ -2,6 +2,12 @@ package io.jneuron.cpu.tensor;
 
 import io.jneuron.core.shape.DType;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -40,7 +46,7 @@ final class KernelWarmup {
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 13 - 6) / 16f;
         }
-        PackedMatrix m = PackedMatrix.pack(dtype, rows, cols, w);
+        PackedMatrix m = mapped(PackedMatrix.pack(dtype, rows, cols, w));
         // One-token products over long rows as well: a real decode copies a 16-bit block in several pieces
         // (Scratch.piece), and the warm-up's 32-column rows in one; C2 would compile the loop for one piece and
         // trap inside the first real generation.
@@ -49,7 +55,7 @@ final class KernelWarmup {
         for (int i = 0; i < lw.length; i++) {
             lw[i] = (i % 11 - 5) / 16f;
         }
-        PackedMatrix longRows = PackedMatrix.pack(dtype, rows, longCols, lw);
+        PackedMatrix longRows = mapped(PackedMatrix.pack(dtype, rows, longCols, lw));
         // Token counts that take every path a real bucket takes, alone and together: C2 compiles a branch
         // the warm-up never took as a trap, and the first real prefill would then fall back to slow code
         // (e.g. a bucket of whole PrefillKernels blocks leaves the 4x4 and one-token loops untaken).
@@ -101,6 +107,38 @@ final class KernelWarmup {
         }
         if (Float.isNaN(sink + acc[0] + head[0])) {
             throw new IllegalStateException("kernel warm-up produced NaN");
+        }
+    }
+
+    /**
+     * {@code m}'s bytes mapped from a temporary file, as a loaded artifact's are. On JDK 20+ a segment over a
+     * mapping is another class than one over allocated memory; after a warm-up over the latter, C2 had compiled
+     * the fp32 loads for it, the model's first products hit class checks, and the recompiled loops took both
+     * classes: Temurin 25's fp32 decode ran at 45-118 tok/s from one JVM to the next (bench/README.md, seventh
+     * session). {@code m} itself when no temporary file can be made.
+     */
+    private static PackedMatrix mapped(PackedMatrix m) {
+        ByteBuffer[] storage = m.storage();
+        int chunks = m.chunks();
+        try {
+            Path file = Files.createTempFile("jneuron-warmup", ".bin");
+            // Unlinked once mapped: the mapping keeps the pages, nothing is left behind.
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+                ByteBuffer[] mapped = new ByteBuffer[chunks];
+                long at = 0;
+                for (int c = 0; c < chunks; c++) {
+                    long size = storage[c].remaining();
+                    while (storage[c].hasRemaining()) {
+                        ch.write(storage[c], at + storage[c].position());
+                    }
+                    mapped[c] = ch.map(FileChannel.MapMode.READ_ONLY, at, size);
+                    at += (size + 4095) / 4096 * 4096; // page-aligned, as an artifact's matrices are
+                }
+                return PackedMatrix.wrap(m.dtype(), m.rows(), m.cols(), mapped, m.scales());
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return m;
         }
     }
 }

@@ -89,9 +89,14 @@ final class VectorLoads {
      * take it: computed in long by the caller, C2 need not prove an int-to-long conversion overflow-free.
      */
     static FloatVector floats(VectorSpecies<Float> s, Object w, long at) {
-        if (!SEGMENTS) { // JDK 17: a plain call (the branch folds; the other JDK never links this call site)
-            return FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
-        }
+        // JDK 17: a plain call (the branch folds; the other JDK never links that call site). Kept under C2's
+        // MaxInlineSize (35 bytes), as is segmentFloats: at 41 bytes, a kernel compiled while this call site was
+        // still cold (the CPU backend reaches C2 early) left it a call, every vector it returned was boxed, and
+        // Temurin 25's fp32 decode ran at 75-118 tok/s from one JVM to the next (bench/README.md, sixth session).
+        return SEGMENTS ? segmentFloats(s, w, at) : FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+    }
+
+    private static FloatVector segmentFloats(VectorSpecies<Float> s, Object w, long at) {
         try {
             return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
