@@ -117,7 +117,7 @@ final class KernelWarmup {
      * classes: Temurin 25's fp32 decode ran at 45-118 tok/s from one JVM to the next (bench/README.md, seventh
      * session). {@code m} itself when no temporary file can be made.
      */
-    private static PackedMatrix mapped(PackedMatrix m) {
+    static PackedMatrix mapped(PackedMatrix m) {
         ByteBuffer[] storage = m.storage();
         int chunks = m.chunks();
         try {
