@@ -76,10 +76,6 @@ public final class DecoderWarmup {
         }
         long start = System.nanoTime();
         long cpuStart = cpuNanos();
-        // The first real session's KV cache and activations (tens of MB), allocated now into the model's pool:
-        // new, they sit in the young generation, and the first prefill's young collections would copy them to the
-        // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
-        new DecoderSession(weights, par, modelPool).close();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
@@ -115,12 +111,28 @@ public final class DecoderWarmup {
         if (watch) {
             awaitQuiet(jit, start);
         }
+        pool = null; // the passes' arrays: garbage for reserveFirstSession's collection (a local stays a GC root)
+        reserveFirstSession(weights, par, modelPool);
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
             System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes (%s ms), "
                     + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes, log,
                     ManagementFactory.getRuntimeMXBean().getUptime());
         }
         return passes;
+    }
+
+    /**
+     * The first real session's KV cache and activations (tens of MB), allocated now into the model's pool and moved
+     * to the old generation here: new, they would sit in the young generation, and the first prefill's young
+     * collections would copy them (~100 ms of GC in an fp32 prefill). A full collection before them takes out
+     * the garbage of opening the model and of the passes (class bytes, JSON, the passes' sessions: ~25 MB), so
+     * they take pages that garbage had touched instead of new ones (peak RSS ~15 MiB lower); a second moves them
+     * out of the young generation.
+     */
+    private static void reserveFirstSession(DecoderWeights weights, Parallel par, BufferPool modelPool) {
+        System.gc();
+        new DecoderSession(weights, par, modelPool).close();
+        System.gc();
     }
 
     /**
