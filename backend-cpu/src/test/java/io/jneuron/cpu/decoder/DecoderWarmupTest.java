@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,56 @@ class DecoderWarmupTest {
                 session.prefill(new int[][] {new int[shape.buckets().sizes().get(0)]}, new int[] {3});
             }
             assertEquals(arrays, pool.size());
+        }
+    }
+
+    /**
+     * A session's work buffers start at the smallest bucket and grow for a larger one: a prefill in the larger
+     * bucket gives the logits a session sized for it from the start gives, and the smaller buffers go back to the
+     * pool for the next session.
+     */
+    @Test
+    void workBuffersGrowForALargerBucketWithTheSameLogits() throws Exception {
+        Path model = tmp.resolve("model");
+        TinyModels.generate(TinyModelSpec.tiny(Architecture.LLAMA), model);
+        Path artifact = tmp.resolve("model.cpu");
+        ShapeSpec shape = new ShapeSpec(1, 64, new BucketPlan(java.util.List.of(8, 32)), DType.FP32);
+        try (Backend backend = new CpuBackendProvider().create(new Settings("cpu", 2))) {
+            backend.compiler().orElseThrow().compile(Checkpoint.open(model), shape, artifact, ProgressListener.NONE);
+        }
+        DecoderWeights weights;
+        try (ArtifactReader reader = ArtifactReader.open(artifact)) {
+            weights = DecoderLoader.load(reader);
+        }
+        DecoderWeights onlyLarge = weights.withShape(new ShapeSpec(1, 64, new BucketPlan(java.util.List.of(32)), DType.FP32));
+        int[] prompt = new int[32];
+        for (int i = 0; i < 20; i++) {
+            prompt[i] = (7 * i + 3) % weights.config().vocabSize();
+        }
+        BufferPool pool = new BufferPool();
+        try (Parallel par = new Parallel(2)) {
+            float[][] grown;
+            float[][] grownStep;
+            try (DecoderSession session = new DecoderSession(weights, par, pool)) {
+                grown = session.prefill(new int[][] {prompt}, new int[] {20});
+                assertEquals(7, pool.size(), "the smallest bucket's 7 work buffers go back to the pool");
+                grownStep = session.decode(new int[] {5});
+            }
+            float[][] sized;
+            float[][] sizedStep;
+            try (DecoderSession session = new DecoderSession(onlyLarge, par)) {
+                sized = session.prefill(new int[][] {prompt}, new int[] {20});
+                sizedStep = session.decode(new int[] {5});
+            }
+            assertArrayEquals(sized[0], grown[0]);
+            assertArrayEquals(sizedStep[0], grownStep[0]);
+            int arrays = 2 * weights.layers().size() + 7;
+            assertEquals(arrays + 7, pool.size());
+            try (DecoderSession session = new DecoderSession(weights, par, pool)) {
+                assertEquals(7, pool.size(), "the next session takes the smallest bucket's buffers and its KV cache");
+                session.prefill(new int[][] {new int[8]}, new int[] {4});
+                assertEquals(7, pool.size(), "a prefill in the smallest bucket needs no other buffers");
+            }
         }
     }
 }
