@@ -76,6 +76,7 @@ public final class DecoderWarmup {
         }
         long start = System.nanoTime();
         long cpuStart = cpuNanos();
+        reserveFirstSession(weights, par, modelPool);
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
@@ -111,8 +112,6 @@ public final class DecoderWarmup {
         if (watch) {
             awaitQuiet(jit, start);
         }
-        pool = null; // the passes' arrays: garbage for reserveFirstSession's collection (a local stays a GC root)
-        reserveFirstSession(weights, par, modelPool);
         if (Boolean.getBoolean("jneuron.cpu.warmupLog")) {
             System.err.printf(java.util.Locale.ROOT, "jneuron: warm-up %.0f ms: kernels %d ms, %d passes (%s ms), "
                     + "ends at JVM uptime %d ms%n", (System.nanoTime() - start) / 1e6, kernelsMs, passes, log,
@@ -122,17 +121,18 @@ public final class DecoderWarmup {
     }
 
     /**
-     * The first real session's KV cache and activations (tens of MB), allocated now into the model's pool and moved
-     * to the old generation here: new, they would sit in the young generation, and the first prefill's young
-     * collections would copy them (~100 ms of GC in an fp32 prefill). A full collection before them takes out
-     * the garbage of opening the model and of the passes (class bytes, JSON, the passes' sessions: ~25 MB), so
-     * they take pages that garbage had touched instead of new ones (peak RSS ~15 MiB lower); a second moves them
-     * out of the young generation.
+     * The first real session's KV cache and activations (tens of MB), allocated first into the model's pool: new,
+     * they would sit in the young generation, and the first prefill's young collections would copy them to the
+     * old one (~100 ms of GC in an fp32 prefill); the passes' collections do it here. A full collection before
+     * them takes out the garbage of opening the tokenizer and the model (class bytes, JSON: ~17 MB), so these
+     * arrays, too big for the young generation, take pages that garbage had touched instead of new ones (peak
+     * RSS ~6 MiB lower). Placed after the passes instead, behind a second collection, it saved ~15 MiB but the
+     * first fp32 prefill was more often slow (cold/warm 0.51-0.75 in 8 of 17 JDK 17 runs against 1 of 9; cause
+     * not found; with the collections disabled too): not kept.
      */
     private static void reserveFirstSession(DecoderWeights weights, Parallel par, BufferPool modelPool) {
         System.gc();
         new DecoderSession(weights, par, modelPool).close();
-        System.gc();
     }
 
     /**
