@@ -76,7 +76,13 @@ public final class DecoderWarmup {
         }
         long start = System.nanoTime();
         long cpuStart = cpuNanos();
-        reserveFirstSession(weights, par, modelPool);
+        // The first real session's KV cache and activations (tens of MB), allocated now into the model's pool:
+        // new, they sit in the young generation, and the first prefill's young collections would copy them to the
+        // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
+        // No full collection first, though it would save ~6 MiB of peak RSS (the load's garbage out of the old
+        // generation): after one, the first prefill ran at 0.69-0.89 of warm in the JDK 17 kernel (0.95-0.99
+        // with -XX:+DisableExplicitGC, same build), cause not found (bench/README.md, seventh session).
+        new DecoderSession(weights, par, modelPool).close();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
@@ -118,21 +124,6 @@ public final class DecoderWarmup {
                     ManagementFactory.getRuntimeMXBean().getUptime());
         }
         return passes;
-    }
-
-    /**
-     * The first real session's KV cache and activations (tens of MB), allocated first into the model's pool: new,
-     * they would sit in the young generation, and the first prefill's young collections would copy them to the
-     * old one (~100 ms of GC in an fp32 prefill); the passes' collections do it here. A full collection before
-     * them takes out the garbage of opening the tokenizer and the model (class bytes, JSON: ~17 MB), so these
-     * arrays, too big for the young generation, take pages that garbage had touched instead of new ones (peak
-     * RSS ~6 MiB lower). Placed after the passes instead, behind a second collection, it saved ~15 MiB but the
-     * first fp32 prefill was more often slow (cold/warm 0.51-0.75 in 8 of 17 JDK 17 runs against 1 of 9; cause
-     * not found; with the collections disabled too): not kept.
-     */
-    private static void reserveFirstSession(DecoderWeights weights, Parallel par, BufferPool modelPool) {
-        System.gc();
-        new DecoderSession(weights, par, modelPool).close();
     }
 
     /**
