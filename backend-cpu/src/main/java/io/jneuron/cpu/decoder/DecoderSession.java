@@ -34,8 +34,7 @@ public final class DecoderSession implements DecodeSession {
     private final int[] positions;
     private final float embeddingMultiplier;
     private final float residualMultiplier;
-    // work buffers, indexed by slot; they hold `capacity` slots (see ensureCapacity)
-    private int capacity;
+    // work buffers, indexed by slot; x holds hs floats a slot, so x.length / hs slots fit (see ensureCapacity)
     private float[] x;
     private float[] xn;
     private float[] qkv;
@@ -152,7 +151,7 @@ public final class DecoderSession implements DecodeSession {
      * buckets 128 and 256). The smaller ones go back to the pool, where the next session finds them.
      */
     private void ensureCapacity(int slots) {
-        if (slots <= capacity) {
+        if ((long) slots * hs <= x.length) {
             return;
         }
         if (pool != null) {
@@ -162,7 +161,6 @@ public final class DecoderSession implements DecodeSession {
     }
 
     private void allocateWork(int slots) {
-        capacity = slots;
         x = BufferPool.alloc(pool, slots * hs);
         xn = BufferPool.alloc(pool, slots * hs);
         qkv = BufferPool.alloc(pool, slots * qkvDim);
