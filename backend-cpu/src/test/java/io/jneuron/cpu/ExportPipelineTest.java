@@ -103,6 +103,33 @@ class ExportPipelineTest {
         }
     }
 
+    /** bin/jneuron sets jneuron.compactBeforeLoad: opening a model then runs one full collection before its load. */
+    @Test
+    void theCommandLinesCompactionBeforeTheLoadIsAFullCollection() {
+        ExportResult r = export(tmp.resolve("out"), DType.FP32, 128, new ArrayList<>());
+        long before = fullCollections();
+        System.setProperty("jneuron.compactBeforeLoad", "true");
+        try (ModelOpener.Opened o = ModelOpener.open(r.exported().folder().toString(), ShapeRequest.NONE, settings,
+                (s, f) -> { })) {
+            assertTrue(fullCollections() > before, "no full collection while opening the model");
+            assertTrue(o.tokenizer() != null && o.loadMs() > 0);
+        } finally {
+            System.clearProperty("jneuron.compactBeforeLoad");
+        }
+    }
+
+    /** Full (old generation) collections so far: G1's, Parallel's or Serial's collector of the old generation. */
+    private static long fullCollections() {
+        long n = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            if (name.contains("Old") || name.contains("MarkSweep")) {
+                n += gc.getCollectionCount();
+            }
+        }
+        return n;
+    }
+
     /** Weights rewritten in place, same size and mtime: the on-the-fly compile is keyed by content, so no stale hit. */
     @Test
     void weightsChangedInPlaceAreCompiledAgainNotAStaleHit() throws Exception {

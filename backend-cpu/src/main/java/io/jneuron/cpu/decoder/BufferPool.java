@@ -2,13 +2,18 @@ package io.jneuron.cpu.decoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The arrays of closed sessions (KV cache, activations), handed to the next session of the same model.
  * A session's KV cache alone is tens of MB, too big for the young generation, so without reuse every
  * generation leaves that much garbage in the old generation, which a parallel collector only reclaims
  * in a full GC: resident memory would grow by a session per generation. Arrays come back zeroed, as new.
+ * A {@link #borrower} serves throw-away sessions (the warm-up) from this pool's arrays first, so they add no
+ * arrays of the real sessions' shapes to the old generation.
  */
 public final class BufferPool {
     /** At most this many free arrays are kept (a session holds ~2 per layer plus 8). */
@@ -16,10 +21,48 @@ public final class BufferPool {
     private final List<float[]> free = new ArrayList<>();
     /** A 16-bit KV cache's arrays (see {@link Attention}). */
     private final List<int[]> freeInts = new ArrayList<>();
+    /** The pool a borrower takes from when it has no array of the length asked, or null. */
+    private final BufferPool lender;
+    /** The lender's arrays this borrower took, handed back by {@link #giveBack}. */
+    private final Set<Object> borrowed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public BufferPool() {
+        this(null);
+    }
+
+    private BufferPool(BufferPool lender) {
+        this.lender = lender;
+    }
+
+    /**
+     * A pool for throw-away sessions: an array it lacks is taken from this pool's free ones when one has the
+     * length, else allocated; {@link #giveBack} returns the taken ones here once those sessions are closed.
+     */
+    BufferPool borrower() {
+        return new BufferPool(this);
+    }
+
+    /** Hands the arrays this borrower took from its lender, and has back, to the lender again; keeps the rest. */
+    void giveBack() {
+        List<float[]> floats = new ArrayList<>();
+        List<int[]> ints = new ArrayList<>();
+        synchronized (this) {
+            free.removeIf(a -> borrowed.contains(a) && floats.add(a));
+            freeInts.removeIf(a -> borrowed.contains(a) && ints.add(a));
+            borrowed.clear();
+        }
+        if (lender != null) {
+            lender.give(floats.toArray(float[][]::new));
+            lender.give(ints.toArray(int[][]::new));
+        }
+    }
 
     /** A zeroed array of {@code length} floats: a returned one when there is one, else a new one. */
     synchronized float[] take(int length) {
         float[] a = reuse(free, length);
+        if (a == null && lender != null && (a = lender.reuseFloats(length)) != null) {
+            borrowed.add(a);
+        }
         if (a == null) {
             return new float[length];
         }
@@ -30,11 +73,22 @@ public final class BufferPool {
     /** A zeroed array of {@code length} ints, as {@link #take}. */
     synchronized int[] takeInts(int length) {
         int[] a = reuse(freeInts, length);
+        if (a == null && lender != null && (a = lender.reuseInts(length)) != null) {
+            borrowed.add(a);
+        }
         if (a == null) {
             return new int[length];
         }
         Arrays.fill(a, 0);
         return a;
+    }
+
+    private synchronized float[] reuseFloats(int length) {
+        return reuse(free, length);
+    }
+
+    private synchronized int[] reuseInts(int length) {
+        return reuse(freeInts, length);
     }
 
     /** Takes back arrays that their session no longer uses. */

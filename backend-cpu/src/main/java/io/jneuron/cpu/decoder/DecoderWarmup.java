@@ -86,7 +86,9 @@ public final class DecoderWarmup {
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};
-        BufferPool pool = new BufferPool();
+        // The passes' sessions take the first real session's buffers where the shapes match (the bucket-long prefill's
+        // activations): arrays of their own would be ~6 MB more of the load's garbage in the old generation.
+        BufferPool pool = modelPool.borrower();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
         StringBuilder log = new StringBuilder();
@@ -113,6 +115,7 @@ public final class DecoderWarmup {
                 break;
             }
         }
+        pool.giveBack();
         // What the last pass queued (per-call methods such as embed or prefill reaching C2 there) is compiled
         // now, not on the cores of the first real prefill.
         if (watch) {
