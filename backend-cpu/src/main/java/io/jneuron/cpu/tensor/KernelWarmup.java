@@ -50,12 +50,14 @@ final class KernelWarmup {
         // One-token products over long rows as well: a real decode copies a 16-bit block in several pieces
         // (Scratch.piece), and the warm-up's 32-column rows in one; C2 would compile the loop for one piece and
         // trap inside the first real generation.
+        // 12 rows: JDK 17's fp32 decode takes 8-row blocks, then a 4-row one (VectorKernels.rowsF32); both paths.
         int longCols = 2048;
-        float[] lw = new float[rows * longCols];
+        int longRowCount = 12;
+        float[] lw = new float[longRowCount * longCols];
         for (int i = 0; i < lw.length; i++) {
             lw[i] = (i % 11 - 5) / 16f;
         }
-        PackedMatrix longRows = mapped(PackedMatrix.pack(dtype, rows, longCols, lw));
+        PackedMatrix longRows = mapped(PackedMatrix.pack(dtype, longRowCount, longCols, lw));
         // Token counts that take every path a real bucket takes, alone and together: C2 compiles a branch
         // the warm-up never took as a trap, and the first real prefill would then fall back to slow code
         // (e.g. a bucket of whole PrefillKernels blocks leaves the 4x4 and one-token loops untaken).

@@ -35,7 +35,9 @@ class KernelsTest {
             // range split over both threads with a 4-row last chunk (36 rows), whole tiles only (128), no
             // whole tile (16), and token tails of 16, 5, 21 and 18 after whole tiles (48, 37, 53, 50).
             "BF16,12,64,16", "FP32,20,96,48", "BF16,36,256,37", "FP16,20,96,53", "FP16,12,96,50",
-            "FP32,29,96,128", "BF16,8,64,50"})
+            "FP32,29,96,128", "BF16,8,64,50",
+            // JDK 17's fp32 decode in 8-row blocks (VectorKernels.rowsF32): 8 + 4 rows, long rows, two tokens.
+            "FP32,12,64,1", "FP32,44,2048,2"})
     void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         float[] w = new float[rows * cols];
