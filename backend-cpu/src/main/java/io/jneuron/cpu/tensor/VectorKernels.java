@@ -111,7 +111,6 @@ final class VectorKernels {
         }, stride, xT, tokens, out, os, r0, r1);
     }
 
-    /** Four rows from byte offset {@code wo} (rows {@code 4 * stride} bytes apart) against one token, into out[oo..+3]. */
     /**
      * JDK 17's fp32 decode takes 8 rows a block (16 FMA chains, {@link #f32Block8x1}): with 4, its {@code fromByteBuffer}
      * loads reached 33 GB/s, with 8 the products alone ran 1.08-1.45x faster (`bench/kernels-ab.sh`, 11 rounds, 4 runs).
@@ -119,7 +118,7 @@ final class VectorKernels {
      */
     private static final boolean EIGHT_ROWS = !VectorLoads.segments();
 
-    /** 8 rows against one token, two accumulators per row (see {@link #EIGHT_ROWS}). */
+    /** {@link #f32Block4x1} over 8 rows, written out as it is: C2 keeps 16 named accumulators in registers. */
     private static void f32Block8x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
@@ -157,6 +156,7 @@ final class VectorKernels {
         out[oo + 7] = a7.add(b7).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Four rows from byte offset {@code wo} (rows {@code 4 * stride} bytes apart) against one token, into out[oo..+3]. */
     private static void f32Block4x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
         // Two accumulators per row (8 independent FMA chains, as int8 does): storage loads cost more
         // than array loads, and the extra chains hide them.
