@@ -79,9 +79,8 @@ public final class DecoderWarmup {
         // The first real session's KV cache and activations (tens of MB), allocated now into the model's pool:
         // new, they sit in the young generation, and the first prefill's young collections would copy them to the
         // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
-        // No full collection first, though it would save ~6 MiB of peak RSS (the load's garbage out of the old
-        // generation): after one, the first prefill ran at 0.69-0.89 of warm in the JDK 17 kernel (0.95-0.99
-        // with -XX:+DisableExplicitGC, same build), cause not found (bench/README.md, seventh session).
+        // No full collection here: one at this point was measured with slow first prefills in the JDK 17 kernel
+        // (bench/README.md, seventh session). bin/jneuron has its one before the load (ModelOpener).
         new DecoderSession(weights, par, modelPool).close();
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;

@@ -28,7 +28,7 @@ public final class ModelOpener {
      * worth a full collection (-10 MiB of peak RSS, bench/README.md, eighth session); a kernel's heap is larger and
      * lives on, and is left to its collector.
      */
-    static final String COMPACT_BEFORE_LOAD = "jneuron.compactBeforeLoad";
+    private static final String COMPACT_BEFORE_LOAD = "jneuron.compactBeforeLoad";
 
     private ModelOpener() {
     }
