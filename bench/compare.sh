@@ -7,6 +7,10 @@
 # slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16.
 # With JAVA25=/path/to/jdk (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) jneuron also runs on that JDK in each
 # round (engine jneuron25), so cold and warm are seen on both JDKs in the same run. LLAMACPP=0 skips llama.cpp.
+# The decode ceiling is measured in every round: STREAM triad (bench/stream/triad.c, 2 threads) runs just before
+# each 16- or 32-bit precision's jneuron runs, and decode's GB/s (tok/s x the weights' bytes, all read once per
+# token) is stated against that triad: this machine's bandwidth moves by half within minutes (38 -> 71 GB/s),
+# so one triad per run says little about a given round. STREAM=0 skips it (it needs gcc with OpenMP).
 #
 #   bench/compare.sh [MODELS_DIR] [ROUNDS=3] [PRECISIONS="fp32 bf16 fp16 int8"]
 #   (MODELS_DIR default /tmp/jneuron-bench; the checkpoint is made if missing)
@@ -22,6 +26,14 @@ CACHE="$DIR/cache"
 M="$DIR/llama-110m"
 [ -f "$M/config.json" ] || "$B" testing tiny-model llama "$M" --preset 110m >/dev/null
 OUT="$DIR/compare-$(date -u +%Y%m%dT%H%M%S).log"
+TRIAD=""
+if [ "${STREAM:-1}" = 1 ]; then
+  TRIAD="${TMPDIR:-/tmp}/jneuron-triad"
+  gcc -O3 -march=native -fopenmp -o "$TRIAD" "$ROOT/bench/stream/triad.c"
+fi
+# Parameters, from the checkpoint's header: the embedding is tied (it is the LM head), so decode reads every one.
+PARAMS="$("$PY" -c 'import json,math,struct,sys; f=open(sys.argv[1],"rb"); h=json.loads(f.read(struct.unpack("<Q",f.read(8))[0]))
+print(sum(math.prod(v["shape"]) for k,v in h.items() if k!="__metadata__"))' "$M/model.safetensors")"
 echo "== $(date -u) load: $(cat /proc/loadavg); results in $OUT"
 jn() { # precision [JAVA_HOME] -> one JSON run of jneuron bench
   local q=(--auto_cast_type "$1"); [ "$1" = int8 ] && q=(--quantization int8)
@@ -31,6 +43,10 @@ jn() { # precision [JAVA_HOME] -> one JSON run of jneuron bench
 }
 for ((round = 1; round <= ROUNDS; round++)); do
   for p in $PRECISIONS; do
+    if [ -n "$TRIAD" ] && [ "$p" != int8 ]; then
+      echo "round=$round precision=$p engine=stream params=$PARAMS $(OMP_NUM_THREADS=2 "$TRIAD" | sed 's/ (check.*//')" |
+        tee -a "$OUT"
+    fi
     echo "round=$round precision=$p engine=jneuron $(jn "$p")" | tee -a "$OUT"
     if [ -n "${JAVA25:-}" ]; then
       echo "round=$round precision=$p engine=jneuron25 $(jn "$p" "$JAVA25")" | tee -a "$OUT"
@@ -78,6 +94,16 @@ for p in sorted({r["precision"] for r in rows}, key="fp32 bf16 fp16 int8".split(
         cd = [val(r, "cold_decode_tok_s") / val(r, "decode_tok_s") for r in rs if val(r, "decode_tok_s")]
         if rs:
             print(f"{p:5} {me} cold/warm prefill={st.median(cold):.2f} decode={st.median(cd):.2f}")
+width = {"fp32": 4, "bf16": 2, "fp16": 2}
+for p in [p for p in ("fp32", "bf16", "fp16") if any(r["precision"] == p and r["engine"] == "stream" for r in rows)]:
+    for me in ("jneuron", "jneuron25"):
+        stream = {r["round"]: r for r in rows if r["precision"] == p and r["engine"] == "stream"}
+        got = [(val(r, "decode_tok_s") * val(stream[r["round"]], "params") * width[p] / 1e9,
+                val(stream[r["round"]], "triad_GB_s")) for r in rows
+               if r["precision"] == p and r["engine"] == me and r["round"] in stream and val(r, "decode_tok_s")]
+        if got:
+            print(f"{p:5} {me} decode vs the same round's triad: " + ", ".join(f"{g:.1f}/{t:.1f} GB/s ({g / t:.0%})"
+                  for g, t in got) + f"; median {st.median(g / t for g, t in got):.0%}")
 for me in ("jneuron", "jneuron25"):
     int8 = [r for r in rows if r["precision"] == "int8" and r["engine"] == me]
     bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == me}

@@ -2,8 +2,8 @@
  * arrays far larger than the caches, best of several passes, on the OpenMP threads given by
  * OMP_NUM_THREADS; then rows_GB_s, decode's own access pattern compiled by gcc: fp32 rows of 768 taken 4 at
  * a time against one activation vector (what the CPU backend's decode kernels do), each thread over its
- * half of 438 MB, a ~110M Llama's fp32 weights. Build and run with bench/stream/run.sh. Written for this
- * project, not STREAM's code. */
+ * half of 438 MB, a ~110M Llama's fp32 weights, then rows4x4_GB_s, the same with four streams a thread.
+ * Build and run with bench/stream/run.sh. Written for this project, not STREAM's code. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,24 @@ static void rows4(const float *w, const float *x, float *out, long r0, long r1) 
             s3 += p[3 * COLS + i] * x[i];
         }
         out[r] = s0; out[r + 1] = s1; out[r + 2] = s2; out[r + 3] = s3;
+    }
+}
+
+/* The same rows, each block of 4 taking one row from each quarter of r0..r1-1: four streams at once, which
+ * the hardware prefetchers follow side by side (bench/README.md, ninth session). */
+static void rows4x4(const float *w, const float *x, float *out, long r0, long r1) {
+    long q = (r1 - r0) / 4;
+    for (long j = r0; j < r0 + q; j++) {
+        const float *p0 = w + j * COLS, *p1 = p0 + q * COLS, *p2 = p1 + q * COLS, *p3 = p2 + q * COLS;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+        for (int i = 0; i < COLS; i++) {
+            s0 += p0[i] * x[i];
+            s1 += p1[i] * x[i];
+            s2 += p2[i] * x[i];
+            s3 += p3[i] * x[i];
+        }
+        out[j] = s0; out[j + q] = s1; out[j + 2 * q] = s2; out[j + 3 * q] = s3;
     }
 }
 
@@ -66,7 +84,7 @@ int main(void) {
 #pragma omp parallel for
     for (long i = 0; i < ROWS * COLS; i++) w[i] = (float) (i % 1023) * 1e-3f;
     for (int i = 0; i < COLS; i++) x[i] = 1.0f / (i + 1);
-    double best_rows = 1e30;
+    double best_rows = 1e30, best_streams = 1e30;
     for (int p = 0; p < PASSES; p++) {
         double t = omp_get_wtime();
 #pragma omp parallel
@@ -77,9 +95,19 @@ int main(void) {
         t = omp_get_wtime() - t;
         sink += out[ROWS / 3];
         if (t < best_rows) best_rows = t;
+        t = omp_get_wtime();
+#pragma omp parallel
+        {
+            int id = omp_get_thread_num(), n = omp_get_num_threads();
+            rows4x4(w, x, out, ROWS / 4 * id / n * 4, ROWS / 4 * (id + 1) / n * 4);
+        }
+        t = omp_get_wtime() - t;
+        sink += out[ROWS / 3];
+        if (t < best_streams) best_streams = t;
     }
-    printf("threads=%d triad_GB_s=%.1f read_GB_s=%.1f rows_GB_s=%.1f (check %.0f)\n", omp_get_max_threads(),
-           3.0 * N * sizeof(double) / best_triad / 1e9, 1.0 * N * sizeof(double) / best_read / 1e9,
-           1.0 * ROWS * COLS * sizeof(float) / best_rows / 1e9, sink);
+    printf("threads=%d triad_GB_s=%.1f read_GB_s=%.1f rows_GB_s=%.1f rows4x4_GB_s=%.1f (check %.0f)\n",
+           omp_get_max_threads(), 3.0 * N * sizeof(double) / best_triad / 1e9, 1.0 * N * sizeof(double) / best_read / 1e9,
+           1.0 * ROWS * COLS * sizeof(float) / best_rows / 1e9, 1.0 * ROWS * COLS * sizeof(float) / best_streams / 1e9,
+           sink);
     return 0;
 }

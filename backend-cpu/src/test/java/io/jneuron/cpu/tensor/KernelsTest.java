@@ -37,7 +37,9 @@ class KernelsTest {
             "BF16,12,64,16", "FP32,20,96,48", "BF16,36,256,37", "FP16,20,96,53", "FP16,12,96,50",
             "FP32,29,96,128", "BF16,8,64,50",
             // JDK 17's fp32 decode in 8-row blocks (VectorKernels.rowsF32): 8 + 4 rows, long rows, two tokens.
-            "FP32,12,64,1", "FP32,44,2048,2"})
+            "FP32,12,64,1", "FP32,44,2048,2",
+            // Decode over long ranges split between both threads, with 1-3 rows left after the 4- or 8-row blocks.
+            "FP32,1003,256,1", "BF16,1000,256,1", "BF16,1001,512,3", "FP16,999,256,2", "FP16,1000,256,1"})
     void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         float[] w = new float[rows * cols];
@@ -111,7 +113,8 @@ class KernelsTest {
      * counts that are not multiples of 4, and an all-zero row.
      */
     @ParameterizedTest
-    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101", "36,256,37", "20,96,53"})
+    @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101", "36,256,37", "20,96,53",
+            "1003,256,1", "998,512,2"})
     void int8MatmulMatchesIndependentQuantization(int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 17L + cols);
         float[] w = new float[rows * cols];
