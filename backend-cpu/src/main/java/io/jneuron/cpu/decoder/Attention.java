@@ -4,7 +4,6 @@ import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.core.shape.DType;
 import io.jneuron.cpu.tensor.Kernels;
 
-import java.util.Arrays;
 
 /**
  * Causal self-attention over a static KV cache, allocated once per session, laid out per kv head so that one
@@ -85,19 +84,10 @@ final class Attention {
         this.ropeCos = new float[layers][];
         this.ropeSin = new float[layers][];
         this.windows = new int[layers];
-        float[][] shared = null;
         for (int l = 0; l < layers; l++) {
             windows[l] = t.window(l);
-            if (!w.rotary()) {
-                continue;
-            }
+            // The model's tables, shared with its other sessions (see RotaryTables).
             float[][] tables = w.ropeTables(l);
-            // Layers with equal tables share one copy (Gemma 3 has two kinds, the rest one).
-            if (tables != null && shared != null && Arrays.equals(tables[0], shared[0])) {
-                tables = shared;
-            } else if (tables != null) {
-                shared = tables;
-            }
             ropeCos[l] = tables == null ? null : tables[0];
             ropeSin[l] = tables == null ? null : tables[1];
         }

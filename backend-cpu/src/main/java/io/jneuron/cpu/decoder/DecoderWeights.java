@@ -1,7 +1,6 @@
 package io.jneuron.cpu.decoder;
 
 import io.jneuron.core.model.ModelConfig;
-import io.jneuron.core.model.RopeScaling;
 import io.jneuron.core.shape.ShapeSpec;
 import io.jneuron.cpu.tensor.PackedMatrix;
 
@@ -13,15 +12,26 @@ import java.util.List;
  *
  * @param positionEmbedding GPT-2's learned {@code [maxPositions, hidden]} table (fp32), null for Llama
  * @param lmHead            the output projection; the token embedding itself when tied
+ * @param rope              the rotary tables for {@code shape} (see {@link #ropeTables})
  */
 public record DecoderWeights(ModelConfig config, ShapeSpec shape, PackedMatrix tokenEmbedding,
                              float[] positionEmbedding, List<LayerWeights> layers, float[] finalNormWeight,
-                             float[] finalNormBias, PackedMatrix lmHead) {
+                             float[] finalNormBias, PackedMatrix lmHead, RotaryTables rope) {
+
+    public DecoderWeights(ModelConfig config, ShapeSpec shape, PackedMatrix tokenEmbedding, float[] positionEmbedding,
+                          List<LayerWeights> layers, float[] finalNormWeight, float[] finalNormBias,
+                          PackedMatrix lmHead) {
+        this(config, shape, tokenEmbedding, positionEmbedding, layers, finalNormWeight, finalNormBias, lmHead,
+                new RotaryTables(config, shape));
+    }
 
     /** The same weights for other static shapes (a warm-up session); nothing is copied. */
     public DecoderWeights withShape(ShapeSpec other) {
+        // Rotary tables depend on the sequence length alone (longrope picks its factors by it).
+        RotaryTables tables = other.sequenceLength() == shape.sequenceLength() ? rope
+                : new RotaryTables(config, other);
         return new DecoderWeights(config, other, tokenEmbedding, positionEmbedding, layers, finalNormWeight,
-                finalNormBias, lmHead);
+                finalNormBias, lmHead, tables);
     }
 
     public boolean rotary() {
@@ -38,74 +48,15 @@ public record DecoderWeights(ModelConfig config, ShapeSpec shape, PackedMatrix t
 
     /** Width of the rotated part of each head: head_dim, or Phi-3's {@code partial_rotary_factor} of it. */
     public int rotaryDim() {
-        return (int) (config.headDim() * config.traits().partialRotaryFactor());
+        return RotaryTables.rotaryDim(config);
     }
 
     /**
      * Rotary tables of {@code layer} as {cos, sin}, {@code [position][rotaryDim / 2]}, or null for a layer
-     * without positions (SmolLM3 NoPE). Gemma 3's sliding layers use their own unscaled base.
+     * without positions (SmolLM3 NoPE). Computed once per model and shape ({@link RotaryTables}) and shared by
+     * every session: read-only.
      */
     public float[][] ropeTables(int layer) {
-        if (!config.traits().rope(layer)) {
-            return null;
-        }
-        double local = config.traits().localRopeTheta();
-        if (local > 0 && config.traits().window(layer) > 0) {
-            return ropeTables(local, null);
-        }
-        return ropeTables(config.ropeTheta(), config.ropeScaling());
-    }
-
-    /**
-     * Rotary tables computed in double from a base and scaling: HF's default, "linear", "llama3" and
-     * "longrope" rules. Longrope picks its long factors when the compiled sequence_length exceeds the
-     * original context, for every position (transformers switches by the current length; a static-shape
-     * model fixes the choice at export), and scales cos and sin by the attention factor.
-     */
-    float[][] ropeTables(double theta, RopeScaling s) {
-        int dim = rotaryDim();
-        int half = dim / 2;
-        double[] inv = new double[half];
-        for (int i = 0; i < half; i++) {
-            inv[i] = 1.0 / Math.pow(theta, (2.0 * i) / dim);
-        }
-        double mscale = 1.0;
-        if (s != null && s.type().equals("linear")) {
-            for (int i = 0; i < half; i++) {
-                inv[i] /= s.factor();
-            }
-        } else if (s != null && s.type().equals("longrope")) {
-            java.util.List<Double> ext = shape.sequenceLength() > s.originalMaxPositionEmbeddings()
-                    ? s.longFactor() : s.shortFactor();
-            for (int i = 0; i < half; i++) {
-                inv[i] /= ext.get(i);
-            }
-            mscale = s.attentionFactor();
-        } else if (s != null && s.type().equals("llama3")) {
-            double lowWavelen = s.originalMaxPositionEmbeddings() / s.lowFreqFactor();
-            double highWavelen = s.originalMaxPositionEmbeddings() / s.highFreqFactor();
-            for (int i = 0; i < half; i++) {
-                double wavelen = 2 * Math.PI / inv[i];
-                if (wavelen > lowWavelen) {
-                    inv[i] /= s.factor();
-                } else if (wavelen >= highWavelen) {
-                    double smooth = (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor())
-                            / (s.highFreqFactor() - s.lowFreqFactor());
-                    inv[i] = (1 - smooth) * inv[i] / s.factor() + smooth * inv[i];
-                }
-            }
-        }
-        int positions = shape.sequenceLength();
-        float[] cos = new float[positions * half];
-        float[] sin = new float[positions * half];
-        for (int p = 0; p < positions; p++) {
-            for (int i = 0; i < half; i++) {
-                // HF computes the angle in fp32 (position * inv_freq); the difference is below 1e-7 here.
-                double angle = p * inv[i];
-                cos[p * half + i] = (float) (Math.cos(angle) * mscale);
-                sin[p * half + i] = (float) (Math.sin(angle) * mscale);
-            }
-        }
-        return new float[][] {cos, sin};
+        return rope.tables(layer);
     }
 }
