@@ -47,6 +47,18 @@ static void rows4x4(const float *w, const float *x, float *out, long r0, long r1
     }
 }
 
+/* Seconds for one pass of a rows kernel over the matrix, each thread over its half. */
+static double timed(void (*kernel)(const float *, const float *, float *, long, long), const float *w,
+                    const float *x, float *out) {
+    double t = omp_get_wtime();
+#pragma omp parallel
+    {
+        int id = omp_get_thread_num(), n = omp_get_num_threads();
+        kernel(w, x, out, ROWS / 4 * id / n * 4, ROWS / 4 * (id + 1) / n * 4);
+    }
+    return omp_get_wtime() - t;
+}
+
 int main(void) {
     double *a = malloc(N * sizeof(double)), *b = malloc(N * sizeof(double)), *c = malloc(N * sizeof(double));
     if (!a || !b || !c) return 1;
@@ -86,22 +98,10 @@ int main(void) {
     for (int i = 0; i < COLS; i++) x[i] = 1.0f / (i + 1);
     double best_rows = 1e30, best_streams = 1e30;
     for (int p = 0; p < PASSES; p++) {
-        double t = omp_get_wtime();
-#pragma omp parallel
-        {
-            int id = omp_get_thread_num(), n = omp_get_num_threads();
-            rows4(w, x, out, ROWS / 4 * id / n * 4, ROWS / 4 * (id + 1) / n * 4);
-        }
-        t = omp_get_wtime() - t;
+        double t = timed(rows4, w, x, out);
         sink += out[ROWS / 3];
         if (t < best_rows) best_rows = t;
-        t = omp_get_wtime();
-#pragma omp parallel
-        {
-            int id = omp_get_thread_num(), n = omp_get_num_threads();
-            rows4x4(w, x, out, ROWS / 4 * id / n * 4, ROWS / 4 * (id + 1) / n * 4);
-        }
-        t = omp_get_wtime() - t;
+        t = timed(rows4x4, w, x, out);
         sink += out[ROWS / 3];
         if (t < best_streams) best_streams = t;
     }
