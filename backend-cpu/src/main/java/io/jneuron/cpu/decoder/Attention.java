@@ -4,7 +4,6 @@ import io.jneuron.core.model.DecoderTraits;
 import io.jneuron.core.shape.DType;
 import io.jneuron.cpu.tensor.Kernels;
 
-
 /**
  * Causal self-attention over a static KV cache, allocated once per session, laid out per kv head so that one
  * head's keys and values are each one contiguous run (the memory streams of decode): values
