@@ -2,7 +2,8 @@
 # Where a fresh JVM's first generation spends its CPU, against later generations of the same JVM: one JVM
 # started with bin/jneuron's own flags and class-data archive runs the bench's generation (128-token prompt,
 # 64 new tokens, seq 256, batch 1) GENS times (io.jneuron.core.cli.ColdProbe, in core's test classes).
-# Prints each generation's on-CPU ms per thread group (app, GC, C1, C2) in the prefill and the decode, then
+# Prints each generation's JVM uptime at its start (@ms, to line up with -Xlog:jit+compilation::uptime), on-CPU
+# ms per thread group (app, GC, C1, C2; /run-queue wait) and the page faults (minor/major) in the prefill and the decode, then
 # cold/warm (warm: the median of generations 3..GENS): wall ratios, and CPU ratios, which a busy machine
 # disturbs far less than wall time. Linux only. Build first (mvn -B -q -DskipTests package).
 #

@@ -10,6 +10,7 @@ import io.jneuron.core.generate.Generator;
 import io.jneuron.core.shape.DType;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,14 @@ import java.util.TreeMap;
  *
  * <p>Arguments: model, precision (fp32, bf16, fp16 or int8), threads, generations. The bench's shapes:
  * batch 1, sequence_length 256, a 128-token prompt (the bench's seed-42 ids), 64 new tokens. One line per
- * generation: prefill ms, decode ms, then {@code group=run/wait} ms (wait: runnable but off the CPU) for the
+ * generation: prefill ms, decode ms, the JVM's uptime at its start ({@code @ms}, to line up with a compile log),
+ * then {@code group=run/wait} ms (wait: runnable but off the CPU) and {@code faults=minor/major} for the
  * prefill (from the start of the call to the first token) and the decode.
  */
 public final class ColdProbe {
+    /** The snapshot's entry for the process's page faults (counts, not nanoseconds). */
+    private static final String FAULTS = "faults";
+
     private ColdProbe() {
     }
 
@@ -54,10 +59,11 @@ public final class ColdProbe {
             for (int g = 0; g < generations; g++) {
                 at[1] = null;
                 at[0] = snapshot();
+                long started = ManagementFactory.getRuntimeMXBean().getUptime();
                 GenerationResult r = generator.generate(request);
                 Map<String, long[]> end = snapshot();
-                System.out.printf(Locale.ROOT, "gen %d %.2f %.2f |P%s |D%s%n", g, r.timings().prefillMs(),
-                        r.timings().decodeMs(), diff(at[0], at[1]), diff(at[1], end));
+                System.out.printf(Locale.ROOT, "gen %d %.2f %.2f @%d |P%s |D%s%n", g, r.timings().prefillMs(),
+                        r.timings().decodeMs(), started, diff(at[0], at[1]), diff(at[1], end));
             }
         }
     }
@@ -77,6 +83,10 @@ public final class ColdProbe {
                     // the thread ended between the listing and the read
                 }
             }
+            // Page faults (minor/major, process-wide): a first touch of mapped weights or fresh heap shows here.
+            String line = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            m.put(FAULTS, new long[] {Long.parseLong(fields[7]), Long.parseLong(fields[9])});
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/self/task (Linux only): " + e.getMessage(), e);
         }
@@ -100,6 +110,10 @@ public final class ColdProbe {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, long[]> e : new TreeMap<>(b).entrySet()) {
             long[] x = a.getOrDefault(e.getKey(), new long[2]);
+            if (e.getKey().equals(FAULTS)) {
+                sb.append(String.format(Locale.ROOT, " %s=%d/%d", FAULTS, e.getValue()[0] - x[0], e.getValue()[1] - x[1]));
+                continue;
+            }
             sb.append(String.format(Locale.ROOT, " %s=%.0f/%.0f", e.getKey(), (e.getValue()[0] - x[0]) / 1e6,
                     (e.getValue()[1] - x[1]) / 1e6));
         }
