@@ -10,7 +10,9 @@
 # The decode ceiling is measured in every round: STREAM triad (bench/stream/triad.c, 2 threads) runs just before
 # each 16- or 32-bit precision's jneuron runs, and decode's GB/s (tok/s x the weights' bytes, all read once per
 # token) is stated against that triad: this machine's bandwidth moves by half within minutes (38 -> 71 GB/s),
-# so one triad per run says little about a given round. STREAM=0 skips it (it needs gcc with OpenMP).
+# so one triad per run says little about a given round. The same program's register-only FMA rate is printed per
+# round too: a core's compute moves as well (the 2 vCPUs' FMA rate with 2 threads went 1.1 -> 1.8 G vector FMAs a
+# second per thread within an hour), and prefill follows it. STREAM=0 skips both (it needs gcc with OpenMP).
 #
 #   bench/compare.sh [MODELS_DIR] [ROUNDS=3] [PRECISIONS="fp32 bf16 fp16 int8"]
 #   (MODELS_DIR default /tmp/jneuron-bench; the checkpoint is made if missing)
@@ -104,6 +106,10 @@ for p in [p for p in ("fp32", "bf16", "fp16") if any(r["precision"] == p and r["
         if got:
             print(f"{p:5} {me} decode vs the same round's triad: " + ", ".join(f"{g:.1f}/{t:.1f} GB/s ({g / t:.0%})"
                   for g, t in got) + f"; median {st.median(g / t for g, t in got):.0%}")
+    fma = [val(stream[k], "fma_GFLOP_s") for k in sorted(stream) if "fma_GFLOP_s" in stream[k]]
+    if fma:
+        print(f"{p:5} register-only fp32 FMAs, 2 threads, per round: " + ", ".join(f"{f:.0f}" for f in fma)
+              + " GFLOP/s (a core's compute moves with the machine's other tenants)")
 for me in ("jneuron", "jneuron25"):
     int8 = [r for r in rows if r["precision"] == "int8" and r["engine"] == me]
     bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == me}

@@ -2,7 +2,10 @@
  * arrays far larger than the caches, best of several passes, on the OpenMP threads given by
  * OMP_NUM_THREADS; then rows_GB_s, decode's own access pattern compiled by gcc: fp32 rows of 768 taken 4 at
  * a time against one activation vector (what the CPU backend's decode kernels do), each thread over its
- * half of 438 MB, a ~110M Llama's fp32 weights, then rows4x4_GB_s, the same with four streams a thread.
+ * half of 438 MB, a ~110M Llama's fp32 weights, then rows4x4_GB_s, the same with four streams a thread;
+ * last fma_GFLOP_s, register-only fp32 FMAs (no memory traffic), the median of the passes: on this shared
+ * machine a core's compute rate itself moves (1.1 against 1.7 G vector FMAs a second minutes apart), which
+ * prefill, bound by compute, follows.
  * Build and run with bench/stream/run.sh. Written for this project, not STREAM's code. */
 #include <omp.h>
 #include <stdio.h>
@@ -59,6 +62,30 @@ static double timed(void (*kernel)(const float *, const float *, float *, long, 
     return omp_get_wtime() - t;
 }
 
+/* Seconds for FMA_ITER dependent-chain steps of 128 independent fp32 lanes (8 AVX-512 registers) a thread. */
+#define FMA_ITER (20L * 1000 * 1000)
+static double fma_pass(float *sink) {
+    double t = omp_get_wtime();
+    float s = 0;
+#pragma omp parallel reduction(+ : s)
+    {
+        float acc[128];
+        for (int k = 0; k < 128; k++) acc[k] = k * 1e-3f;
+        for (long i = 0; i < FMA_ITER; i++) {
+#pragma omp simd
+            for (int k = 0; k < 128; k++) acc[k] = acc[k] * 0.999999f + 1e-6f;
+        }
+        for (int k = 0; k < 128; k++) s += acc[k];
+    }
+    *sink += s;
+    return omp_get_wtime() - t;
+}
+
+static int by_value(const void *x, const void *y) {
+    double a = *(const double *) x, b = *(const double *) y;
+    return (a > b) - (a < b);
+}
+
 int main(void) {
     double *a = malloc(N * sizeof(double)), *b = malloc(N * sizeof(double)), *c = malloc(N * sizeof(double));
     if (!a || !b || !c) return 1;
@@ -105,9 +132,14 @@ int main(void) {
         sink += out[ROWS / 3];
         if (t < best_streams) best_streams = t;
     }
-    printf("threads=%d triad_GB_s=%.1f read_GB_s=%.1f rows_GB_s=%.1f rows4x4_GB_s=%.1f (check %.0f)\n",
+    double fma_t[PASSES];
+    float fma_sink = 0;
+    for (int p = 0; p < PASSES; p++) fma_t[p] = fma_pass(&fma_sink);
+    qsort(fma_t, PASSES, sizeof(double), by_value);
+    sink += fma_sink;
+    printf("threads=%d triad_GB_s=%.1f read_GB_s=%.1f rows_GB_s=%.1f rows4x4_GB_s=%.1f fma_GFLOP_s=%.1f (check %.0f)\n",
            omp_get_max_threads(), 3.0 * N * sizeof(double) / best_triad / 1e9, 1.0 * N * sizeof(double) / best_read / 1e9,
            1.0 * ROWS * COLS * sizeof(float) / best_rows / 1e9, 1.0 * ROWS * COLS * sizeof(float) / best_streams / 1e9,
-           sink);
+           2.0 * 128 * FMA_ITER * omp_get_max_threads() / fma_t[PASSES / 2] / 1e9, sink);
     return 0;
 }
