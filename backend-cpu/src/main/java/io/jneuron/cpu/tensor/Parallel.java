@@ -8,10 +8,14 @@ import java.util.concurrent.locks.LockSupport;
  * Decode runs ~50 parallel regions per token, so hand-off latency matters more than generality.
  * A region is cut into chunks that the caller and the workers claim from a shared counter: when a
  * worker is slow to wake (a busy machine), the caller simply takes its chunks, so a region never
- * waits for a thread that has not started. Chunks shrink as the region drains (each claims a
- * {@code 1 / (2 threads)} share of what is left, at most an eighth of the region and down to a small minimum): long contiguous runs first,
- * and at the end the threads finish within one small chunk of each other, not one eighth of the region. Idle workers spin briefly, then park. Not reentrant: one
- * region at a time (a session is used by one thread).
+ * waits for a thread that has not started. Chunks follow a guided schedule: each claims a share of what is
+ * left, down to a small minimum, so the threads start on long contiguous runs and end within one small chunk of
+ * each other. A {@linkplain #forRange(int, int, long, boolean, RangeBody) streaming} region (decode's products,
+ * which read their weights from memory once) claims {@code 1 / threads} (with 2 threads: a half, a quarter, an
+ * eighth...): one long run per thread keeps the hardware prefetchers going where many short ones restart them
+ * (decode-shaped products 1.05-1.23x over chunks capped at an eighth of the region; bench/README.md). Other
+ * regions, bound by compute, claim {@code 1 / (2 threads)} (prefill-shaped bf16 products ran 0.88x with halves).
+ * Idle workers spin briefly, then park. Not reentrant: one region at a time (a session is used by one thread).
  */
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking; short, so an idle notebook burns no CPU. */
@@ -35,25 +39,22 @@ public final class Parallel implements AutoCloseable {
         final int n;
         final int align;
         final int minChunk;
-        final int maxChunk;
         final int shares;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Task(RangeBody body, int n, int align, int minChunk, int threads) {
+        Task(RangeBody body, int n, int align, int minChunk, int shares) {
             this.body = body;
             this.n = n;
             this.align = align;
             this.minChunk = minChunk;
-            // No chunk above an eighth of the region (2 threads): a worker preempted mid-chunk holds no more.
-            this.maxChunk = Math.max(minChunk, n / (4 * threads));
-            this.shares = 2 * threads;
+            this.shares = shares;
         }
 
-        /** The end of the chunk that starts at {@code from}: a share of what is left, aligned, at least minChunk. */
+        /** The end of the chunk that starts at {@code from}: {@code 1 / shares} of what is left, aligned, at least minChunk. */
         int end(int from) {
-            int size = Math.min(maxChunk, Math.max(minChunk, (n - from) / shares));
+            int size = Math.max(minChunk, (n - from) / shares);
             size = (size + align - 1) / align * align;
             return Math.min(n, from + size);
         }
@@ -102,9 +103,17 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Runs {@code body} over {@code [0, n)} in chunks aligned to {@code align}; problems below
-     * {@link #MIN_PARALLEL_WORK} ({@code n * costPerItem}) run on the caller alone.
+     * {@link #MIN_PARALLEL_WORK} ({@code n * costPerItem}) run on the caller alone. Chunks of a compute-bound region.
      */
     public void forRange(int n, int align, long costPerItem, RangeBody body) {
+        forRange(n, align, costPerItem, false, body);
+    }
+
+    /**
+     * {@link #forRange(int, int, long, RangeBody)}, with {@code streaming} for a body that streams its items from
+     * memory (a decode product's weight rows): its chunks take {@code 1 / threads} of what is left, not half that.
+     */
+    public void forRange(int n, int align, long costPerItem, boolean streaming, RangeBody body) {
         if (n <= 0) {
             return;
         }
@@ -117,7 +126,7 @@ public final class Parallel implements AutoCloseable {
         }
         long minItems = Math.max(1, MIN_CHUNK_WORK / Math.max(1, costPerItem));
         int minChunk = (int) Math.min(n, (minItems + align - 1) / align * align);
-        Task task = new Task(body, n, align, minChunk, threads);
+        Task task = new Task(body, n, align, minChunk, streaming ? threads : 2 * threads);
         current = task;
         generation++; // wakes spinning workers; parked ones are unparked below
         for (Thread w : workers) {
