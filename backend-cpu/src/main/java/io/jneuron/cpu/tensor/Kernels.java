@@ -37,7 +37,7 @@ public final class Kernels {
         float[] xT = VECTOR ? PrefillKernels.transpose(x, xs, tokens, stride) : null;
         // Prefill chunks hold whole 8-row groups of PrefillKernels' tile (a 4-row rest takes the slower 4x4 kernel).
         int align = xT != null ? PrefillKernels.ROWS : 4;
-        // Without a whole tile of tokens (decode) the rows are streamed from memory once: the longest runs per thread.
+        // Without a whole tile of tokens (decode, short prompts) each row is read from memory once: the longest runs per thread.
         par.forRange(w.rows(), align, cost, xT == null, (r0, r1) -> {
             // Split at chunk boundaries (a matrix is one chunk unless over 2 GiB); chunks hold multiples of 4 rows.
             int per = w.chunkRows();

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * each other. A {@linkplain #forRange(int, int, long, boolean, RangeBody) streaming} region (decode's products,
  * which read their weights from memory once) claims {@code 1 / threads} (with 2 threads: a half, a quarter, an
  * eighth...): one long run per thread keeps the hardware prefetchers going where many short ones restart them
- * (decode-shaped products 1.05-1.23x over chunks capped at an eighth of the region; bench/README.md). Other
+ * (against chunks capped at an eighth of the region, decode 6-16% faster in interleaved pairs; bench/README.md). Other
  * regions, bound by compute, claim {@code 1 / (2 threads)} (prefill-shaped bf16 products ran 0.88x with halves).
  * Idle workers spin briefly, then park. Not reentrant: one region at a time (a session is used by one thread).
  */
