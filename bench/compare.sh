@@ -98,8 +98,8 @@ for p in sorted({r["precision"] for r in rows}, key="fp32 bf16 fp16 int8".split(
             print(f"{p:5} {me} cold/warm prefill={st.median(cold):.2f} decode={st.median(cd):.2f}")
 width = {"fp32": 4, "bf16": 2, "fp16": 2}
 for p in [p for p in ("fp32", "bf16", "fp16") if any(r["precision"] == p and r["engine"] == "stream" for r in rows)]:
+    stream = {r["round"]: r for r in rows if r["precision"] == p and r["engine"] == "stream"}
     for me in ("jneuron", "jneuron25"):
-        stream = {r["round"]: r for r in rows if r["precision"] == p and r["engine"] == "stream"}
         got = [(val(r, "decode_tok_s") * val(stream[r["round"]], "params") * width[p] / 1e9,
                 val(stream[r["round"]], "triad_GB_s")) for r in rows
                if r["precision"] == p and r["engine"] == me and r["round"] in stream and val(r, "decode_tok_s")]
