@@ -5,11 +5,14 @@ import io.jneuron.core.shape.DType;
 import io.jneuron.cpu.tensor.Kernels;
 
 /**
- * Causal self-attention over a static KV cache, allocated once per session, laid out per kv head so that one
- * head's keys and values are each one contiguous run (the memory streams of decode): values
- * {@code [layer][batch][kvHeads][sequence_length][headDim]}, keys in blocks of {@link Kernels#KEY_BLOCK}
- * positions, transposed inside a block ({@code [layer][batch][kvHeads][block][headDim][KEY_BLOCK]}), so that
- * scores for a block of positions are plain vector products ({@link Kernels#attendHead}). Per-head q/k norms
+ * Causal self-attention over a static KV cache of sequence_length positions, held in chunks of {@link #CHUNK}
+ * positions that are allocated (or taken from the model's pool) when the session first reaches them: a
+ * generation's cache costs the memory of the positions it uses, not of the compiled sequence length (a
+ * 128-token prompt and 64 new tokens use 3 of a 256-position cache's 4 chunks; of a 2048-position one, 3 of 32).
+ * Inside a chunk the cache is laid out per kv head so that one head's keys and values are each one contiguous
+ * run (the memory streams of decode): values {@code [batch][kvHeads][CHUNK][headDim]}, keys in blocks of
+ * {@link Kernels#KEY_BLOCK} positions, transposed inside a block ({@code [batch][kvHeads][block][headDim][KEY_BLOCK]}),
+ * so that scores for a block of positions are plain vector products ({@link Kernels#attendHead}). Per-head q/k norms
  * and rotary embeddings (per layer: none for NoPE layers, partial for Phi-3, a local base for Gemma 3's sliding
  * layers), cache writes at each slot's (row, position), and grouped-query attention for work items (slot, head)
  * with the layer's sliding window and score soft-cap. Slots are the decoder's token positions of one step;
@@ -20,6 +23,8 @@ import io.jneuron.cpu.tensor.Kernels;
  * fp32, bf16 and fp16 weights keep an fp32 cache, so their logits stay those of the weights (1e-4 of fp64).
  */
 final class Attention {
+    /** Positions per chunk of the cache (fewer when the sequence is shorter): a multiple of {@link Kernels#KEY_BLOCK}. */
+    static final int CHUNK = 64;
     private final int heads;
     private final int kvHeads;
     private final int headDim;
@@ -27,22 +32,28 @@ final class Attention {
     private final int kvDim;
     private final int qkvDim;
     private final int seqLen;
-    /** Key cache floats per (row, kv head): sequence_length rounded up to whole key blocks, times headDim. */
+    /** Positions per chunk. */
+    private final int chunk;
+    /** Key cache floats per (row, kv head) in a chunk: its positions times headDim. */
     private final int keysPerHead;
     private final int attStride;
     private final int rotaryHalf;
     private final float normEps;
     private final float scale;
     private final float softcap;
-    /** The fp32 cache, or null for a 16-bit one. */
-    private final float[][] keys;
-    private final float[][] values;
+    /** The fp32 cache {@code [layer][chunk]}, a chunk null until reserved; or null for a 16-bit one. */
+    private final float[][][] keys;
+    private final float[][][] values;
     /** The 16-bit cache (int8 weights), or null: keys of {@link Kernels#keyCacheInts}, values of {@link Kernels#valueInts}. */
-    private final int[][] keys16;
-    private final int[][] values16;
-    /** Ints of one (row, kv head)'s 16-bit keys, and of one position's 16-bit value. */
+    private final int[][][] keys16;
+    private final int[][][] values16;
+    /** Ints of one (row, kv head)'s 16-bit keys in a chunk, and of one position's 16-bit value. */
     private final int keyInts;
     private final int valueInts;
+    private final int batch;
+    private final BufferPool pool;
+    /** Chunks reserved so far in every layer. */
+    private int reserved;
     private final float[][] ropeCos; // per layer; null where the layer has no positions
     private final float[][] ropeSin;
     private final int[] windows;
@@ -58,28 +69,23 @@ final class Attention {
         this.kvDim = kvHeads * headDim;
         this.qkvDim = qDim + 2 * kvDim;
         this.seqLen = seqLen;
-        this.keysPerHead = Kernels.keyCacheLength(seqLen, headDim);
+        this.batch = batch;
+        this.pool = pool;
+        this.chunk = Math.min(CHUNK, Kernels.keyCacheLength(seqLen, 1));
+        this.keysPerHead = Kernels.keyCacheLength(chunk, headDim);
         this.attStride = attStride;
         this.rotaryHalf = w.rotaryDim() / 2;
         this.normEps = (float) w.config().normEps();
         this.scale = (float) (t.attentionScale() > 0 ? t.attentionScale() : 1.0 / Math.sqrt(headDim));
         this.softcap = (float) t.attnLogitSoftcap();
         boolean half = w.shape().dtype() == DType.INT8;
-        this.keyInts = Kernels.keyCacheInts(seqLen, headDim);
+        this.keyInts = Kernels.keyCacheInts(chunk, headDim);
         this.valueInts = Kernels.valueInts(headDim);
-        this.keys = half ? null : new float[layers][];
-        this.values = half ? null : new float[layers][];
-        this.keys16 = half ? new int[layers][] : null;
-        this.values16 = half ? new int[layers][] : null;
-        for (int l = 0; l < layers; l++) {
-            if (half) {
-                keys16[l] = BufferPool.allocInts(pool, batch * kvHeads * keyInts);
-                values16[l] = BufferPool.allocInts(pool, batch * kvHeads * seqLen * valueInts);
-            } else {
-                keys[l] = BufferPool.alloc(pool, batch * kvHeads * keysPerHead);
-                values[l] = BufferPool.alloc(pool, batch * seqLen * kvDim);
-            }
-        }
+        int chunks = (seqLen + chunk - 1) / chunk;
+        this.keys = half ? null : new float[layers][chunks][];
+        this.values = half ? null : new float[layers][chunks][];
+        this.keys16 = half ? new int[layers][chunks][] : null;
+        this.values16 = half ? new int[layers][chunks][] : null;
         this.ropeCos = new float[layers][];
         this.ropeSin = new float[layers][];
         this.windows = new int[layers];
@@ -92,15 +98,38 @@ final class Attention {
         }
     }
 
+    /**
+     * Makes the chunks holding positions {@code 0..position} ready in every layer. Called before a step's layers
+     * run (their threads write the cache and must find it allocated).
+     */
+    void reserve(int position) {
+        int need = Math.min(position / chunk + 1, (seqLen + chunk - 1) / chunk);
+        for (; reserved < need; reserved++) {
+            int c = reserved;
+            for (int l = 0; l < windows.length; l++) {
+                if (keys16 != null) {
+                    keys16[l][c] = BufferPool.allocInts(pool, batch * kvHeads * keyInts);
+                    values16[l][c] = BufferPool.allocInts(pool, batch * kvHeads * chunk * valueInts);
+                } else {
+                    keys[l][c] = BufferPool.alloc(pool, batch * kvHeads * keysPerHead);
+                    values[l][c] = BufferPool.alloc(pool, batch * kvHeads * chunk * headDim);
+                }
+            }
+        }
+    }
+
     /** Returns the KV cache to {@code pool}; the cache is unusable afterwards. */
     void release(BufferPool pool) {
-        if (keys16 != null) {
-            pool.give(keys16);
-            pool.give(values16);
-        } else {
-            pool.give(keys);
-            pool.give(values);
+        for (int l = 0; l < windows.length; l++) {
+            for (int c = 0; c < reserved; c++) {
+                if (keys16 != null) {
+                    pool.give(keys16[l][c], values16[l][c]);
+                } else {
+                    pool.give(keys[l][c], values[l][c]);
+                }
+            }
         }
+        reserved = 0;
     }
 
     /** Normalises and rotates this slot's q and k as the layer says, then writes k and v into the cache. */
@@ -127,31 +156,33 @@ final class Attention {
                     rotate(qkv, base + qDim + h * headDim, pos, cos, sin);
                 }
             }
+            int c = slotPos[s] / chunk;
+            int pc = slotPos[s] % chunk;
             if (keys16 != null) {
                 for (int h = 0; h < kvHeads; h++) {
                     int head = slotRow[s] * kvHeads + h;
-                    Kernels.storeKey16(qkv, base + qDim + h * headDim, headDim, keys16[layer], head * keyInts,
-                            slotPos[s]);
-                    Kernels.storeValue16(qkv, base + qDim + kvDim + h * headDim, headDim, values16[layer],
-                            (head * seqLen + slotPos[s]) * valueInts);
+                    Kernels.storeKey16(qkv, base + qDim + h * headDim, headDim, keys16[layer][c], head * keyInts, pc);
+                    Kernels.storeValue16(qkv, base + qDim + kvDim + h * headDim, headDim, values16[layer][c],
+                            (head * chunk + pc) * valueInts);
                 }
                 continue;
             }
             for (int h = 0; h < kvHeads; h++) {
-                System.arraycopy(qkv, base + qDim + kvDim + h * headDim, values[layer],
-                        ((slotRow[s] * kvHeads + h) * seqLen + slotPos[s]) * headDim, headDim);
+                System.arraycopy(qkv, base + qDim + kvDim + h * headDim, values[layer][c],
+                        ((slotRow[s] * kvHeads + h) * chunk + pc) * headDim, headDim);
             }
         }
         if (keys16 != null) {
             return;
         }
-        float[] kc = keys[layer];
+        float[][] kc = keys[layer];
         // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
         // (one slot at a time would touch a new cache line per element).
         for (int h = 0; h < kvHeads; h++) {
             for (int d = 0; d < headDim; d++) {
                 for (int s = s0; s < s1; s++) {
-                    kc[(slotRow[s] * kvHeads + h) * keysPerHead + Kernels.keyOffset(slotPos[s], d, headDim)] =
+                    int p = slotPos[s];
+                    kc[p / chunk][(slotRow[s] * kvHeads + h) * keysPerHead + Kernels.keyOffset(p % chunk, d, headDim)] =
                             qkv[s * qkvDim + qDim + h * headDim + d];
                 }
             }
@@ -201,10 +232,10 @@ final class Attention {
             int oo = s * attStride + h * headDim;
             if (keys16 != null) {
                 Kernels.attendHead16(qkv, qo, keys16[layer], head * keyInts, values16[layer],
-                        head * seqLen * valueInts, headDim, first, last, scale, softcap, att, oo);
+                        head * chunk * valueInts, chunk, headDim, first, last, scale, softcap, att, oo);
             } else {
-                Kernels.attendHead(qkv, qo, keys[layer], head * keysPerHead, values[layer], head * seqLen * headDim,
-                        headDim, first, last, scale, softcap, att, oo);
+                Kernels.attendHead(qkv, qo, keys[layer], head * keysPerHead, values[layer], head * chunk * headDim,
+                        chunk, headDim, first, last, scale, softcap, att, oo);
             }
         }
     }

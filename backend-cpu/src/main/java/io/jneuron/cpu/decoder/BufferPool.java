@@ -1,10 +1,13 @@
 package io.jneuron.cpu.decoder;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,11 +19,16 @@ import java.util.Set;
  * arrays of the real sessions' shapes to the old generation.
  */
 public final class BufferPool {
-    /** At most this many free arrays are kept (a session holds ~2 per layer plus 8). */
-    private static final int MAX_FREE = 512;
-    private final List<float[]> free = new ArrayList<>();
+    /**
+     * At most this many free arrays are kept: a session holds 2 per layer for each cache chunk it reached (up to 64
+     * chunks of 64 positions for a 4096-position cache) plus 7.
+     */
+    private static final int MAX_FREE = 1 << 16;
+    /** Free arrays by length. */
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     /** A 16-bit KV cache's arrays (see {@link Attention}). */
-    private final List<int[]> freeInts = new ArrayList<>();
+    private final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
+    private int count;
     /** The pool a borrower takes from when it has no array of the length asked, or null. */
     private final BufferPool lender;
     /** The lender's arrays this borrower took, handed back by {@link #giveBack}. */
@@ -47,8 +55,9 @@ public final class BufferPool {
         List<float[]> floats = new ArrayList<>();
         List<int[]> ints = new ArrayList<>();
         synchronized (this) {
-            free.removeIf(a -> borrowed.contains(a) && floats.add(a));
-            freeInts.removeIf(a -> borrowed.contains(a) && ints.add(a));
+            free.values().forEach(q -> q.removeIf(a -> borrowed.contains(a) && floats.add(a)));
+            freeInts.values().forEach(q -> q.removeIf(a -> borrowed.contains(a) && ints.add(a)));
+            count -= floats.size() + ints.size();
             borrowed.clear();
         }
         if (lender != null) {
@@ -102,26 +111,27 @@ public final class BufferPool {
     }
 
     /** Removes and returns a free array of exactly {@code length} elements, or null. */
-    private static <T> T reuse(List<T> list, int length) {
-        for (int i = list.size() - 1; i >= 0; i--) {
-            if (java.lang.reflect.Array.getLength(list.get(i)) == length) {
-                return list.remove(i);
-            }
+    private <T> T reuse(Map<Integer, ArrayDeque<T>> byLength, int length) {
+        ArrayDeque<T> q = byLength.get(length);
+        T a = q == null ? null : q.pollLast();
+        if (a != null) {
+            count--;
         }
-        return null;
+        return a;
     }
 
-    private static <T> void keep(List<T> list, T[] arrays) {
+    private <T> void keep(Map<Integer, ArrayDeque<T>> byLength, T[] arrays) {
         for (T a : arrays) {
-            if (list.size() < MAX_FREE) {
-                list.add(a);
+            if (count < MAX_FREE) {
+                byLength.computeIfAbsent(java.lang.reflect.Array.getLength(a), n -> new ArrayDeque<>()).addLast(a);
+                count++;
             }
         }
     }
 
     /** The number of free arrays held. */
     synchronized int size() {
-        return free.size() + freeInts.size();
+        return count;
     }
 
     /** A pool that keeps nothing (one-off sessions such as the warm-up). */

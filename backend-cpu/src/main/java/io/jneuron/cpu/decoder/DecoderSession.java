@@ -10,9 +10,10 @@ import io.jneuron.cpu.tensor.Parallel;
 import java.util.Arrays;
 
 /**
- * One generation's state over shared {@link DecoderWeights}: the static KV cache (in
- * {@link Attention}, allocated once) and work buffers sized for the largest bucket. Prefill and decode share one forward pass over "slots" (row, position,
- * token): prefill runs {@code batch x bucket} slots, decode {@code batch} slots. Not thread-safe.
+ * One generation's state over shared {@link DecoderWeights}: the static KV cache (in {@link Attention}, allocated
+ * a chunk of positions at a time as the generation reaches them) and work buffers sized for the bucket in use.
+ * Prefill and decode share one forward pass over "slots" (row, position, token): prefill runs
+ * {@code batch x bucket} slots, decode {@code batch} slots. Not thread-safe.
  */
 public final class DecoderSession implements DecodeSession {
     private final DecoderWeights w;
@@ -187,6 +188,7 @@ public final class DecoderSession implements DecodeSession {
         // One (slot, head) item reads up to maxPos + 1 keys and values: decode late in a long context
         // is worth splitting across threads, the first tokens are not.
         long attendCost = (long) headDim * Math.max(64, 2L * (maxPos + 1));
+        attention.reserve(maxPos);
         for (int l = 0; l < w.layers().size(); l++) {
             LayerWeights lw = w.layers().get(l);
             norm(x, xn, slots, lw.norm1Weight(), lw.norm1Bias());
@@ -344,6 +346,15 @@ public final class DecoderSession implements DecodeSession {
             out[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);
         }
         return out;
+    }
+
+    /**
+     * Allocates (or takes from the pool) what a generation of {@code positions} positions needs now rather than in
+     * its first step: the warm-up has the first real session's cache chunks ready in the model's pool this way.
+     */
+    void reserve(int positions) {
+        ensureOpen();
+        attention.reserve(Math.min(positions, seqLen) - 1);
     }
 
     private void ensureOpen() {

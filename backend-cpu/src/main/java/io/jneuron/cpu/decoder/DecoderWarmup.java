@@ -81,7 +81,11 @@ public final class DecoderWarmup {
         // old one (~100 ms of GC in an fp32 prefill, whose kernels allocate). The passes' collections do it here.
         // No full collection here: one at this point was measured with slow first prefills in the JDK 17 kernel
         // (bench/README.md, seventh session). bin/jneuron has its one before the load (ModelOpener).
-        new DecoderSession(weights, par, modelPool).close();
+        // Its cache chunks for the smallest bucket's prefill and first decode step; further chunks come when a
+        // generation reaches them.
+        try (DecoderSession first = new DecoderSession(weights, par, modelPool)) {
+            first.reserve(weights.shape().buckets().sizes().get(0) + 1);
+        }
         Kernels.warmUp(weights.shape().dtype());
         long kernelsMs = (System.nanoTime() - start) / 1_000_000L;
         Session[] sessions = {shortSession(weights, false), bucketSession(weights)};

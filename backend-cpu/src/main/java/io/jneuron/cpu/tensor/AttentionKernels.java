@@ -22,13 +22,39 @@ final class AttentionKernels {
     private AttentionKernels() {
     }
 
-    static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first, int last,
-                           float scale, float softcap, float[] s, float[] out, int oo) {
+    /**
+     * Scores, softmax and weighted values are three methods, each compiled on its own (bin/jneuron and the kernelspec
+     * keep C2 from inlining this class's methods): inlined into one, C2 took 30 MB of arena memory to compile it,
+     * which stays in the process's resident memory for seconds after.
+     */
+    static void attendHead(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd, int first,
+                           int last, float scale, float softcap, float[] s, float[] out, int oo) {
         int block = Kernels.KEY_BLOCK;
         int p0 = first - first % block;
         int p1 = (last / block + 1) * block;
+        scores(q, qo, k, kb, chunk, hd, p0, p1, scale, s);
+        float inv = softmax(s, first, last, p0, p1, softcap);
+        weigh(v, vb, chunk, hd, first, last, s, inv, out, oo);
+    }
+
+    /** Scores {@code s[p0..p1)} (whole key blocks) of one query head, scaled, chunk by chunk. */
+    private static void scores(float[] q, int qo, float[][] k, int kb, int chunk, int hd, int p0, int p1, float scale,
+                               float[] s) {
+        for (int c0 = p0 - p0 % chunk; c0 < p1; c0 += chunk) {
+            scoresChunk(q, qo, k[c0 / chunk], kb, hd, Math.max(p0, c0) - c0, Math.min(p1, c0 + chunk) - c0, scale, s,
+                    c0);
+        }
+    }
+
+    /**
+     * Scores of one chunk's positions {@code c0 + p0..c0 + p1} (chunk-relative whole key blocks) into
+     * {@code s[c0 + p]}: lanes p..p+L-1 of one key block, four independent chains over the head dimensions to hide
+     * FMA latency. A loop of its own per chunk, as in {@link #weighChunk}.
+     */
+    private static void scoresChunk(float[] q, int qo, float[] k, int kb, int hd, int p0, int p1, float scale,
+                                    float[] s, int c0) {
+        int block = Kernels.KEY_BLOCK;
         for (int p = p0; p < p1; p += L) {
-            // Lanes p..p+L-1 of one key block; four independent chains over the head dimensions hide FMA latency.
             int base = kb + p / block * hd * block + p % block;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             int d = 0;
@@ -42,9 +68,26 @@ final class AttentionKernels {
             for (; d < hd; d++) {
                 a0 = FloatVector.fromArray(F, k, base + d * block).fma(FloatVector.broadcast(F, q[qo + d]), a0);
             }
-            a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(s, p);
+            a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(s, c0 + p);
         }
-        float inv = softmax(s, first, last, p0, p1, softcap);
+    }
+
+    /** {@code out[oo..oo+hd) = inv * sum of s[p] v_p} over positions {@code first..last}, chunk by chunk. */
+    private static void weigh(float[][] v, int vb, int chunk, int hd, int first, int last, float[] s, float inv,
+                              float[] out, int oo) {
+        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
+            weighChunk(v[c0 / chunk], vb - c0 * hd, hd, Math.max(first, c0), Math.min(last, c0 + chunk - 1), s, inv,
+                    out, oo, c0 > first);
+        }
+    }
+
+    /**
+     * {@link #weigh} over one chunk's positions {@code first..last} (position p's values at {@code v[vb + p * hd]}),
+     * into {@code out} or, with {@code add}, onto it. Accumulators live inside one chunk: carried across chunks
+     * (a loop around the positions' loop), JDK 17's C2 lost their class and ran the FMAs as objects.
+     */
+    private static void weighChunk(float[] v, int vb, int hd, int first, int last, float[] s, float inv, float[] out,
+                                   int oo, boolean add) {
         int d = 0;
         for (; d + 4 * L <= hd; d += 4 * L) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -56,24 +99,36 @@ final class AttentionKernels {
                 a2 = FloatVector.fromArray(F, v, at + 2 * L).fma(w, a2);
                 a3 = FloatVector.fromArray(F, v, at + 3 * L).fma(w, a3);
             }
-            a0.mul(inv).intoArray(out, oo + d);
-            a1.mul(inv).intoArray(out, oo + d + L);
-            a2.mul(inv).intoArray(out, oo + d + 2 * L);
-            a3.mul(inv).intoArray(out, oo + d + 3 * L);
+            int o = oo + d;
+            if (add) {
+                a0.mul(inv).add(FloatVector.fromArray(F, out, o)).intoArray(out, o);
+                a1.mul(inv).add(FloatVector.fromArray(F, out, o + L)).intoArray(out, o + L);
+                a2.mul(inv).add(FloatVector.fromArray(F, out, o + 2 * L)).intoArray(out, o + 2 * L);
+                a3.mul(inv).add(FloatVector.fromArray(F, out, o + 3 * L)).intoArray(out, o + 3 * L);
+            } else {
+                a0.mul(inv).intoArray(out, o);
+                a1.mul(inv).intoArray(out, o + L);
+                a2.mul(inv).intoArray(out, o + 2 * L);
+                a3.mul(inv).intoArray(out, o + 3 * L);
+            }
         }
         for (; d + L <= hd; d += L) {
             FloatVector a0 = FloatVector.zero(F);
             for (int p = first; p <= last; p++) {
                 a0 = FloatVector.fromArray(F, v, vb + p * hd + d).fma(FloatVector.broadcast(F, s[p]), a0);
             }
-            a0.mul(inv).intoArray(out, oo + d);
+            if (add) {
+                a0.mul(inv).add(FloatVector.fromArray(F, out, oo + d)).intoArray(out, oo + d);
+            } else {
+                a0.mul(inv).intoArray(out, oo + d);
+            }
         }
         for (; d < hd; d++) {
             float a = 0;
             for (int p = first; p <= last; p++) {
                 a += s[p] * v[vb + p * hd + d];
             }
-            out[oo + d] = a * inv;
+            out[oo + d] = a * inv + (add ? out[oo + d] : 0f);
         }
     }
 
@@ -84,29 +139,57 @@ final class AttentionKernels {
      * is a broadcast (a vector of known class): with the widened vector as receiver, JDK 17's C2 lost its class
      * and ran the FMAs as objects (JFR allocation samples, steady state).
      */
-    static void attendHead16(float[] q, int qo, int[] k, int kb, int[] v, int vb, int hd, int first, int last,
-                             float scale, float softcap, float[] s, float[] out, int oo) {
+    static void attendHead16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd, int first,
+                             int last, float scale, float softcap, float[] s, float[] out, int oo) {
         int block = Kernels.KEY_BLOCK;
-        int pairs = (hd + 1) / 2;
         int p0 = first - first % block;
         int p1 = (last / block + 1) * block;
-        for (int p = p0; p < p1; p += L) {
-            int base = kb + p / block * pairs * block + p % block;
-            // Two chains (a pair's low and high halves); the 16-bit widening leaves C2 no node budget for four.
-            FloatVector a0 = FloatVector.zero(F), a1 = a0;
-            int j = 0;
-            for (; 2 * j + 2 <= hd; j++) {
-                IntVector kv = IntVector.fromArray(I, k, base + j * block);
-                a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
-                a1 = FloatVector.broadcast(F, q[qo + 2 * j + 1]).fma(kv.and(0xFFFF0000).reinterpretAsFloats(), a1);
-            }
-            if (2 * j < hd) {
-                IntVector kv = IntVector.fromArray(I, k, base + j * block);
-                a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
-            }
-            a0.add(a1).mul(scale).intoArray(s, p);
-        }
+        scores16(q, qo, k, kb, chunk, hd, p0, p1, scale, s);
         float inv = softmax(s, first, last, p0, p1, softcap);
+        weigh16(v, vb, chunk, hd, first, last, s, inv, out, oo);
+    }
+
+    /** {@link #scores} over the 16-bit cache. */
+    private static void scores16(float[] q, int qo, int[][] k, int kb, int chunk, int hd, int p0, int p1, float scale,
+                                 float[] s) {
+        int block = Kernels.KEY_BLOCK;
+        int pairs = (hd + 1) / 2;
+        for (int c0 = p0 - p0 % chunk; c0 < p1; c0 += chunk) {
+            int[] kc = k[c0 / chunk];
+            int end = Math.min(p1, c0 + chunk);
+            for (int p = Math.max(p0, c0); p < end; p += L) {
+                int pc = p - c0;
+                int base = kb + pc / block * pairs * block + pc % block;
+                // Two chains (a pair's low and high halves); the 16-bit widening leaves C2 no node budget for four.
+                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                int j = 0;
+                for (; 2 * j + 2 <= hd; j++) {
+                    IntVector kv = IntVector.fromArray(I, kc, base + j * block);
+                    a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+                    a1 = FloatVector.broadcast(F, q[qo + 2 * j + 1]).fma(kv.and(0xFFFF0000).reinterpretAsFloats(), a1);
+                }
+                if (2 * j < hd) {
+                    IntVector kv = IntVector.fromArray(I, kc, base + j * block);
+                    a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+                }
+                a0.add(a1).mul(scale).intoArray(s, p);
+            }
+        }
+    }
+
+    /** {@link #weigh} over the 16-bit cache, chunk by chunk. */
+    private static void weigh16(int[][] v, int vb, int chunk, int hd, int first, int last, float[] s, float inv,
+                                float[] out, int oo) {
+        int n = Kernels.valueInts(hd);
+        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
+            weighChunk16(v[c0 / chunk], vb - c0 * n, hd, Math.max(first, c0), Math.min(last, c0 + chunk - 1), s, inv,
+                    out, oo, c0 > first);
+        }
+    }
+
+    /** {@link #weighChunk} over the 16-bit cache: position p's values at {@code v[vb + p * valueInts(hd)]}. */
+    private static void weighChunk16(int[] v, int vb, int hd, int first, int last, float[] s, float inv, float[] out,
+                                     int oo, boolean add) {
         int n = Kernels.valueInts(hd);
         int g = 0;
         for (; 32 * g + 32 <= hd; g++) {
@@ -118,8 +201,14 @@ final class AttentionKernels {
                     a0 = w.fma(x0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
                     a1 = w.fma(x0.and(0xFFFF0000).reinterpretAsFloats(), a1);
                 }
-                a0.mul(inv).intoArray(out, oo + 32 * g + h);
-                a1.mul(inv).intoArray(out, oo + 32 * g + 16 + h);
+                int o = oo + 32 * g + h;
+                if (add) {
+                    a0.mul(inv).add(FloatVector.fromArray(F, out, o)).intoArray(out, o);
+                    a1.mul(inv).add(FloatVector.fromArray(F, out, o + 16)).intoArray(out, o + 16);
+                } else {
+                    a0.mul(inv).intoArray(out, o);
+                    a1.mul(inv).intoArray(out, o + 16);
+                }
             }
         }
         for (int d = 32 * g; d < hd; d++) {
@@ -127,7 +216,7 @@ final class AttentionKernels {
             for (int p = first; p <= last; p++) {
                 a += s[p] * Kernels.value16(v, vb + p * n, d);
             }
-            out[oo + d] = a * inv;
+            out[oo + d] = a * inv + (add ? out[oo + d] : 0f);
         }
     }
 

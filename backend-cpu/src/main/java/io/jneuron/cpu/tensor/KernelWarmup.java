@@ -31,7 +31,13 @@ final class KernelWarmup {
      * so without many short calls C2 only compiles on-stack replacements of them, and each new call of the
      * first real prefill starts in C1 code (seen: the whole method compiled after the warm-up, mid-prefill).
      */
-    private static final int[][] ATTENTION = {{64, 0, 20, 0}, {64, 5, 31, 0}, {80, 0, 9, 30}, {7, 2, 3, 0}};
+    private static final int[][] ATTENTION = {{64, 0, 20, 0}, {64, 5, 31, 0}, {64, 17, 31, 0}, {80, 0, 9, 30},
+        {7, 2, 3, 0}};
+    /**
+     * Positions per cache chunk here: smaller than a real cache's, so that the shapes above span one chunk or two
+     * and start in either (a real generation's attention soon spans several).
+     */
+    private static final int CHUNK = 16;
 
     private KernelWarmup() {
     }
@@ -70,19 +76,26 @@ final class KernelWarmup {
         }
         float[] out = new float[tokens * rows];
         float[] acc = new float[cols];
-        float[] keys = new float[80 * 32];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = (i % 5 - 2) / 8f;
+        // Two chunks of 16 positions of an 80-dimension head.
+        float[][] keys = new float[2][CHUNK * 80];
+        float[][] values = new float[2][CHUNK * 80];
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < CHUNK * 80; i++) {
+                keys[c][i] = (i % 5 - 2) / 8f;
+                values[c][i] = (i % 7 - 3) / 8f;
+            }
         }
         float[] head = new float[80];
         // An int8 model's KV cache is 16-bit (see Kernels#attendHead16): the same shapes over that layout instead.
-        int[] keys16 = dtype == DType.INT8 ? new int[Kernels.keyCacheInts(32, 80)] : null;
-        int[] values16 = dtype == DType.INT8 ? new int[32 * Kernels.valueInts(80)] : null;
-        for (int i = 0; keys16 != null && i < keys16.length; i++) {
-            keys16[i] = (i % 5 - 2) * 0x3E00_3E00; // bf16 pairs of small values, both halves
-        }
-        for (int i = 0; values16 != null && i < values16.length; i++) {
-            values16[i] = (i % 3 - 1) * 0x3F00_3F00;
+        int[][] keys16 = dtype == DType.INT8 ? new int[2][Kernels.keyCacheInts(CHUNK, 80)] : null;
+        int[][] values16 = dtype == DType.INT8 ? new int[2][CHUNK * Kernels.valueInts(80)] : null;
+        for (int c = 0; keys16 != null && c < 2; c++) {
+            for (int i = 0; i < keys16[c].length; i++) {
+                keys16[c][i] = (i % 5 - 2) * 0x3E00_3E00; // bf16 pairs of small values, both halves
+            }
+            for (int i = 0; i < values16[c].length; i++) {
+                values16[c][i] = (i % 3 - 1) * 0x3F00_3F00;
+            }
         }
         float sink = 0;
         int fast = 0;
@@ -97,9 +110,10 @@ final class KernelWarmup {
                 sink += Kernels.dot(x, 0, x, m.stride(), cols);
                 for (int[] a : ATTENTION) {
                     if (keys16 != null) {
-                        Kernels.attendHead16(x, 0, keys16, 0, values16, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                        Kernels.attendHead16(x, 0, keys16, 0, values16, 0, CHUNK, a[0], a[1], a[2], 0.125f, a[3],
+                                head, 0);
                     } else {
-                        Kernels.attendHead(x, 0, keys, 0, x, 0, a[0], a[1], a[2], 0.125f, a[3], head, 0);
+                        Kernels.attendHead(x, 0, keys, 0, values, 0, CHUNK, a[0], a[1], a[2], 0.125f, a[3], head, 0);
                     }
                 }
                 Kernels.activate(i % 2 == 0, x, 0, i % 3 == 0 ? null : x, cols, acc, 0, cols - 3);

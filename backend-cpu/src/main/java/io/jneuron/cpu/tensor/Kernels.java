@@ -117,17 +117,19 @@ public final class Kernels {
 
     /**
      * Causal attention of one query head: {@code out[oo..oo+hd) = softmax(scale * q.k_p) . v_p} over positions
-     * {@code first..last}, the scores soft-capped when {@code softcap > 0}. Keys are in blocks of
-     * {@link #KEY_BLOCK} positions, transposed inside a block: key p, element d at
-     * {@code k[kb + keyOffset(p, d, hd)]}; values at {@code v[vb + p * hd + d]}.
+     * {@code first..last}, the scores soft-capped when {@code softcap > 0}. The cache is in chunks of {@code chunk}
+     * positions (a multiple of {@link #KEY_BLOCK}), one array per chunk, so that a session touches the memory of
+     * the positions it reaches, not of the whole sequence length. Inside chunk {@code c = p / chunk}, keys are in
+     * blocks of {@link #KEY_BLOCK} positions, transposed inside a block: key p, element d at
+     * {@code k[c][kb + keyOffset(p % chunk, d, hd)]}; values at {@code v[c][vb + (p % chunk) * hd + d]}.
      */
-    public static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first,
-                                  int last, float scale, float softcap, float[] out, int oo) {
+    public static void attendHead(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd,
+                                  int first, int last, float scale, float softcap, float[] out, int oo) {
         float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
         if (VECTOR) {
-            AttentionKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+            AttentionKernels.attendHead(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
         } else {
-            ScalarKernels.attendHead(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+            ScalarKernels.attendHead(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
         }
     }
 
@@ -188,16 +190,17 @@ public final class Kernels {
     }
 
     /**
-     * {@link #attendHead} over a 16-bit cache: keys at {@code k[kb + keyOffset16(p, j, hd)]}, values at
-     * {@code v[vb + p * valueInts(hd) ..]}. Each key and value is read as half the bytes of fp32.
+     * {@link #attendHead} over a 16-bit cache in chunks of {@code chunk} positions: keys at
+     * {@code k[c][kb + keyOffset16(p % chunk, j, hd)]}, values at {@code v[c][vb + (p % chunk) * valueInts(hd) ..]},
+     * {@code c = p / chunk}. Each key and value is read as half the bytes of fp32.
      */
-    public static void attendHead16(float[] q, int qo, int[] k, int kb, int[] v, int vb, int hd, int first,
-                                    int last, float scale, float softcap, float[] out, int oo) {
+    public static void attendHead16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd,
+                                    int first, int last, float scale, float softcap, float[] out, int oo) {
         float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
         if (VECTOR) {
-            AttentionKernels.attendHead16(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+            AttentionKernels.attendHead16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
         } else {
-            ScalarKernels.attendHead16(q, qo, k, kb, v, vb, hd, first, last, scale, softcap, s, out, oo);
+            ScalarKernels.attendHead16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
         }
     }
 

@@ -85,13 +85,13 @@ final class ScalarKernels {
     }
 
     /** Plain-Java {@link Kernels#attendHead}: the same layout and steps, scores and sums in double. */
-    static void attendHead(float[] q, int qo, float[] k, int kb, float[] v, int vb, int hd, int first, int last,
-                           float scale, float softcap, float[] s, float[] out, int oo) {
+    static void attendHead(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd, int first,
+                           int last, float scale, float softcap, float[] s, float[] out, int oo) {
         float max = Float.NEGATIVE_INFINITY;
         for (int p = first; p <= last; p++) {
             double a = 0;
             for (int d = 0; d < hd; d++) {
-                a += q[qo + d] * k[kb + Kernels.keyOffset(p, d, hd)];
+                a += q[qo + d] * k[p / chunk][kb + Kernels.keyOffset(p % chunk, d, hd)];
             }
             float sc = (float) a * scale;
             s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
@@ -101,7 +101,7 @@ final class ScalarKernels {
         for (int d = 0; d < hd; d++) {
             double a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * v[vb + p * hd + d];
+                a += s[p] * v[p / chunk][vb + p % chunk * hd + d];
             }
             out[oo + d] = (float) a * inv;
         }
@@ -118,13 +118,13 @@ final class ScalarKernels {
     }
 
     /** Plain-Java {@link Kernels#attendHead16}: the same 16-bit layout and steps, scores and sums in double. */
-    static void attendHead16(float[] q, int qo, int[] k, int kb, int[] v, int vb, int hd, int first, int last,
-                             float scale, float softcap, float[] s, float[] out, int oo) {
+    static void attendHead16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd, int first,
+                             int last, float scale, float softcap, float[] s, float[] out, int oo) {
         float max = Float.NEGATIVE_INFINITY;
         for (int p = first; p <= last; p++) {
             double a = 0;
             for (int d = 0; d < hd; d++) {
-                a += q[qo + d] * Kernels.half(k[kb + Kernels.keyOffset16(p, d / 2, hd)], d % 2 == 1);
+                a += q[qo + d] * Kernels.half(k[p / chunk][kb + Kernels.keyOffset16(p % chunk, d / 2, hd)], d % 2 == 1);
             }
             float sc = (float) a * scale;
             s[p] = softcap > 0 ? (float) (softcap * Kernels.tanh(sc / softcap)) : sc;
@@ -135,7 +135,7 @@ final class ScalarKernels {
         for (int d = 0; d < hd; d++) {
             double a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * Kernels.value16(v, vb + p * n, d);
+                a += s[p] * Kernels.value16(v[p / chunk], vb + p % chunk * n, d);
             }
             out[oo + d] = (float) a * inv;
         }

@@ -47,14 +47,16 @@ class DecoderWarmupTest {
         BufferPool pool = new BufferPool();
         try (Parallel par = new Parallel(2)) {
             assertTrue(DecoderWarmup.run(weights, par, pool) >= 1);
-            // A session holds a key and a value array per layer plus 7 activation buffers.
-            int arrays = 2 * weights.layers().size() + 7;
-            assertEquals(arrays, pool.size());
+            // A session holds 7 activation buffers, and a key and a value array per layer for each chunk of the
+            // cache it reached: here one (64 positions).
+            int kv = 2 * weights.layers().size();
+            assertEquals(kv + 7, pool.size());
             try (DecoderSession session = new DecoderSession(weights, par, pool)) {
-                assertEquals(0, pool.size(), "a buffer of the real session's shape was missing from the pool");
+                assertEquals(kv, pool.size(), "an activation buffer of the real session's shape was missing from the pool");
                 session.prefill(new int[][] {new int[shape.buckets().sizes().get(0)]}, new int[] {3});
+                assertEquals(0, pool.size(), "a cache chunk of the real session's shape was missing from the pool");
             }
-            assertEquals(arrays, pool.size());
+            assertEquals(kv + 7, pool.size());
         }
     }
 
@@ -98,12 +100,12 @@ class DecoderWarmupTest {
             }
             assertArrayEquals(sized[0], grown[0]);
             assertArrayEquals(sizedStep[0], grownStep[0]);
-            int arrays = 2 * weights.layers().size() + 7;
-            assertEquals(arrays + 7, pool.size());
+            int kv = 2 * weights.layers().size(); // one chunk of 64 positions
+            assertEquals(kv + 7 + 7, pool.size());
             try (DecoderSession session = new DecoderSession(weights, par, pool)) {
-                assertEquals(7, pool.size(), "the next session takes the smallest bucket's buffers and its KV cache");
+                assertEquals(kv + 7, pool.size(), "the next session takes the smallest bucket's buffers");
                 session.prefill(new int[][] {new int[8]}, new int[] {4});
-                assertEquals(7, pool.size(), "a prefill in the smallest bucket needs no other buffers");
+                assertEquals(7, pool.size(), "a prefill in the smallest bucket needs no other buffers than its cache");
             }
         }
     }

@@ -30,29 +30,42 @@ class AttentionKernelsTest {
         }
     }
 
-    /** Head sizes with and without whole vectors, windows, soft-caps, and queries late in a padded cache. */
+    /**
+     * Head sizes with and without whole vectors, windows, soft-caps, and queries late in a padded cache; caches of
+     * one chunk and of several (a window starting in a later chunk too), read as the second head of each chunk.
+     */
     @ParameterizedTest
-    @CsvSource({"64,40,0,39,0", "64,40,17,39,0", "48,100,0,0,0", "20,33,5,31,0", "80,200,100,199,0",
-            "128,64,0,63,30", "64,256,0,255,0", "7,16,3,9,50"})
-    void attendHeadMatchesADoubleReference(int hd, int seqLen, int first, int last, float softcap) {
-        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen);
-        int block = Kernels.KEY_BLOCK;
-        int padded = (seqLen + block - 1) / block * block;
+    @CsvSource({"64,40,0,39,0,48", "64,40,17,39,0,16", "48,100,0,0,0,64", "20,33,5,31,0,16", "80,200,100,199,0,64",
+            "128,64,0,63,30,32", "64,256,0,255,0,64", "64,256,130,255,0,64", "7,16,3,9,50,16"})
+    void attendHeadMatchesADoubleReference(int hd, int seqLen, int first, int last, float softcap, int chunk) {
+        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen + chunk);
+        int padded = Kernels.keyCacheLength(seqLen, 1);
+        int chunks = (padded + chunk - 1) / chunk;
         float[] keys = gaussian(rnd, seqLen * hd, 1); // position-major, the reference's layout
-        float[] kT = gaussian(rnd, hd * padded, 1e6f); // junk past the last position must not leak in
+        float[] v = gaussian(rnd, seqLen * hd, 1);
+        // Two heads a chunk, the second one attended; junk everywhere else must not leak in.
+        int kb = Kernels.keyCacheLength(chunk, hd);
+        int vb = chunk * hd;
+        float[][] kc = new float[chunks][];
+        float[][] vc = new float[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            kc[c] = gaussian(rnd, 2 * kb, 1e6f);
+            vc[c] = gaussian(rnd, 2 * vb, 1e6f);
+        }
         for (int p = 0; p < seqLen; p++) {
             for (int d = 0; d < hd; d++) {
-                kT[(p / block * hd + d) * block + p % block] = keys[p * hd + d];
+                kc[p / chunk][kb + Kernels.keyOffset(p % chunk, d, hd)] = keys[p * hd + d];
+                vc[p / chunk][vb + p % chunk * hd + d] = v[p * hd + d];
             }
         }
-        float[] v = gaussian(rnd, seqLen * hd, 1);
         float[] q = gaussian(rnd, hd, 1);
         float scale = (float) (1 / Math.sqrt(hd));
         double[] expect = reference(q, keys, v, hd, first, last, scale, softcap);
         float[] vectorOut = new float[hd];
         float[] scalarOut = new float[hd];
-        Kernels.attendHead(q, 0, kT, 0, v, 0, hd, first, last, scale, softcap, vectorOut, 0);
-        ScalarKernels.attendHead(q, 0, kT, 0, v, 0, hd, first, last, scale, softcap, new float[padded], scalarOut, 0);
+        Kernels.attendHead(q, 0, kc, kb, vc, vb, chunk, hd, first, last, scale, softcap, vectorOut, 0);
+        ScalarKernels.attendHead(q, 0, kc, kb, vc, vb, chunk, hd, first, last, scale, softcap, new float[padded],
+                scalarOut, 0);
         for (int d = 0; d < hd; d++) {
             assertEquals(expect[d], vectorOut[d], 2e-6, "vector, dim " + d);
             assertEquals(expect[d], scalarOut[d], 2e-6, "scalar, dim " + d);
@@ -61,23 +74,29 @@ class AttentionKernelsTest {
 
     /** The 16-bit cache: the same cases against double math on the bf16-rounded keys and values. */
     @ParameterizedTest
-    @CsvSource({"64,40,0,39,0", "64,40,17,39,0", "48,100,0,0,0", "20,33,5,31,0", "80,200,100,199,0",
-            "128,64,0,63,30", "64,256,0,255,0", "7,16,3,9,50", "96,50,0,49,0", "33,20,0,19,0"})
+    @CsvSource({"64,40,0,39,0,48", "64,40,17,39,0,16", "48,100,0,0,0,64", "20,33,5,31,0,16", "80,200,100,199,0,64",
+            "128,64,0,63,30,32", "64,256,0,255,0,64", "64,256,130,255,0,64", "7,16,3,9,50,16", "96,50,0,49,0,32",
+            "33,20,0,19,0,16"})
     void attendHead16MatchesADoubleReferenceOnRoundedKeysAndValues(int hd, int seqLen, int first, int last,
-                                                                   float softcap) {
-        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen + 1);
+                                                                   float softcap, int chunk) {
+        SplittableRandom rnd = new SplittableRandom(hd * 1000L + seqLen + chunk + 1);
         float[] keys = gaussian(rnd, seqLen * hd, 1);
         float[] v = gaussian(rnd, seqLen * hd, 1);
         float[] q = gaussian(rnd, hd, 1);
         int n = Kernels.valueInts(hd);
-        int[] k16 = new int[Kernels.keyCacheInts(seqLen, hd)];
-        int[] v16 = new int[seqLen * n];
-        float[] junk = gaussian(rnd, 2 * hd, 1e6f); // past the last position: must not leak in
-        for (int p = 0; p < Kernels.keyCacheInts(seqLen, hd) / ((hd + 1) / 2); p++) {
-            Kernels.storeKey16(p < seqLen ? keys : junk, p < seqLen ? p * hd : 0, hd, k16, 0, p);
-        }
-        for (int p = 0; p < seqLen; p++) {
-            Kernels.storeValue16(p <= last ? v : junk, p <= last ? p * hd : hd, hd, v16, p * n);
+        int padded = Kernels.keyCacheLength(seqLen, 1);
+        int chunks = (padded + chunk - 1) / chunk;
+        // Two heads a chunk, the second one attended.
+        int kb = Kernels.keyCacheInts(chunk, hd);
+        int vb = chunk * n;
+        int[][] k16 = new int[chunks][2 * kb];
+        int[][] v16 = new int[chunks][2 * vb];
+        float[] junk = gaussian(rnd, 2 * hd, 1e6f); // past the last position, and the other head: must not leak in
+        for (int p = 0; p < chunks * chunk; p++) {
+            Kernels.storeKey16(junk, 0, hd, k16[p / chunk], 0, p % chunk);
+            Kernels.storeValue16(junk, hd, hd, v16[p / chunk], p % chunk * n);
+            Kernels.storeKey16(p < seqLen ? keys : junk, p < seqLen ? p * hd : 0, hd, k16[p / chunk], kb, p % chunk);
+            Kernels.storeValue16(p <= last ? v : junk, p <= last ? p * hd : hd, hd, v16[p / chunk], vb + p % chunk * n);
         }
         float[] kr = new float[keys.length];
         float[] vr = new float[v.length];
@@ -90,10 +109,9 @@ class AttentionKernelsTest {
         double[] expect = reference(q, kr, vr, hd, first, last, scale, softcap);
         float[] vectorOut = new float[hd + 2];
         float[] scalarOut = new float[hd];
-        Kernels.attendHead16(q, 0, k16, 0, v16, 0, hd, first, last, scale, softcap, vectorOut, 2);
-        int padded = Kernels.keyCacheLength(last + 1, 1);
-        ScalarKernels.attendHead16(q, 0, k16, 0, v16, 0, hd, first, last, scale, softcap, new float[padded], scalarOut,
-                0);
+        Kernels.attendHead16(q, 0, k16, kb, v16, vb, chunk, hd, first, last, scale, softcap, vectorOut, 2);
+        ScalarKernels.attendHead16(q, 0, k16, kb, v16, vb, chunk, hd, first, last, scale, softcap,
+                new float[Kernels.keyCacheLength(last + 1, 1)], scalarOut, 0);
         for (int d = 0; d < hd; d++) {
             assertEquals(expect[d], vectorOut[2 + d], 2e-6, "vector, dim " + d);
             assertEquals(expect[d], scalarOut[d], 2e-6, "scalar, dim " + d);
