@@ -31,9 +31,9 @@ final class Attention {
     private final int qDim;
     private final int kvDim;
     private final int qkvDim;
-    private final int seqLen;
-    /** Positions per chunk. */
+    /** Positions per chunk, and chunks per layer. */
     private final int chunk;
+    private final int chunks;
     /** Key cache floats per (row, kv head) in a chunk: its positions times headDim. */
     private final int keysPerHead;
     private final int attStride;
@@ -68,7 +68,6 @@ final class Attention {
         this.qDim = heads * headDim;
         this.kvDim = kvHeads * headDim;
         this.qkvDim = qDim + 2 * kvDim;
-        this.seqLen = seqLen;
         this.batch = batch;
         this.pool = pool;
         this.chunk = Math.min(CHUNK, Kernels.keyCacheLength(seqLen, 1));
@@ -81,7 +80,7 @@ final class Attention {
         boolean half = w.shape().dtype() == DType.INT8;
         this.keyInts = Kernels.keyCacheInts(chunk, headDim);
         this.valueInts = Kernels.valueInts(headDim);
-        int chunks = (seqLen + chunk - 1) / chunk;
+        this.chunks = (seqLen + chunk - 1) / chunk;
         this.keys = half ? null : new float[layers][chunks][];
         this.values = half ? null : new float[layers][chunks][];
         this.keys16 = half ? new int[layers][chunks][] : null;
@@ -103,7 +102,7 @@ final class Attention {
      * run (their threads write the cache and must find it allocated).
      */
     void reserve(int position) {
-        int need = Math.min(position / chunk + 1, (seqLen + chunk - 1) / chunk);
+        int need = Math.min(position / chunk + 1, chunks);
         for (; reserved < need; reserved++) {
             int c = reserved;
             for (int l = 0; l < windows.length; l++) {
@@ -118,8 +117,8 @@ final class Attention {
         }
     }
 
-    /** Returns the KV cache to {@code pool}; the cache is unusable afterwards. */
-    void release(BufferPool pool) {
+    /** Returns the KV cache to the pool it came from; the cache is unusable afterwards. */
+    void release() {
         for (int l = 0; l < windows.length; l++) {
             for (int c = 0; c < reserved; c++) {
                 if (keys16 != null) {

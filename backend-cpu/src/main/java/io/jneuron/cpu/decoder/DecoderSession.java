@@ -366,7 +366,7 @@ public final class DecoderSession implements DecodeSession {
     @Override
     public void close() {
         if (!closed && pool != null) {
-            attention.release(pool);
+            attention.release();
             pool.give(x, xn, qkv, att, proj, mlp, act);
         }
         closed = true;
