@@ -11,6 +11,7 @@ import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.generate.GenerationRequest;
 import io.jneuron.core.generate.Generator;
 import io.jneuron.core.model.Architecture;
+import io.jneuron.core.model.ByteLevelBpeTokenizer;
 import io.jneuron.core.shape.DType;
 import io.jneuron.core.shape.ShapeException;
 import io.jneuron.core.testing.TinyModelSpec;
@@ -27,6 +28,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +87,8 @@ class ExportPipelineTest {
         int[] fromExport;
         try (ModelOpener.Opened o = ModelOpener.open(r.exported().folder().toString(), ShapeRequest.NONE, settings,
                 (s, f) -> { })) {
+            // A decoder's byte-level BPE runs in Java, not through DJL's native library.
+            assertInstanceOf(ByteLevelBpeTokenizer.class, o.tokenizer());
             fromExport = new Generator(o.model(), o.tokenizer())
                     .generate(GenerationRequest.builder(o.tokenizer().encode("Once upon a time", true))
                             .maxNewTokens(8).build()).rows().get(0).generatedIds();
@@ -96,6 +100,7 @@ class ExportPipelineTest {
             assertEquals(ExportResult.HIT_LOCAL, o.compiled().cache());
             assertEquals(r.entry(), o.compiled().entry());
             assertEquals(r.module(), o.compiled().module());
+            assertInstanceOf(ByteLevelBpeTokenizer.class, o.tokenizer());
             int[] fromCheckpoint = new Generator(o.model(), o.tokenizer())
                     .generate(GenerationRequest.builder(o.tokenizer().encode("Once upon a time", true))
                             .maxNewTokens(8).build()).rows().get(0).generatedIds();

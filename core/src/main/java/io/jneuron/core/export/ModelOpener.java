@@ -7,6 +7,7 @@ import io.jneuron.core.backend.BackendProvider;
 import io.jneuron.core.backend.Backends;
 import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.model.ByteLevelBpeTokenizer;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.HfTokenizer;
 import io.jneuron.core.model.ModelResolver;
@@ -104,18 +105,18 @@ public final class ModelOpener {
             throw new NeuronKernelException(model + " was compiled for backend '" + exported.backend()
                     + "', not '" + settings.backend() + "'; re-export with --backend " + settings.backend());
         }
-        // The tokenizer first: opening it loads a few hundred classes (DJL, its native library), and the
+        // The tokenizer first: opening it loads classes (and for DJL's its native library), and the
         // deoptimizations and compilations that sets off belong before the model's warm-up, which waits for
         // the compiler to go quiet, not inside the first prefill (bench/README.md, sixth session).
         TextTokenizer tok = null;
         // exists, not isRegularFile: a folder or FIFO in its place is an error naming it, not "no tokenizer".
         if (tokenizer && Files.exists(exported.folder().resolve(HfTokenizer.TOKENIZER_JSON))) {
-            tok = HfTokenizer.open(exported.folder());
+            tok = openTokenizer(exported);
         }
         long t1 = System.nanoTime();
         if (Boolean.getBoolean(COMPACT_BEFORE_LOAD)) {
-            // What resolving and the tokenizer left (~10 MB: DJL reads tokenizer.json through a growing buffer into a
-            // UTF-16 string) was promoted by the young collections it set off; one full collection now, counted in
+            // What resolving and the tokenizer left (~10 MB: a streamed tokenizer.json's strings, or DJL's UTF-16 copy of
+            // the whole file) was promoted by the young collections it set off; one full collection now, counted in
             // the load time, keeps it out of the process's peak RSS.
             System.gc();
         }
@@ -137,5 +138,19 @@ public final class ModelOpener {
         }
         double loadMs = (System.nanoTime() - t1) / 1e6;
         return new Opened(backend, loaded, tok, exported, loadMs, exportMs, prepared.compiled());
+    }
+
+    /**
+     * A decoder's byte-level BPE runs in Java (no native library: less memory and a faster first call), any other
+     * tokenizer.json in the Hugging Face library through DJL; encoders' pipelines need its offsets and word ids.
+     */
+    private static TextTokenizer openTokenizer(ExportedModel exported) {
+        if (TaskShapes.TEXT_GENERATION.equals(exported.task())) {
+            var java = ByteLevelBpeTokenizer.open(exported.folder());
+            if (java.isPresent()) {
+                return java.get();
+            }
+        }
+        return HfTokenizer.open(exported.folder());
     }
 }

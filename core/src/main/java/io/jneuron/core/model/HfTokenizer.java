@@ -15,7 +15,8 @@ import java.util.Objects;
  * A checkpoint's {@code tokenizer.json} run by the Hugging Face tokenizers library (through DJL's
  * binding, whose native library unpacks under {@code ~/.djl.ai} or {@code DJL_CACHE_DIR}; no network
  * is needed, and DJL's usage tracking is switched off unless {@code OPT_OUT_TRACKING} is set). Special token ids
- * come from {@link SpecialTokensReader}.
+ * come from {@link SpecialTokensReader}. Decoders whose tokenizer.json is a byte-level BPE run
+ * {@link ByteLevelBpeTokenizer} instead, without the native library.
  *
  * <p>Thread-safe. Owns native memory: {@link #close()} it; use after close throws
  * {@link IllegalStateException}.
@@ -94,7 +95,8 @@ public final class HfTokenizer implements TextTokenizer {
             refuseIrregular(dir.resolve(side));
         }
         SpecialTokensReader.check(dir);
-        if (Files.exists(dir.resolve(TOKENIZER_JSON))) {
+        // A byte-level BPE the Java tokenizer reads whole is valid; only other layouts need the native library here.
+        if (Files.exists(dir.resolve(TOKENIZER_JSON)) && ByteLevelBpeTokenizer.open(dir).isEmpty()) {
             try {
                 open(dir).close();
             } catch (ModelFormatException e) {

@@ -1,5 +1,7 @@
 package io.jneuron.core.testing;
 
+import io.jneuron.core.model.ByteLevel;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
