@@ -39,7 +39,7 @@ class ByteLevelBpeTokenizerTest {
             "<s>starts with bos</s> and </s>ends", "<|user|>hi<|assistant|>hello<|user|>", "<s><s></s>",
             "x<s>y", "the the the the the", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     private static final String POOL = "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789 .,;:!?'\"-()[]{}<>/\\|_@#$%^&*+=~`"
-            + "\t\n\r\u00a0\u2003\u3000éüßçñøåœ–—…“”‘’€£¥©®°±×÷αβγδЖЯжяשלוםمرحبا你好世界日本語한국어ไทย🙂😀🚀👍🏽";
+            + "\t\n\r\u000b\f\u0000\u0001\u007f\u0085\u200b\ufeff\u00a0\u2003\u3000éüßçñøåœ–—…“”‘’€£¥©®°±×÷αβγδЖЯжяשלוםمرحبا你好世界日本語한국어ไทย🙂😀🚀👍🏽";
 
     @TempDir
     static Path dir;
