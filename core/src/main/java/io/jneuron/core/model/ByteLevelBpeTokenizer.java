@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,6 +112,9 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
      */
     public static Optional<ByteLevelBpeTokenizer> open(Path dir) {
         Path file = dir.resolve(HfTokenizer.TOKENIZER_JSON);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty(); // a FIFO would block the reader for ever; HfTokenizer names what is there
+        }
         Parsed parsed;
         try {
             parsed = Parsed.read(file);

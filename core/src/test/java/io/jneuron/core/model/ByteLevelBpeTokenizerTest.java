@@ -147,6 +147,8 @@ class ByteLevelBpeTokenizerTest {
         Files.writeString(malformed.resolve(HfTokenizer.TOKENIZER_JSON), "{\"model\": {\"type\": \"BPE\", ");
         assertTrue(ByteLevelBpeTokenizer.open(malformed).isEmpty());
         assertTrue(ByteLevelBpeTokenizer.open(dir.resolve("nowhere")).isEmpty());
+        Path folder = Files.createDirectories(dir.resolve("folder").resolve(HfTokenizer.TOKENIZER_JSON));
+        assertTrue(ByteLevelBpeTokenizer.open(folder.getParent()).isEmpty());
     }
 
     @Test
