@@ -70,6 +70,9 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
         for (JsonNode t : p.addedTokens) {
             size = Math.max(size, t.get("id").asInt() + 1);
         }
+        if (size > 2 * (p.vocab.size() + p.addedTokens.size()) + 1024) {
+            throw new Unsupported("ids far past the vocabulary's size"); // a table that size would be mostly holes
+        }
         idToToken = new String[size];
         special = new boolean[size];
         p.vocab.forEach((token, id) -> idToToken[id] = token);
@@ -99,9 +102,9 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
             }
             merges.putIfAbsent(left, right, rank, merged);
         }
-        Map<String, Integer> lookup = new HashMap<>(p.vocab);
-        lookup.putAll(addedIds);
-        this.specialTokens = SpecialTokensReader.read(file.getParent(), lookup::get);
+        // Added tokens first: they are matched before the model ever sees the text.
+        this.specialTokens = SpecialTokensReader.read(file.getParent(),
+                token -> addedIds.containsKey(token) ? addedIds.get(token) : p.vocab.get(token));
     }
 
     /**
