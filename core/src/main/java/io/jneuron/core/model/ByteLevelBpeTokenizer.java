@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,13 +22,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A byte-level BPE {@code tokenizer.json} (GPT-2's layout, and the tiny test models') run in plain Java, with
- * the ids and text of the Hugging Face tokenizers library: added tokens split out first (leftmost, longest),
- * GPT-2's word pattern, merges by rank (leftmost first among equal ranks), the template's special tokens, and
- * byte-level decoding. {@link #open} takes only the layouts it implements exactly and returns empty for any other
- * (a normalizer, a Split or Metaspace pre-tokenizer, byte fallback, dropout, word-bounded added tokens...), which
+ * A byte-level BPE {@code tokenizer.json} (GPT-2's layout and the tiny test models', Llama 3's, Qwen2's) run in
+ * plain Java, with the ids and text of the Hugging Face tokenizers library: added tokens split out first (leftmost,
+ * longest), NFC where the file asks for it, the word pattern (GPT-2's, or Llama 3's or Qwen2's Split), merges by rank
+ * (leftmost first among equal ranks), the template's special tokens, and byte-level decoding. {@link #open} takes
+ * only the layouts it implements exactly and returns empty for any other (other normalizers or Split patterns,
+ * Metaspace, byte fallback, dropout, word-bounded added tokens...), which
  * {@link HfTokenizer} then runs. Against HfTokenizer it saves the native library (~13 MiB resident, ~0.3 s to
  * open in a fresh JVM) in every generation.
  *
@@ -49,6 +52,10 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
     private final AddedTokens rawAdded;
     private final AddedTokens normalizedAdded;
     private final boolean addPrefixSpace;
+    /** The word pattern: GPT-2's, or the Split pre-tokenizer's (Llama 3's, Qwen2's). */
+    private final Pattern words;
+    /** Qwen2's tokenizer.json normalizes text outside added tokens to NFC. */
+    private final boolean nfc;
     private final boolean ignoreMerges;
     /** Ids the template puts before and after the text when special tokens are added. */
     private final int[] prefix;
@@ -60,6 +67,8 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
         this.file = file;
         this.vocab = p.ignoreMerges ? p.vocab : null;
         this.addPrefixSpace = p.addPrefixSpace;
+        this.words = p.words;
+        this.nfc = p.nfc;
         this.ignoreMerges = p.ignoreMerges;
         this.prefix = p.prefix;
         this.suffix = p.suffix;
@@ -161,7 +170,7 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
             if (end > start) {
                 String between = text.substring(start, end);
                 if (tokens == rawAdded) {
-                    splitAdded(between, normalizedAdded, out);
+                    splitAdded(nfc ? Normalizer.normalize(between, Normalizer.Form.NFC) : between, normalizedAdded, out);
                 } else {
                     encodeText(between, out);
                 }
@@ -174,26 +183,44 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
         }
     }
 
-    /** The pre-tokenizer and the model on text between added tokens. */
+    /**
+     * The pre-tokenizer and the model on text between added tokens: each match of the word pattern is a word, and so
+     * is any text between matches (the library's "Isolated" split; the patterns here leave none).
+     */
     private void encodeText(String text, IntList out) {
         if (addPrefixSpace && text.charAt(0) != ' ') {
             text = " " + text;
         }
-        Matcher m = ByteLevel.WORDS.matcher(text);
+        Matcher m = words.matcher(text);
+        int last = 0;
         while (m.find()) {
-            String word = ByteLevel.encodeBytes(m.group());
-            int[] ids = cache.get(word);
-            if (ids == null) {
-                ids = bpe(word);
-                if (word.length() <= MAX_CACHED_WORD) {
-                    if (cache.size() >= MAX_CACHE) {
-                        cache.clear();
-                    }
-                    cache.put(word, ids);
-                }
+            if (m.start() > last) {
+                encodeWord(text.substring(last, m.start()), out);
             }
-            out.addAll(ids);
+            encodeWord(m.group(), out);
+            last = m.end();
         }
+        if (last < text.length()) {
+            encodeWord(text.substring(last), out);
+        }
+    }
+
+    private void encodeWord(String piece, IntList out) {
+        if (piece.isEmpty()) {
+            return;
+        }
+        String word = ByteLevel.encodeBytes(piece);
+        int[] ids = cache.get(word);
+        if (ids == null) {
+            ids = bpe(word);
+            if (word.length() <= MAX_CACHED_WORD) {
+                if (cache.size() >= MAX_CACHE) {
+                    cache.clear();
+                }
+                cache.put(word, ids);
+            }
+        }
+        out.addAll(ids);
     }
 
     /**
@@ -323,6 +350,17 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
     /** What {@code tokenizer.json} says, checked to be a layout this class runs. */
     private static final class Parsed {
         /**
+         * Split patterns as tokenizer.json writes them (Llama 3's digits in threes, Qwen2's one by one), compiled with
+         * the semantics the library's regex engine (Oniguruma) gives them: Unicode classes, {@code \\s} as Unicode
+         * white space, case folding of the contractions as Unicode does (so "'\u017f" is a contraction too).
+         */
+        private static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+        private static final String QWEN2_SPLIT = LLAMA3_SPLIT.replace("\\p{N}{1,3}", "\\p{N}");
+        private static final Map<String, Pattern> SPLIT_PATTERNS = Map.of(
+                LLAMA3_SPLIT, Pattern.compile(LLAMA3_SPLIT, Pattern.UNICODE_CHARACTER_CLASS),
+                QWEN2_SPLIT, Pattern.compile(QWEN2_SPLIT, Pattern.UNICODE_CHARACTER_CLASS));
+        /**
          * Vocabulary tokens are JSON field names: Jackson's default interns every field name, which for 30K-200K
          * distinct tokens costs more than the rest of the parse.
          */
@@ -333,6 +371,8 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
         final List<String[]> merges = new ArrayList<>(1 << 15);
         final List<JsonNode> addedTokens = new ArrayList<>();
         boolean addPrefixSpace;
+        Pattern words = ByteLevel.WORDS;
+        boolean nfc;
         boolean ignoreMerges;
         int[] prefix = new int[0];
         int[] suffix = new int[0];
@@ -360,7 +400,8 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
                         }
                         case "normalizer" -> {
                             JsonNode n = json.readValueAsTree();
-                            require(n == null || n.isNull(), "a normalizer");
+                            p.nfc = n != null && "NFC".equals(n.path("type").asText());
+                            require(n == null || n.isNull() || p.nfc, "a normalizer other than NFC");
                         }
                         case "pre_tokenizer" -> p.preTokenizer(json.readValueAsTree());
                         case "post_processor" -> postProcessor = json.readValueAsTree();
@@ -433,10 +474,30 @@ public final class ByteLevelBpeTokenizer implements TextTokenizer {
             }
         }
 
+        /**
+         * {@code ByteLevel} with GPT-2's pattern, or Llama 3's and Qwen2's layout: a {@code Split} on a known pattern
+         * (isolating each match), then {@code ByteLevel} without a pattern or a prefix space.
+         */
         private void preTokenizer(JsonNode n) {
-            require(n != null && !n.isNull() && "ByteLevel".equals(n.path("type").asText()) && n.path("use_regex").asBoolean(true),
-                    "a pre-tokenizer other than ByteLevel with GPT-2's pattern");
-            addPrefixSpace = n.path("add_prefix_space").asBoolean(true);
+            require(n != null && !n.isNull(), "no pre-tokenizer");
+            if ("Sequence".equals(n.path("type").asText())) {
+                JsonNode steps = n.path("pretokenizers");
+                require(steps.size() == 2, "a pre-tokenizer sequence other than Split, ByteLevel");
+                JsonNode split = steps.get(0);
+                JsonNode bytes = steps.get(1);
+                String regex = split.path("pattern").path("Regex").asText(null);
+                require("Split".equals(split.path("type").asText()) && SPLIT_PATTERNS.containsKey(regex)
+                        && "Isolated".equals(split.path("behavior").asText()) && !split.path("invert").asBoolean(false),
+                        "a Split pre-tokenizer other than Llama 3's or Qwen2's");
+                require("ByteLevel".equals(bytes.path("type").asText()) && !bytes.path("use_regex").asBoolean(true)
+                        && !bytes.path("add_prefix_space").asBoolean(true), "a ByteLevel step with a pattern or prefix");
+                words = SPLIT_PATTERNS.get(regex);
+                addPrefixSpace = false;
+            } else {
+                require("ByteLevel".equals(n.path("type").asText()) && n.path("use_regex").asBoolean(true),
+                        "a pre-tokenizer other than ByteLevel with GPT-2's pattern");
+                addPrefixSpace = n.path("add_prefix_space").asBoolean(true);
+            }
             sawPreTokenizer = true;
         }
 

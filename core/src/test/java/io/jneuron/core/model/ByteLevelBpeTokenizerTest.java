@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +39,9 @@ class ByteLevelBpeTokenizerTest {
             "3.14159 and 1,000,000 in 2024; ٣٤ and ⅷ", "They're here, we've gone, I'm sure it's fine; isn't it? 'S 'LL",
             "Unseen words: gardens, programmers, thunderstorms, zebras.", "\r\n\r\nCRLF\r\n", "a  b   c    d",
             "<s>starts with bos</s> and </s>ends", "<|user|>hi<|assistant|>hello<|user|>", "<s><s></s>",
-            "x<s>y", "the the the the the", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+            "x<s>y", "the the the the the", "cafe\u0301 de\u0301ja\u0300 vu, \ufb01 ligature, \u212b and \u00c5",
+            "'S 'LL 'Re 'D 'M 'T 'VE and '\u017f", "1234567 digits, 42 and 3.14159265", "a\r\n\r\nb\n\n\nc  \n d\r\r",
+            "!!! ??? ... ---\n\n", "\u0660\u0661\u0662 \u0966\u0967 \u00b2\u00b3 \u2167", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     private static final String POOL = "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789 .,;:!?'\"-()[]{}<>/\\|_@#$%^&*+=~`"
             + "\t\n\r\u000b\f\u0000\u0001\u007f\u0085\u200b\ufeff\u00a0\u2003\u3000éüßçñøåœ–—…“”‘’€£¥©®°±×÷αβγδЖЯжяשלוםمرحبا你好世界日本語한국어ไทย🙂😀🚀👍🏽";
 
@@ -72,6 +76,7 @@ class ByteLevelBpeTokenizerTest {
             ObjectNode model = (ObjectNode) t.get("model");
             model.put("ignore_merges", true);
             ((ObjectNode) model.get("vocab")).put("Ġzebras", model.get("vocab").size());
+            wholeWords(model, GPT2_WORDS, 4); // GPT-2's pattern, as in llama3sSplitPatternAndIgnoreMerges
         });
         assertSame(p, 4);
         try (ByteLevelBpeTokenizer java = ByteLevelBpeTokenizer.open(p).orElseThrow()) {
@@ -124,10 +129,75 @@ class ByteLevelBpeTokenizerTest {
         }
     }
 
+    /** Llama 3's layout: GPT-2's bytes, its own Split pattern (digits in threes, case-folded contractions), whole words. */
+    @Test
+    void llama3sSplitPatternAndIgnoreMerges() throws IOException {
+        assertSame(variant(llama, "llama3", t -> {
+            t.set("pre_tokenizer", splitThenBytes(LLAMA3_SPLIT));
+            ObjectNode model = (ObjectNode) t.get("model");
+            model.put("ignore_merges", true);
+            wholeWords(model, LLAMA3_SPLIT, 7);
+        }), 7);
+    }
+
+    private static final String GPT2_WORDS = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+    /**
+     * Every word of the seed's texts, split as the library's regex engine (Oniguruma, Unicode classes) splits them,
+     * becomes a whole-word token: with ignore_merges a split anywhere else shows as different ids, which a tiny
+     * vocabulary's few merges over non-ASCII bytes rarely would.
+     */
+    private static void wholeWords(ObjectNode model, String regex, long seed) {
+        ObjectNode vocab = (ObjectNode) model.get("vocab");
+        Matcher m = Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS).matcher("");
+        for (String text : texts(seed)) {
+            for (m.reset(text); m.find(); ) {
+                String word = ByteLevel.encodeBytes(m.group());
+                if (!vocab.has(word)) {
+                    vocab.put(word, vocab.size() + 100);
+                }
+            }
+        }
+    }
+
+    /** Qwen2's layout: NFC, its Split pattern (digits one by one), no template. */
+    @Test
+    void qwen2sNfcAndSplitPattern() throws IOException {
+        Path p = variant(gpt2, "qwen2", t -> {
+            t.set("pre_tokenizer", splitThenBytes(LLAMA3_SPLIT.replace("\\p{N}{1,3}", "\\p{N}")));
+            t.putObject("normalizer").put("type", "NFC");
+        });
+        assertSame(p, 8);
+        try (ByteLevelBpeTokenizer java = ByteLevelBpeTokenizer.open(p).orElseThrow()) {
+            assertArrayEquals(java.encode("caf\u00e9", false), java.encode("cafe\u0301", false));
+            assertEquals(3, java.encode("123", false).length);
+        }
+    }
+
+    private static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+    private static ObjectNode splitThenBytes(String regex) {
+        ObjectNode seq = Json.MAPPER.createObjectNode().put("type", "Sequence");
+        ArrayNode steps = seq.putArray("pretokenizers");
+        ObjectNode split = steps.addObject().put("type", "Split");
+        split.putObject("pattern").put("Regex", regex);
+        split.put("behavior", "Isolated").put("invert", false);
+        steps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+                .put("use_regex", false);
+        return seq;
+    }
+
     @Test
     void otherLayoutsAreLeftToTheLibrary() throws IOException {
         List<Consumer<ObjectNode>> others = List.of(
-                t -> t.putObject("normalizer").put("type", "NFC"),
+                t -> t.putObject("normalizer").put("type", "NFKC"),
+                t -> t.set("pre_tokenizer", splitThenBytes("\\w+|\\s+")),
+                t -> {
+                    ObjectNode seq = splitThenBytes(LLAMA3_SPLIT);
+                    ((ObjectNode) seq.get("pretokenizers").get(1)).put("add_prefix_space", true);
+                    t.set("pre_tokenizer", seq);
+                },
                 t -> t.putObject("pre_tokenizer").put("type", "Metaspace"),
                 t -> ((ObjectNode) t.get("pre_tokenizer")).put("use_regex", false),
                 t -> t.putObject("decoder").put("type", "Metaspace"),
@@ -165,17 +235,8 @@ class ByteLevelBpeTokenizerTest {
      * sequences (special ids, ids outside the vocabulary, UTF-8 sequences cut in two) with and without skipping.
      */
     private static void assertSame(Path model, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        List<String> texts = new ArrayList<>(TEXTS);
-        for (int i = 0; i < 300; i++) {
-            StringBuilder sb = new StringBuilder();
-            int len = rnd.nextInt(1, 40);
-            for (int k = 0; k < len; k++) {
-                sb.appendCodePoint(POOL.codePointAt(POOL.offsetByCodePoints(0, rnd.nextInt(POOL.codePointCount(0,
-                        POOL.length())))));
-            }
-            texts.add(sb.toString());
-        }
+        SplittableRandom rnd = new SplittableRandom(seed + 1000);
+        List<String> texts = texts(seed);
         try (ByteLevelBpeTokenizer java = ByteLevelBpeTokenizer.open(model).orElseThrow();
              HfTokenizer djl = HfTokenizer.open(model)) {
             for (String text : texts) {
@@ -199,6 +260,22 @@ class ByteLevelBpeTokenizerTest {
                 }
             }
         }
+    }
+
+    /** The fixed texts and 300 random ones over {@link #POOL}, the same for the same seed. */
+    private static List<String> texts(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<String> texts = new ArrayList<>(TEXTS);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder sb = new StringBuilder();
+            int len = rnd.nextInt(1, 40);
+            for (int k = 0; k < len; k++) {
+                sb.appendCodePoint(POOL.codePointAt(POOL.offsetByCodePoints(0, rnd.nextInt(POOL.codePointCount(0,
+                        POOL.length())))));
+            }
+            texts.add(sb.toString());
+        }
+        return texts;
     }
 
     private static Path variant(Path from, String name, Consumer<ObjectNode> edit) throws IOException {
