@@ -105,7 +105,7 @@ public final class ModelOpener {
             throw new NeuronKernelException(model + " was compiled for backend '" + exported.backend()
                     + "', not '" + settings.backend() + "'; re-export with --backend " + settings.backend());
         }
-        // The tokenizer first: opening it loads classes (and for DJL's its native library), and the
+        // The tokenizer first: opening it loads classes (DJL's also its native library), and the
         // deoptimizations and compilations that sets off belong before the model's warm-up, which waits for
         // the compiler to go quiet, not inside the first prefill (bench/README.md, sixth session).
         TextTokenizer tok = null;
