@@ -175,6 +175,19 @@ final class Attention {
             return;
         }
         float[][] kc = keys[layer];
+        if (s1 - s0 == 1) {
+            // Decode: one position, its offsets worked out once (two divisions an element cost ~3 us a layer).
+            int p = slotPos[s0];
+            float[] dst = kc[p / chunk];
+            int from = s0 * qkvDim + qDim;
+            for (int h = 0; h < kvHeads; h++) {
+                int at = (slotRow[s0] * kvHeads + h) * keysPerHead + Kernels.keyOffset(p % chunk, 0, headDim);
+                for (int d = 0; d < headDim; d++) {
+                    dst[at + d * Kernels.KEY_BLOCK] = qkv[from + h * headDim + d];
+                }
+            }
+            return;
+        }
         // Keys go in transposed: dimension outer, slots inner, so a prefill writes runs of consecutive positions
         // (one slot at a time would touch a new cache line per element).
         for (int h = 0; h < kvHeads; h++) {
@@ -221,21 +234,24 @@ final class Attention {
     void attend(int layer, float[] qkv, float[] att, int[] slotRow, int[] slotPos, int i0, int i1) {
         int group = heads / kvHeads;
         int window = windows[layer];
-        for (int item = i0; item < i1; item++) {
+        // The items of one slot at once (Kernels.attendHeads reads their cache chunk by chunk).
+        for (int item = i0; item < i1; ) {
             int s = item / heads;
             int h = item % heads;
-            int head = slotRow[s] * kvHeads + h / group;
+            int n = Math.min(i1, (s + 1) * heads) - item;
+            int row = slotRow[s] * kvHeads;
             int last = slotPos[s];
             int first = window > 0 ? Math.max(0, last - window + 1) : 0;
             int qo = s * qkvDim + h * headDim;
             int oo = s * attStride + h * headDim;
             if (keys16 != null) {
-                Kernels.attendHead16(qkv, qo, keys16[layer], head * keyInts, values16[layer],
-                        head * chunk * valueInts, chunk, headDim, first, last, scale, softcap, att, oo);
+                Kernels.attendHeads16(qkv, qo, keys16[layer], row * keyInts, values16[layer], row * chunk * valueInts,
+                        chunk, headDim, first, last, scale, softcap, att, oo, h, n, group);
             } else {
-                Kernels.attendHead(qkv, qo, keys[layer], head * keysPerHead, values[layer], head * chunk * headDim,
-                        chunk, headDim, first, last, scale, softcap, att, oo);
+                Kernels.attendHeads(qkv, qo, keys[layer], row * keysPerHead, values[layer], row * chunk * headDim,
+                        chunk, headDim, first, last, scale, softcap, att, oo, h, n, group);
             }
+            item += n;
         }
     }
 }

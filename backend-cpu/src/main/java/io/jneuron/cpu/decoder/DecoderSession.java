@@ -186,8 +186,10 @@ public final class DecoderSession implements DecodeSession {
             maxPos = Math.max(maxPos, slotPos[s]);
         }
         // One (slot, head) item reads up to maxPos + 1 keys and values: decode late in a long context
-        // is worth splitting across threads, the first tokens are not.
+        // is worth splitting across threads, the first tokens are not. Decode's attention streams its cache from
+        // memory as its products stream weights, so it is cut as they are: a long run of heads a thread.
         long attendCost = (long) headDim * Math.max(64, 2L * (maxPos + 1));
+        boolean decoding = slots == batch && prefilled;
         attention.reserve(maxPos);
         for (int l = 0; l < w.layers().size(); l++) {
             LayerWeights lw = w.layers().get(l);
@@ -198,7 +200,7 @@ public final class DecoderSession implements DecodeSession {
             int[] rows = slotRow;
             int[] pos = slotPos;
             par.forRange(slots, 1, (long) qkvDim * 4, (s0, s1) -> attention.store(layer, qkv, rows, pos, s0, s1));
-            par.forRange(slots * heads, 1, attendCost,
+            par.forRange(slots * heads, 1, attendCost, decoding,
                     (i0, i1) -> attention.attend(layer, qkv, att, rows, pos, i0, i1));
             Kernels.matmul(lw.out(), att, attStride, slots, proj, hs, par);
             addBias(proj, hs, slots, lw.outBias());

@@ -25,34 +25,47 @@ final class AttentionKernels {
     /**
      * Scores, softmax and weighted values are three methods, each compiled on its own (bin/jneuron and the kernelspec
      * keep C2 from inlining this class's methods): inlined into one, C2 took 30 MB of arena memory to compile it,
-     * which stays in the process's resident memory for seconds after.
+     * which stays in the process's resident memory for seconds after. See {@link Kernels#attendHeads} for the heads
+     * {@code h0..h0+n-1}: each phase goes chunk by chunk over all of them, so one thread reads the keys (then the
+     * values) of its heads in a chunk as one run (consecutive kv heads are adjacent in a chunk), not a 16 KB run a
+     * head and chunk, each of which the prefetchers start cold (decode's attention 20-30% faster, bench/README.md).
+     * Head j's scores are {@code s[j * p1 ..]}, its 1 / sum {@code s[n * p1 + j]}.
      */
-    static void attendHead(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd, int first,
-                           int last, float scale, float softcap, float[] s, float[] out, int oo) {
+    static void attendHeads(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd, int first,
+                            int last, float scale, float softcap, float[] s, float[] out, int oo, int h0, int n,
+                            int group) {
         int block = Kernels.KEY_BLOCK;
         int p0 = first - first % block;
         int p1 = (last / block + 1) * block;
-        scores(q, qo, k, kb, chunk, hd, p0, p1, scale, s);
-        float inv = softmax(s, first, last, p0, p1, softcap);
-        weigh(v, vb, chunk, hd, first, last, s, inv, out, oo);
-    }
-
-    /** Scores {@code s[p0..p1)} (whole key blocks) of one query head, scaled, chunk by chunk. */
-    private static void scores(float[] q, int qo, float[][] k, int kb, int chunk, int hd, int p0, int p1, float scale,
-                               float[] s) {
+        int keys = Kernels.keyCacheLength(chunk, hd);
         for (int c0 = p0 - p0 % chunk; c0 < p1; c0 += chunk) {
-            scoresChunk(q, qo, k[c0 / chunk], kb, hd, Math.max(p0, c0) - c0, Math.min(p1, c0 + chunk) - c0, scale, s,
-                    c0);
+            int from = Math.max(p0, c0) - c0;
+            int to = Math.min(p1, c0 + chunk) - c0;
+            for (int j = 0; j < n; j++) {
+                scoresChunk(q, qo + j * hd, k[c0 / chunk], kb + (h0 + j) / group * keys, hd, from, to, scale, s,
+                        j * p1 + c0);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            s[n * p1 + j] = softmax(s, j * p1, first, last, p0, p1, softcap);
+        }
+        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
+            int a = Math.max(first, c0);
+            int b = Math.min(last, c0 + chunk - 1);
+            for (int j = 0; j < n; j++) {
+                weighChunk(v[c0 / chunk], vb + (h0 + j) / group * chunk * hd - c0 * hd, hd, a, b, s, j * p1,
+                        s[n * p1 + j], out, oo + j * hd, c0 > first);
+            }
         }
     }
 
     /**
      * Scores of one chunk's positions {@code c0 + p0..c0 + p1} (chunk-relative whole key blocks) into
-     * {@code s[c0 + p]}: lanes p..p+L-1 of one key block, four independent chains over the head dimensions to hide
+     * {@code s[so + p]}: lanes p..p+L-1 of one key block, four independent chains over the head dimensions to hide
      * FMA latency. A loop of its own per chunk, as in {@link #weighChunk}.
      */
     private static void scoresChunk(float[] q, int qo, float[] k, int kb, int hd, int p0, int p1, float scale,
-                                    float[] s, int c0) {
+                                    float[] s, int so) {
         int block = Kernels.KEY_BLOCK;
         for (int p = p0; p < p1; p += L) {
             int base = kb + p / block * hd * block + p % block;
@@ -68,31 +81,23 @@ final class AttentionKernels {
             for (; d < hd; d++) {
                 a0 = FloatVector.fromArray(F, k, base + d * block).fma(FloatVector.broadcast(F, q[qo + d]), a0);
             }
-            a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(s, c0 + p);
-        }
-    }
-
-    /** {@code out[oo..oo+hd) = inv * sum of s[p] v_p} over positions {@code first..last}, chunk by chunk. */
-    private static void weigh(float[][] v, int vb, int chunk, int hd, int first, int last, float[] s, float inv,
-                              float[] out, int oo) {
-        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
-            weighChunk(v[c0 / chunk], vb - c0 * hd, hd, Math.max(first, c0), Math.min(last, c0 + chunk - 1), s, inv,
-                    out, oo, c0 > first);
+            a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(s, so + p);
         }
     }
 
     /**
-     * {@link #weigh} over one chunk's positions {@code first..last} (position p's values at {@code v[vb + p * hd]}),
-     * into {@code out} or, with {@code add}, onto it. Accumulators live inside one chunk: carried across chunks
-     * (a loop around the positions' loop), JDK 17's C2 lost their class and ran the FMAs as objects.
+     * {@code out[oo..oo+hd) = inv * sum of s[so + p] v_p} over one chunk's positions {@code first..last} (position p's
+     * values at {@code v[vb + p * hd]}), into {@code out} or, with {@code add}, onto it. Accumulators live inside one
+     * chunk: carried across chunks (a loop around the positions' loop), JDK 17's C2 lost their class and ran the FMAs
+     * as objects.
      */
-    private static void weighChunk(float[] v, int vb, int hd, int first, int last, float[] s, float inv, float[] out,
-                                   int oo, boolean add) {
+    private static void weighChunk(float[] v, int vb, int hd, int first, int last, float[] s, int so, float inv,
+                                   float[] out, int oo, boolean add) {
         int d = 0;
         for (; d + 4 * L <= hd; d += 4 * L) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int p = first; p <= last; p++) {
-                FloatVector w = FloatVector.broadcast(F, s[p]);
+                FloatVector w = FloatVector.broadcast(F, s[so + p]);
                 int at = vb + p * hd + d;
                 a0 = FloatVector.fromArray(F, v, at).fma(w, a0);
                 a1 = FloatVector.fromArray(F, v, at + L).fma(w, a1);
@@ -115,7 +120,7 @@ final class AttentionKernels {
         for (; d + L <= hd; d += L) {
             FloatVector a0 = FloatVector.zero(F);
             for (int p = first; p <= last; p++) {
-                a0 = FloatVector.fromArray(F, v, vb + p * hd + d).fma(FloatVector.broadcast(F, s[p]), a0);
+                a0 = FloatVector.fromArray(F, v, vb + p * hd + d).fma(FloatVector.broadcast(F, s[so + p]), a0);
             }
             if (add) {
                 a0.mul(inv).add(FloatVector.fromArray(F, out, oo + d)).intoArray(out, oo + d);
@@ -126,77 +131,82 @@ final class AttentionKernels {
         for (; d < hd; d++) {
             float a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * v[vb + p * hd + d];
+                a += s[so + p] * v[vb + p * hd + d];
             }
             out[oo + d] = a * inv + (add ? out[oo + d] : 0f);
         }
     }
 
     /**
-     * {@link #attendHead} over the 16-bit cache of {@link Kernels#attendHead16}: an int of the key cache holds
+     * {@link #attendHeads} over the 16-bit cache of {@link Kernels#attendHeads16}: an int of the key cache holds
      * dimensions 2j and 2j + 1 of L positions' keys, widened by a shift and a mask (as bf16 weights are); a
      * value group of 32 dimensions is 16 ints, its two halves 16 consecutive dimensions each. Each FMA's receiver
      * is a broadcast (a vector of known class): with the widened vector as receiver, JDK 17's C2 lost its class
      * and ran the FMAs as objects (JFR allocation samples, steady state).
      */
-    static void attendHead16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd, int first,
-                             int last, float scale, float softcap, float[] s, float[] out, int oo) {
+    static void attendHeads16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd, int first,
+                              int last, float scale, float softcap, float[] s, float[] out, int oo, int h0, int n,
+                              int group) {
         int block = Kernels.KEY_BLOCK;
         int p0 = first - first % block;
         int p1 = (last / block + 1) * block;
-        scores16(q, qo, k, kb, chunk, hd, p0, p1, scale, s);
-        float inv = softmax(s, first, last, p0, p1, softcap);
-        weigh16(v, vb, chunk, hd, first, last, s, inv, out, oo);
-    }
-
-    /** {@link #scores} over the 16-bit cache. */
-    private static void scores16(float[] q, int qo, int[][] k, int kb, int chunk, int hd, int p0, int p1, float scale,
-                                 float[] s) {
-        int block = Kernels.KEY_BLOCK;
-        int pairs = (hd + 1) / 2;
+        int keys = Kernels.keyCacheInts(chunk, hd);
+        int values = chunk * Kernels.valueInts(hd);
         for (int c0 = p0 - p0 % chunk; c0 < p1; c0 += chunk) {
-            int[] kc = k[c0 / chunk];
-            int end = Math.min(p1, c0 + chunk);
-            for (int p = Math.max(p0, c0); p < end; p += L) {
-                int pc = p - c0;
-                int base = kb + pc / block * pairs * block + pc % block;
-                // Two chains (a pair's low and high halves); the 16-bit widening leaves C2 no node budget for four.
-                FloatVector a0 = FloatVector.zero(F), a1 = a0;
-                int j = 0;
-                for (; 2 * j + 2 <= hd; j++) {
-                    IntVector kv = IntVector.fromArray(I, kc, base + j * block);
-                    a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
-                    a1 = FloatVector.broadcast(F, q[qo + 2 * j + 1]).fma(kv.and(0xFFFF0000).reinterpretAsFloats(), a1);
-                }
-                if (2 * j < hd) {
-                    IntVector kv = IntVector.fromArray(I, kc, base + j * block);
-                    a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
-                }
-                a0.add(a1).mul(scale).intoArray(s, p);
+            int from = Math.max(p0, c0) - c0;
+            int to = Math.min(p1, c0 + chunk) - c0;
+            for (int j = 0; j < n; j++) {
+                scoresChunk16(q, qo + j * hd, k[c0 / chunk], kb + (h0 + j) / group * keys, hd, from, to, scale, s,
+                        j * p1 + c0);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            s[n * p1 + j] = softmax(s, j * p1, first, last, p0, p1, softcap);
+        }
+        int ints = Kernels.valueInts(hd);
+        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
+            int a = Math.max(first, c0);
+            int b = Math.min(last, c0 + chunk - 1);
+            for (int j = 0; j < n; j++) {
+                weighChunk16(v[c0 / chunk], vb + (h0 + j) / group * values - c0 * ints, hd, a, b, s, j * p1,
+                        s[n * p1 + j], out, oo + j * hd, c0 > first);
             }
         }
     }
 
-    /** {@link #weigh} over the 16-bit cache, chunk by chunk. */
-    private static void weigh16(int[][] v, int vb, int chunk, int hd, int first, int last, float[] s, float inv,
-                                float[] out, int oo) {
-        int n = Kernels.valueInts(hd);
-        for (int c0 = first - first % chunk; c0 <= last; c0 += chunk) {
-            weighChunk16(v[c0 / chunk], vb - c0 * n, hd, Math.max(first, c0), Math.min(last, c0 + chunk - 1), s, inv,
-                    out, oo, c0 > first);
+    /** {@link #scoresChunk} over the 16-bit cache. */
+    private static void scoresChunk16(float[] q, int qo, int[] k, int kb, int hd, int p0, int p1, float scale,
+                                      float[] s, int so) {
+        int block = Kernels.KEY_BLOCK;
+        int pairs = (hd + 1) / 2;
+        for (int p = p0; p < p1; p += L) {
+            int base = kb + p / block * pairs * block + p % block;
+            // Two chains (a pair's low and high halves); the 16-bit widening leaves C2 no node budget for four.
+            FloatVector a0 = FloatVector.zero(F), a1 = a0;
+            int j = 0;
+            for (; 2 * j + 2 <= hd; j++) {
+                IntVector kv = IntVector.fromArray(I, k, base + j * block);
+                a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+                a1 = FloatVector.broadcast(F, q[qo + 2 * j + 1]).fma(kv.and(0xFFFF0000).reinterpretAsFloats(), a1);
+            }
+            if (2 * j < hd) {
+                IntVector kv = IntVector.fromArray(I, k, base + j * block);
+                a0 = FloatVector.broadcast(F, q[qo + 2 * j]).fma(kv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+            }
+            a0.add(a1).mul(scale).intoArray(s, so + p);
         }
     }
 
     /** {@link #weighChunk} over the 16-bit cache: position p's values at {@code v[vb + p * valueInts(hd)]}. */
-    private static void weighChunk16(int[] v, int vb, int hd, int first, int last, float[] s, float inv, float[] out,
-                                     int oo, boolean add) {
+    private static void weighChunk16(int[] v, int vb, int hd, int first, int last, float[] s, int so, float inv,
+                                     float[] out, int oo, boolean add) {
         int n = Kernels.valueInts(hd);
         int g = 0;
         for (; 32 * g + 32 <= hd; g++) {
             for (int h = 0; h < 16; h += L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0;
                 for (int p = first; p <= last; p++) {
-                    FloatVector w = FloatVector.broadcast(F, s[p]);
+                    FloatVector w = FloatVector.broadcast(F, s[so + p]);
                     IntVector x0 = IntVector.fromArray(I, v, vb + p * n + 16 * g + h);
                     a0 = w.fma(x0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
                     a1 = w.fma(x0.and(0xFFFF0000).reinterpretAsFloats(), a1);
@@ -214,38 +224,38 @@ final class AttentionKernels {
         for (int d = 32 * g; d < hd; d++) {
             float a = 0;
             for (int p = first; p <= last; p++) {
-                a += s[p] * Kernels.value16(v, vb + p * n, d);
+                a += s[so + p] * Kernels.value16(v, vb + p * n, d);
             }
             out[oo + d] = a * inv + (add ? out[oo + d] : 0f);
         }
     }
 
     /**
-     * Scores {@code s[p0..p1)} (lanes of whole key blocks) to softmax weights over {@code [first, last]}, soft-capped
+     * Scores {@code s[so + p0..so + p1)} (lanes of whole key blocks) to softmax weights over {@code [first, last]}, soft-capped
      * first when {@code softcap > 0}; lanes outside take no weight. Returns 1 / (sum of the weights), which the
      * caller applies once to its weighted sums.
      */
-    private static float softmax(float[] s, int first, int last, int p0, int p1, float softcap) {
+    private static float softmax(float[] s, int so, int first, int last, int p0, int p1, float softcap) {
         if (softcap > 0) {
-            for (int p = first; p <= last; p++) {
+            for (int p = so + first; p <= so + last; p++) {
                 s[p] = (float) (softcap * Kernels.tanh(s[p] / softcap));
             }
         }
         // Lanes outside [first, last] (before a sliding window, after the query) take no weight.
-        for (int p = p0; p < first; p++) {
+        for (int p = so + p0; p < so + first; p++) {
             s[p] = Float.NEGATIVE_INFINITY;
         }
-        for (int p = last + 1; p < p1; p++) {
+        for (int p = so + last + 1; p < so + p1; p++) {
             s[p] = Float.NEGATIVE_INFINITY;
         }
         FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int p = p0; p < p1; p += L) {
+        for (int p = so + p0; p < so + p1; p += L) {
             mv = FloatVector.fromArray(F, s, p).max(mv); // a receiver of known class, even in an OSR compile
         }
         float max = mv.reduceLanes(VectorOperators.MAX);
-        VectorExp.expShifted(s, p0, p1, max);
+        VectorExp.expShifted(s, so + p0, so + p1, max);
         double sum = 0;
-        for (int p = first; p <= last; p++) {
+        for (int p = so + first; p <= so + last; p++) {
             sum += s[p];
         }
         return (float) (1 / sum);

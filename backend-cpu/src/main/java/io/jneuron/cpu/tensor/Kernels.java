@@ -125,11 +125,31 @@ public final class Kernels {
      */
     public static void attendHead(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd,
                                   int first, int last, float scale, float softcap, float[] out, int oo) {
-        float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
+        attendHeads(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, out, oo, 0, 1, 1);
+    }
+
+    /**
+     * {@link #attendHead} for the {@code n} query heads {@code h0..h0+n-1} of one slot, at once: head {@code h0 + j}'s
+     * query at {@code q[qo + j * hd]}, its output at {@code out[oo + j * hd]}, and its keys and values those of kv head
+     * {@code (h0 + j) / group} (grouped-query attention), whose cache starts {@code (h0 + j) / group} heads after
+     * {@code kb} and {@code vb} in each chunk (a head's keys are {@code keyCacheLength(chunk, hd)} floats of a chunk,
+     * its values {@code chunk * hd}).
+     */
+    public static void attendHeads(float[] q, int qo, float[][] k, int kb, float[][] v, int vb, int chunk, int hd,
+                                   int first, int last, float scale, float softcap, float[] out, int oo, int h0, int n,
+                                   int group) {
+        int span = keyCacheLength(last + 1, 1);
         if (VECTOR) {
-            AttentionKernels.attendHead(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
-        } else {
-            ScalarKernels.attendHead(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
+            float[] s = Scratch.scores(n * span + n);
+            AttentionKernels.attendHeads(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo, h0,
+                    n, group);
+            return;
+        }
+        float[] s = Scratch.scores(span);
+        for (int j = 0; j < n; j++) {
+            int kv = (h0 + j) / group;
+            ScalarKernels.attendHead(q, qo + j * hd, k, kb + kv * keyCacheLength(chunk, hd), v, vb + kv * chunk * hd,
+                    chunk, hd, first, last, scale, softcap, s, out, oo + j * hd);
         }
     }
 
@@ -196,11 +216,28 @@ public final class Kernels {
      */
     public static void attendHead16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd,
                                     int first, int last, float scale, float softcap, float[] out, int oo) {
-        float[] s = Scratch.scores(keyCacheLength(last + 1, 1));
+        attendHeads16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, out, oo, 0, 1, 1);
+    }
+
+    /**
+     * {@link #attendHeads} over a 16-bit cache (see {@link #attendHead16}): a kv head's keys are
+     * {@code keyCacheInts(chunk, hd)} ints of a chunk, its values {@code chunk * valueInts(hd)}.
+     */
+    public static void attendHeads16(float[] q, int qo, int[][] k, int kb, int[][] v, int vb, int chunk, int hd,
+                                     int first, int last, float scale, float softcap, float[] out, int oo, int h0,
+                                     int n, int group) {
+        int span = keyCacheLength(last + 1, 1);
         if (VECTOR) {
-            AttentionKernels.attendHead16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
-        } else {
-            ScalarKernels.attendHead16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo);
+            float[] s = Scratch.scores(n * span + n);
+            AttentionKernels.attendHeads16(q, qo, k, kb, v, vb, chunk, hd, first, last, scale, softcap, s, out, oo, h0,
+                    n, group);
+            return;
+        }
+        float[] s = Scratch.scores(span);
+        for (int j = 0; j < n; j++) {
+            int kv = (h0 + j) / group;
+            ScalarKernels.attendHead16(q, qo + j * hd, k, kb + kv * keyCacheInts(chunk, hd), v,
+                    vb + kv * chunk * valueInts(hd), chunk, hd, first, last, scale, softcap, s, out, oo + j * hd);
         }
     }
 

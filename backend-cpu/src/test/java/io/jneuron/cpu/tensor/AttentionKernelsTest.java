@@ -118,6 +118,82 @@ class AttentionKernelsTest {
         }
     }
 
+    /**
+     * Several query heads of one slot at once ({@link Kernels#attendHeads}), grouped-query style: query heads
+     * {@code h0..h0+n-1} over kv heads {@code (h0 + j) / group}, each against the double reference on its own kv
+     * head's keys and values, in the fp32 and the 16-bit cache; the kv head before and after hold junk.
+     */
+    @ParameterizedTest
+    @CsvSource({"64,150,0,149,0,64,0,12,1", "64,150,0,149,0,64,3,5,2", "48,90,40,89,0,32,1,6,3", "20,33,5,31,20,16,0,4,4",
+            "64,64,0,0,0,64,2,2,1", "7,40,0,39,0,16,1,3,2"})
+    void attendHeadsMatchesADoubleReferencePerHead(int hd, int seqLen, int first, int last, float softcap, int chunk,
+                                                   int h0, int n, int group) {
+        SplittableRandom rnd = new SplittableRandom(hd * 7919L + seqLen * 31L + h0 * 7 + n + group);
+        int kvHeads = (h0 + n - 1) / group + 1;
+        int padded = Kernels.keyCacheLength(seqLen, 1);
+        int chunks = (padded + chunk - 1) / chunk;
+        int kh = Kernels.keyCacheLength(chunk, hd);
+        int ki = Kernels.keyCacheInts(chunk, hd);
+        int vi = Kernels.valueInts(hd);
+        float[][] keys = new float[kvHeads][];
+        float[][] values = new float[kvHeads][];
+        // kv head g's cache at slot (g + 1) of each chunk: slot 0 and slot kvHeads + 1 hold junk.
+        float[][] kc = new float[chunks][];
+        float[][] vc = new float[chunks][];
+        int[][] k16 = new int[chunks][(kvHeads + 2) * ki];
+        int[][] v16 = new int[chunks][(kvHeads + 2) * chunk * vi];
+        for (int c = 0; c < chunks; c++) {
+            kc[c] = gaussian(rnd, (kvHeads + 2) * kh, 1e6f);
+            vc[c] = gaussian(rnd, (kvHeads + 2) * chunk * hd, 1e6f);
+        }
+        float[] junk = gaussian(rnd, hd, 1e6f);
+        for (int g = -1; g <= kvHeads; g++) {
+            boolean real = g >= 0 && g < kvHeads;
+            if (real) {
+                keys[g] = gaussian(rnd, seqLen * hd, 1);
+                values[g] = gaussian(rnd, seqLen * hd, 1);
+            }
+            for (int p = 0; p < chunks * chunk; p++) {
+                boolean in = real && p < seqLen;
+                Kernels.storeKey16(in ? keys[g] : junk, in ? p * hd : 0, hd, k16[p / chunk], (g + 1) * ki, p % chunk);
+                Kernels.storeValue16(in ? values[g] : junk, in ? p * hd : 0, hd, v16[p / chunk],
+                        ((g + 1) * chunk + p % chunk) * vi);
+                for (int d = 0; in && d < hd; d++) {
+                    kc[p / chunk][(g + 1) * kh + Kernels.keyOffset(p % chunk, d, hd)] = keys[g][p * hd + d];
+                    vc[p / chunk][((g + 1) * chunk + p % chunk) * hd + d] = values[g][p * hd + d];
+                }
+            }
+        }
+        float[] q = gaussian(rnd, (h0 + n) * hd, 1);
+        float scale = (float) (1 / Math.sqrt(hd));
+        float[] out = new float[(n + 1) * hd];
+        float[] out16 = new float[(n + 1) * hd];
+        Kernels.attendHeads(q, h0 * hd, kc, kh, vc, chunk * hd, chunk, hd, first, last, scale, softcap, out, hd, h0, n,
+                group);
+        Kernels.attendHeads16(q, h0 * hd, k16, ki, v16, chunk * vi, chunk, hd, first, last, scale, softcap, out16, hd,
+                h0, n, group);
+        for (int j = 0; j < n; j++) {
+            int g = (h0 + j) / group;
+            float[] qj = java.util.Arrays.copyOfRange(q, (h0 + j) * hd, (h0 + j + 1) * hd);
+            double[] expect = reference(qj, keys[g], values[g], hd, first, last, scale, softcap);
+            float[] kr = new float[keys[g].length];
+            float[] vr = new float[values[g].length];
+            for (int i = 0; i < kr.length; i++) {
+                kr[i] = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(keys[g][i]));
+                vr[i] = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[g][i]));
+            }
+            double[] expect16 = reference(qj, kr, vr, hd, first, last, scale, softcap);
+            for (int d = 0; d < hd; d++) {
+                assertEquals(expect[d], out[(j + 1) * hd + d], 2e-6, "head " + (h0 + j) + ", dim " + d);
+                assertEquals(expect16[d], out16[(j + 1) * hd + d], 2e-6, "16-bit head " + (h0 + j) + ", dim " + d);
+            }
+        }
+        for (int d = 0; d < hd; d++) {
+            assertEquals(0f, out[d], "nothing written before the first head");
+            assertEquals(0f, out16[d], "nothing written before the first head");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"false,true,2048", "true,true,37", "true,false,100", "false,true,5"})
     void activationsMatchADoubleReference(boolean gelu, boolean gated, int n) {
