@@ -75,7 +75,7 @@ public final class Kernels {
             if (VECTOR) {
                 int done = xT == null ? 0
                         : VectorKernels.prefillPacked(w.ints(c), first, stride, fp16, xT, tokens, out, os, r0, r1);
-                VectorKernels.rowsPacked(w.ints(c), first, stride, fp16, x, xs, done, tokens, out, os, r0, r1);
+                VectorKernels.rowsPacked(w.ints(c), w.view(c), first, stride, fp16, x, xs, done, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsPacked(w.chunk(c), first, stride, fp16, x, xs, tokens, out, os, r0, r1);
             }

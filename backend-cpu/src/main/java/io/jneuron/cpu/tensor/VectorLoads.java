@@ -1,6 +1,7 @@
 package io.jneuron.cpu.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.invoke.MethodHandle;
@@ -17,13 +18,14 @@ import java.nio.ByteOrder;
  * that C2 treats as a constant and inlines through. A call site is linked when first run, so each JDK
  * only ever links its own branch.
  * {@link #view} turns a buffer into what these loads read (the buffer itself, or a segment over it).
- * Only fp32 decode still loads this way; 16-bit and int8 rows measured faster bulk-copied into an
- * array first (see {@link Scratch}).
+ * fp32 decode loads this way, and bf16 decode over long rows on JDK 20+; other 16-bit and int8 rows measured
+ * faster bulk-copied into an array first (see {@link Scratch}).
  */
 final class VectorLoads {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final boolean SEGMENTS;
     private static final MethodHandle FLOATS;
+    private static final MethodHandle INTS;
     private static final MethodHandle VIEW;
 
     static {
@@ -43,6 +45,7 @@ final class VectorLoads {
             }
             SEGMENTS = storage != ByteBuffer.class;
             FLOATS = SEGMENTS ? load(lookup, FloatVector.class, name, storage) : null;
+            INTS = SEGMENTS ? load(lookup, IntVector.class, name, storage) : null;
             VIEW = view.asType(MethodType.methodType(Object.class, ByteBuffer.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -99,6 +102,19 @@ final class VectorLoads {
     private static FloatVector segmentFloats(VectorSpecies<Float> s, Object w, long at) {
         try {
             return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Ints at byte offset {@code at} of a {@link #view}, little-endian (see {@link #floats}). */
+    static IntVector ints(VectorSpecies<Integer> s, Object w, long at) {
+        return SEGMENTS ? segmentInts(s, w, at) : IntVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+    }
+
+    private static IntVector segmentInts(VectorSpecies<Integer> s, Object w, long at) {
+        try {
+            return (IntVector) INTS.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -39,7 +39,9 @@ class KernelsTest {
             // JDK 17's fp32 decode in 8-row blocks (VectorKernels.rowsF32): 8 + 4 rows, long rows, two tokens.
             "FP32,12,64,1", "FP32,44,2048,2",
             // Decode over long ranges split between both threads, with 1-3 rows left after the 4- or 8-row blocks.
-            "FP32,1003,256,1", "BF16,1000,256,1", "BF16,1001,512,3", "FP16,999,256,2", "FP16,1000,256,1"})
+            "FP32,1003,256,1", "BF16,1000,256,1", "BF16,1001,512,3", "FP16,999,256,2", "FP16,1000,256,1",
+            // bf16 decode over rows longer than a copy piece (read straight from the storage on JDK 20+), with a tail.
+            "BF16,43,2048,1", "BF16,302,1600,1", "FP16,43,2048,1"})
     void matmulMatchesADoubleReference(DType dtype, int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
         float[] w = new float[rows * cols];
