@@ -37,10 +37,19 @@ final class Int8Kernels {
 
     /**
      * Rows {@code r0..r1-1}; the chunk {@code w} starts at matrix row {@code first}. Each block of 4 rows
-     * is bulk-copied into this thread's byte scratch first and read from there (see {@link Scratch}).
+     * is bulk-copied into this thread's byte scratch first and read from there (see {@link Scratch}), but for
+     * long rows in decode on JDK 20+, read from {@code view}, the chunk as vector loads read it (see
+     * {@link #DIRECT_LONG_ROWS}).
      */
-    static void rows(ByteBuffer w, int first, float[] scales, int stride, float[] x, int xs, int done, int tokens,
-                     float[] out, int os, int r0, int r1) {
+    static void rows(ByteBuffer w, Object view, int first, float[] scales, int stride, float[] x, int xs, int done,
+                     int tokens, float[] out, int os, int r0, int r1) {
+        if (DIRECT_LONG_ROWS && view != null && tokens == 1 && stride >= DIRECT_MIN_BYTES) {
+            int r = r0;
+            for (; r + 4 <= r1; r += 4) {
+                block4x1Direct(view, (long) (r - first) * stride, scales, stride, r, x, out);
+            }
+            r0 = r;
+        }
         byte[] rows = Scratch.bytes(4 * stride);
         float[] wide = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int covered = PrefillKernels.covered(r0, r1);
@@ -101,6 +110,42 @@ final class Int8Kernels {
         out[oo + r + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) * scales[r + 1];
         out[oo + r + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) * scales[r + 2];
         out[oo + r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) * scales[r + 3];
+    }
+
+    /**
+     * Decode over rows of 2 KB or more (a Llama's down projection) loads them straight from the segment on JDK 20+:
+     * with the 4-row block's 8 KB copy that shape read 31-38 GB/s against 37-45 for 768-byte rows, loaded directly
+     * 34-43 (Temurin 25, a per-shape bench, 3 runs); shorter rows ran slower that way, and JDK 17's buffer loads
+     * carry per-load checks (see {@link Scratch}). Decode-shaped products 1.03x / 1.05x (kernels-ab.sh, 11 rounds).
+     */
+    private static final boolean DIRECT_LONG_ROWS = VectorLoads.segments();
+    private static final int DIRECT_MIN_BYTES = 2048;
+
+    /** L bytes at byte offset {@code at} of a storage view, as L floats. */
+    private static FloatVector widen(Object w, long at) {
+        return (FloatVector) VectorLoads.bytes(B, w, at).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** {@link #block4x1} over four rows of a storage view from byte offset {@code wo} (matrix rows r..r+3), one token. */
+    private static void block4x1Direct(Object w, long wo, float[] scales, int stride, int r, float[] x, float[] out) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        long w0 = wo, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+        for (int i = 0; i < stride; i += UNROLL) {
+            FloatVector x0 = FloatVector.fromArray(F, x, i);
+            FloatVector x1 = FloatVector.fromArray(F, x, i + L);
+            a0 = widen(w, w0 + i).fma(x0, a0);
+            a1 = widen(w, w1 + i).fma(x0, a1);
+            a2 = widen(w, w2 + i).fma(x0, a2);
+            a3 = widen(w, w3 + i).fma(x0, a3);
+            b0 = widen(w, w0 + i + L).fma(x1, b0);
+            b1 = widen(w, w1 + i + L).fma(x1, b1);
+            b2 = widen(w, w2 + i + L).fma(x1, b2);
+            b3 = widen(w, w3 + i + L).fma(x1, b3);
+        }
+        out[r] = a0.add(b0).reduceLanes(VectorOperators.ADD) * scales[r];
+        out[r + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) * scales[r + 1];
+        out[r + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) * scales[r + 2];
+        out[r + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) * scales[r + 3];
     }
 
     /** Rows {@code 0..n-1} of {@code w} (matrix rows {@code r..}), scaled, as fp32 rows of {@code stride} in {@code dst}. */

@@ -66,7 +66,7 @@ public final class Kernels {
             if (VECTOR && Int8Kernels.usable()) {
                 int done = xT == null ? 0
                         : Int8Kernels.prefill(w.chunk(c), first, w.scales(), stride, xT, tokens, out, os, r0, r1);
-                Int8Kernels.rows(w.chunk(c), first, w.scales(), stride, x, xs, done, tokens, out, os, r0, r1);
+                Int8Kernels.rows(w.chunk(c), w.view(c), first, w.scales(), stride, x, xs, done, tokens, out, os, r0, r1);
             } else {
                 ScalarKernels.rowsInt8(w.chunk(c), first, w.scales(), stride, x, xs, tokens, out, os, r0, r1);
             }

@@ -40,7 +40,7 @@ public final class PackedMatrix {
     private final int chunkRows;
     /** Rows {@code [c * chunkRows, ...)} of chunk c, little-endian, position 0. */
     private final ByteBuffer[] chunks;
-    /** fp32 and 16-bit: what vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
+    /** What vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
     private final Object[] views;
     /** fp32 only: float views of the chunks, for row copies. */
     private final FloatBuffer[] floats;
@@ -63,7 +63,7 @@ public final class PackedMatrix {
         for (int c = 0; c < chunks.length; c++) {
             chunks[c] = chunks[c].order(ByteOrder.LITTLE_ENDIAN);
             check(chunks[c].capacity(), rowBytes(dtype, cols) * Math.min(chunkRows, rows - (long) c * chunkRows));
-            views[c] = Kernels.vectorized() && dtype != DType.INT8 ? VectorLoads.view(chunks[c]) : null;
+            views[c] = Kernels.vectorized() ? VectorLoads.view(chunks[c]) : null;
             floats[c] = dtype == DType.FP32 ? chunks[c].asFloatBuffer() : null;
             ints[c] = dtype == DType.BF16 || dtype == DType.FP16 ? chunks[c].asIntBuffer() : null;
         }
@@ -241,7 +241,7 @@ public final class PackedMatrix {
         return chunks[c];
     }
 
-    /** fp32 and 16-bit: chunk c as the vector loads read it. */
+    /** Chunk c as the vector loads read it. */
     Object view(int c) {
         return views[c];
     }

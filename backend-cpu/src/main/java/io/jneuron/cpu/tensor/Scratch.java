@@ -10,8 +10,8 @@ package io.jneuron.cpu.tensor;
  * straight from a buffer measured slower: JDK 17's {@code fromByteBuffer} keeps per-load checks in the
  * loop (bounds against {@code limit()}, the buffer's address and session), and on JDK 25 int8 through
  * {@code fromMemorySegment} is slower too (bench/README.md). Memory traffic is the same and the scratch
- * is reused, so nothing grows with the model. fp32 decode, bound by bandwidth, stays on direct loads, as does bf16
- * decode over rows longer than a piece on JDK 20+ (see {@code VectorKernels.rowsPacked}).
+ * is reused, so nothing grows with the model. fp32 decode, bound by bandwidth, stays on direct loads, as do bf16
+ * and int8 decode over long rows on JDK 20+ (see {@code VectorKernels.rowsPacked}, {@code Int8Kernels.rows}).
  */
 final class Scratch {
     private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);

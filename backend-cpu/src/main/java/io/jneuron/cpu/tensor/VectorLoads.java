@@ -1,5 +1,6 @@
 package io.jneuron.cpu.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,7 +19,7 @@ import java.nio.ByteOrder;
  * that C2 treats as a constant and inlines through. A call site is linked when first run, so each JDK
  * only ever links its own branch.
  * {@link #view} turns a buffer into what these loads read (the buffer itself, or a segment over it).
- * fp32 decode loads this way, and bf16 decode over long rows on JDK 20+; other 16-bit and int8 rows measured
+ * fp32 decode loads this way, and bf16 and int8 decode over long rows on JDK 20+; other 16-bit and int8 rows measured
  * faster bulk-copied into an array first (see {@link Scratch}).
  */
 final class VectorLoads {
@@ -26,6 +27,7 @@ final class VectorLoads {
     private static final boolean SEGMENTS;
     private static final MethodHandle FLOATS;
     private static final MethodHandle INTS;
+    private static final MethodHandle BYTES;
     private static final MethodHandle VIEW;
 
     static {
@@ -46,6 +48,7 @@ final class VectorLoads {
             SEGMENTS = storage != ByteBuffer.class;
             FLOATS = SEGMENTS ? load(lookup, FloatVector.class, name, storage) : null;
             INTS = SEGMENTS ? load(lookup, IntVector.class, name, storage) : null;
+            BYTES = SEGMENTS ? load(lookup, ByteVector.class, name, storage) : null;
             VIEW = view.asType(MethodType.methodType(Object.class, ByteBuffer.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -115,6 +118,19 @@ final class VectorLoads {
     private static IntVector segmentInts(VectorSpecies<Integer> s, Object w, long at) {
         try {
             return (IntVector) INTS.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes at byte offset {@code at} of a {@link #view} (see {@link #floats}). */
+    static ByteVector bytes(VectorSpecies<Byte> s, Object w, long at) {
+        return SEGMENTS ? segmentBytes(s, w, at) : ByteVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+    }
+
+    private static ByteVector segmentBytes(VectorSpecies<Byte> s, Object w, long at) {
+        try {
+            return (ByteVector) BYTES.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
             throw rethrow(t);
         }

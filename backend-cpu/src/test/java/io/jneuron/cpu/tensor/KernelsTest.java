@@ -116,7 +116,9 @@ class KernelsTest {
      */
     @ParameterizedTest
     @CsvSource({"7,5,1", "12,96,3", "41,100,9", "8,64,4", "64,352,2", "13,100,101", "36,256,37", "20,96,53",
-            "1003,256,1", "998,512,2"})
+            "1003,256,1", "998,512,2",
+            // decode over rows of 2 KB or more (read straight from the storage on JDK 20+), with a tail
+            "43,2048,1", "102,4096,1"})
     void int8MatmulMatchesIndependentQuantization(int rows, int cols, int tokens) {
         SplittableRandom rnd = new SplittableRandom(rows * 17L + cols);
         float[] w = new float[rows * cols];
