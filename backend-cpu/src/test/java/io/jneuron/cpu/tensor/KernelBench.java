@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * layers of qkv, out, gate/up and down, plus the LM head), so kernel speed is seen without attention,
  * norms or sampling. Precisions run interleaved round by round, so a busy machine slows all of them
  * alike; prints per precision the median ms per token, GB/s of weights streamed, and the median of
- * the per-round ratio to the first precision. Run by {@code bench/kernels.sh}; not a test.
+ * the per-round ratio to the first precision, and GB/s by projection (the down projection's 2048-column rows
+ * read differently from the 768-column ones). Run by {@code bench/kernels.sh}; not a test.
  *
  * <p>Arguments: {@code ROUNDS THREADS DTYPE...} (e.g. {@code 15 2 bf16 fp16 fp32}). With
  * {@code -Djneuron.bench.tokens=128} every product takes that many tokens at once (prefill-shaped) and
@@ -52,17 +53,26 @@ public final class KernelBench {
         }
         float[] out = new float[TOKENS * VOCAB];
         double[][] ms = new double[dtypes.size()][rounds];
+        // Per projection (qkv, out, gate/up, down, LM head): nanoseconds over the timed rounds, and bytes.
+        long[][] shapeNanos = new long[dtypes.size()][SHAPES.length];
+        long[][] shapeBytes = new long[dtypes.size()][SHAPES.length];
+        for (int d = 0; d < dtypes.size(); d++) {
+            List<PackedMatrix> set = sets.get(d);
+            for (int i = 0; i < set.size(); i++) {
+                shapeBytes[d][shape(i, set.size())] += set.get(i).bytes();
+            }
+        }
         try (Parallel par = new Parallel(threads)) {
             for (int warm = 0; warm < 3; warm++) {
                 for (List<PackedMatrix> set : sets) {
-                    token(set, x, out, par);
+                    token(set, x, out, par, null);
                 }
             }
             for (int r = 0; r < rounds; r++) {
                 for (int d = 0; d < dtypes.size(); d++) {
                     long t0 = System.nanoTime();
                     for (int k = 0; k < TOKENS_PER_ROUND; k++) {
-                        token(sets.get(d), x, out, par);
+                        token(sets.get(d), x, out, par, shapeNanos[d]);
                     }
                     ms[d][r] = (System.nanoTime() - t0) / 1e6 / TOKENS_PER_ROUND;
                 }
@@ -84,6 +94,12 @@ public final class KernelBench {
             System.out.printf(Locale.ROOT, "%-5s %7.1f MB  %7.2f ms/token (min %.2f max %.2f)  %6.1f tok/s  %5.1f GB/s"
                             + "  speed vs %s %.2fx%n", dtypes.get(d), bytes[d] / 1e6, med, min(ms[d]), max(ms[d]),
                     1000 / med, bytes[d] / med / 1e6, dtypes.get(0), median(ratio));
+            StringBuilder shapes = new StringBuilder();
+            for (int k = 0; k < SHAPES.length; k++) {
+                shapes.append(String.format(Locale.ROOT, " %s %.1f", SHAPES[k],
+                        shapeBytes[d][k] * (double) rounds * TOKENS_PER_ROUND / shapeNanos[d][k]));
+            }
+            System.out.printf(Locale.ROOT, "%-5s GB/s by projection (mean over the rounds):%s%n", dtypes.get(d), shapes);
             if (TOKENS > 1) {
                 System.out.printf(Locale.ROOT, "%-5s %7.1f GFLOP/s (%d tokens per product; the LM head included)%n",
                         dtypes.get(d), 2.0 * macs * TOKENS / med / 1e6, TOKENS);
@@ -91,11 +107,26 @@ public final class KernelBench {
         }
     }
 
-    /** One round's unit: every product over {@link #TOKENS} tokens (x rows INTER's stride apart). */
-    private static void token(List<PackedMatrix> set, float[] x, float[] out, Parallel par) {
+    private static final String[] SHAPES = {"qkv", "out", "gate/up", "down", "head"};
+
+    /** The projection of product i of a set of n (see {@link #weights}). */
+    private static int shape(int i, int n) {
+        return i == n - 1 ? 4 : i % 4;
+    }
+
+    /**
+     * One round's unit: every product over {@link #TOKENS} tokens (x rows INTER's stride apart); each product's
+     * time added to {@code nanos} by projection when given.
+     */
+    private static void token(List<PackedMatrix> set, float[] x, float[] out, Parallel par, long[] nanos) {
         int xs = PackedMatrix.strideFor(INTER);
-        for (PackedMatrix m : set) {
+        for (int i = 0; i < set.size(); i++) {
+            PackedMatrix m = set.get(i);
+            long t0 = System.nanoTime();
             Kernels.matmul(m, x, xs, TOKENS, out, m.rows(), par);
+            if (nanos != null) {
+                nanos[shape(i, set.size())] += System.nanoTime() - t0;
+            }
         }
     }
 
