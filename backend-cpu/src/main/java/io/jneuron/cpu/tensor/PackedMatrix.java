@@ -40,7 +40,10 @@ public final class PackedMatrix {
     private final int chunkRows;
     /** Rows {@code [c * chunkRows, ...)} of chunk c, little-endian, position 0. */
     private final ByteBuffer[] chunks;
-    /** What vector loads read for each chunk (see {@link VectorLoads#view}); null without the Vector API. */
+    /**
+     * What vector loads read for each chunk (see {@link VectorLoads#view}): fp32's, and on JDK 20+ every dtype's (long
+     * rows' decode); null otherwise and without the Vector API.
+     */
     private final Object[] views;
     /** fp32 only: float views of the chunks, for row copies. */
     private final FloatBuffer[] floats;
@@ -63,7 +66,8 @@ public final class PackedMatrix {
         for (int c = 0; c < chunks.length; c++) {
             chunks[c] = chunks[c].order(ByteOrder.LITTLE_ENDIAN);
             check(chunks[c].capacity(), rowBytes(dtype, cols) * Math.min(chunkRows, rows - (long) c * chunkRows));
-            views[c] = Kernels.vectorized() ? VectorLoads.view(chunks[c]) : null;
+            views[c] = Kernels.vectorized() && (dtype == DType.FP32 || VectorLoads.segments())
+                    ? VectorLoads.view(chunks[c]) : null;
             floats[c] = dtype == DType.FP32 ? chunks[c].asFloatBuffer() : null;
             ints[c] = dtype == DType.BF16 || dtype == DType.FP16 ? chunks[c].asIntBuffer() : null;
         }

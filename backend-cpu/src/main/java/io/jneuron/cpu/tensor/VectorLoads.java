@@ -110,12 +110,11 @@ final class VectorLoads {
         }
     }
 
-    /** Ints at byte offset {@code at} of a {@link #view}, little-endian (see {@link #floats}). */
+    /**
+     * JDK 20+ only ({@link #segments}): ints at byte offset {@code at} of a segment {@link #view}, little-endian. Only
+     * the long rows' decode kernels load 16-bit and int8 weights directly, and only there (JDK 17 keeps the copy).
+     */
     static IntVector ints(VectorSpecies<Integer> s, Object w, long at) {
-        return SEGMENTS ? segmentInts(s, w, at) : IntVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
-    }
-
-    private static IntVector segmentInts(VectorSpecies<Integer> s, Object w, long at) {
         try {
             return (IntVector) INTS.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
@@ -123,12 +122,8 @@ final class VectorLoads {
         }
     }
 
-    /** Bytes at byte offset {@code at} of a {@link #view} (see {@link #floats}). */
+    /** JDK 20+ only: bytes at byte offset {@code at} of a segment {@link #view} (see {@link #ints}). */
     static ByteVector bytes(VectorSpecies<Byte> s, Object w, long at) {
-        return SEGMENTS ? segmentBytes(s, w, at) : ByteVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
-    }
-
-    private static ByteVector segmentBytes(VectorSpecies<Byte> s, Object w, long at) {
         try {
             return (ByteVector) BYTES.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
