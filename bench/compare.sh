@@ -4,7 +4,7 @@
 # with JLAMA=1, Jlama 0.8.4 (bench/jlama, fp32/bf16 only). Runs are interleaved pairs (jneuron, then the
 # peer, per precision per round), each in a fresh process that reports cold (its first generation) and
 # warm (median after warm-ups); ratios are taken per pair and their median printed, so a busy machine
-# slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16.
+# slows both sides of a pair alike. int8 has no peer here: it is compared with jneuron's own bf16, run right after it.
 # With JAVA25=/path/to/jdk (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) jneuron also runs on that JDK in each
 # round (engine jneuron25), so cold and warm are seen on both JDKs in the same run. LLAMACPP=0 skips llama.cpp.
 # The decode ceiling is measured in every round: STREAM triad (bench/stream/triad.c, 2 threads) runs just before
@@ -43,15 +43,25 @@ jn() { # precision [JAVA_HOME] -> one JSON run of jneuron bench
     "$PY" -c 'import json,sys; r=json.load(sys.stdin)["runs"][0]; print(" ".join(f"{k}={r[k]:.2f}" for k in
       ("load_ms","cold_prefill_tok_s","cold_decode_tok_s","prefill_tok_s","decode_tok_s","peak_rss_mb")))'
 }
+# int8's ratio is to bf16 on the same JDK, so with both asked for, int8 runs right after that JDK's bf16 run (the
+# machine's bandwidth moves within minutes, and int8 and bf16 answer to it differently).
+PAIRED=""; [[ " $PRECISIONS " = *" bf16 "* && " $PRECISIONS " = *" int8 "* ]] && PAIRED=1
 for ((round = 1; round <= ROUNDS; round++)); do
   for p in $PRECISIONS; do
+    [ "$p" = int8 ] && [ -n "$PAIRED" ] && continue
     if [ -n "$TRIAD" ] && [ "$p" != int8 ]; then
       echo "round=$round precision=$p engine=stream params=$PARAMS $(OMP_NUM_THREADS=2 "$TRIAD" | sed 's/ (check.*//')" |
         tee -a "$OUT"
     fi
     echo "round=$round precision=$p engine=jneuron $(jn "$p")" | tee -a "$OUT"
+    if [ "$p" = bf16 ] && [ -n "$PAIRED" ]; then
+      echo "round=$round precision=int8 engine=jneuron $(jn int8)" | tee -a "$OUT"
+    fi
     if [ -n "${JAVA25:-}" ]; then
       echo "round=$round precision=$p engine=jneuron25 $(jn "$p" "$JAVA25")" | tee -a "$OUT"
+      if [ "$p" = bf16 ] && [ -n "$PAIRED" ]; then
+        echo "round=$round precision=int8 engine=jneuron25 $(jn int8 "$JAVA25")" | tee -a "$OUT"
+      fi
     fi
     case "${LLAMACPP:-1}:$p" in
       1:fp32|1:bf16|1:fp16)
@@ -115,6 +125,7 @@ for me in ("jneuron", "jneuron25"):
     bf16 = {r["round"]: r for r in rows if r["precision"] == "bf16" and r["engine"] == me}
     ratios = [val(r, "decode_tok_s") / val(bf16[r["round"]], "decode_tok_s") for r in int8 if r["round"] in bf16]
     if ratios:
-        print(f"{me} int8 decode vs its bf16 (same round): {st.median(ratios):.2f}x")
+        print(f"{me} int8 decode vs its bf16 (same round, run next to it): " + ", ".join(f"{x:.2f}" for x in ratios)
+              + f"; median {st.median(ratios):.2f}x")
 PY
 echo "== $(date -u) load: $(cat /proc/loadavg)"

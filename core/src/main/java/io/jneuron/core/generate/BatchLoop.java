@@ -201,7 +201,12 @@ final class BatchLoop {
     }
 
     private boolean isEos(int token) {
-        return Arrays.stream(eosIds).anyMatch(id -> id == token);
+        for (int id : eosIds) { // a loop: no lambda to spin in the first generation (see GenerationRequest)
+            if (id == token) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean stopRequested() {

@@ -58,7 +58,13 @@ public record GenerationRequest(int[][] prompts, int maxNewTokens, int minNewTok
     }
 
     private static int[][] copy(int[][] rows) {
-        return Arrays.stream(rows).map(int[]::clone).toArray(int[][]::new);
+        // Loops, not streams, here and on the rest of a generation's path: on JDK 24+ each lambda is spun through
+        // the class-file API in the first generation, and C2 compiling that API could land in its prefill.
+        int[][] out = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i].clone();
+        }
+        return out;
     }
 
     public int rows() {

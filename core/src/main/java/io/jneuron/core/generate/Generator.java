@@ -134,6 +134,10 @@ public final class Generator {
             SpecialTokens special = tokenizer == null ? null : tokenizer.specialTokens();
             ids = special == null ? List.of() : special.eosIds();
         }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+        int[] out = new int[ids.size()]; // a loop: no lambda to spin in the first generation (see GenerationRequest)
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.get(i);
+        }
+        return out;
     }
 }
