@@ -3,7 +3,6 @@ package io.jneuron.core.generate;
 import io.jneuron.core.NeuronKernelException;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
