@@ -8,12 +8,15 @@
 #
 #   bench/kernel-cold.sh MODEL [PRECISION=fp32|bf16|fp16|int8] [THREADS=2] [ROUNDS=3] [WARM=4]
 #   (JAVA_HOME picks the JDK; ~120-token prompt in the 128 bucket, 64 new tokens, seq 256)
+#   EXTRA_JVM="-Xlog:jit+compilation=debug:file=/tmp/kjit-%p.txt:uptime -Djneuron.cpu.warmupLog=true" adds JVM
+#   flags after the kernelspec's; KEEP=DIR keeps each round's cells and stderr in DIR/ROUND.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODEL="$1"; P="${2:-fp32}"; THREADS="${3:-2}"; ROUNDS="${4:-3}"; WARM="${5:-4}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/java}"; JAVA="${JAVA:-java}"
 Q="--auto_cast_type $P"; [ "$P" = int8 ] && Q="--quantization int8"
-OUT="$(mktemp -d)"; trap 'rm -rf "$OUT"' EXIT
+if [ -n "${KEEP:-}" ]; then OUT="$KEEP"; mkdir -p "$OUT"; else OUT="$(mktemp -d)"; trap 'rm -rf "$OUT"' EXIT; fi
+read -r -a EXTRA <<< "${EXTRA_JVM:-}"
 mapfile -t FLAGS < <(python3 - "$ROOT/install/kernelspec/kernel.json.in" <<'PY'
 import json, re, sys
 text = re.sub(r"@EXTRA_OPTS@|@CDS_OPTS@", "", open(sys.argv[1]).read())
@@ -29,7 +32,7 @@ $PROMPT"
 CELLS=(); for ((c = 0; c <= WARM; c++)); do CELLS+=("$CELL"); done
 for ((r = 1; r <= ROUNDS; r++)); do
   mkdir -p "$OUT/$r"
-  "$JAVA" "${FLAGS[@]}" -cp "$ROOT/install/target/lib/*:$ROOT/kernel/target/test-classes" io.jneuron.kernel.MagicDriver \
+  "$JAVA" "${FLAGS[@]}" ${EXTRA[@]+"${EXTRA[@]}"} -cp "$ROOT/install/target/lib/*:$ROOT/kernel/target/test-classes" io.jneuron.kernel.MagicDriver \
     "$OUT/$r" "${CELLS[@]}" >/dev/null 2>"$OUT/$r/stderr" || { tail -5 "$OUT/$r/stderr" >&2; exit 1; }
 done
 python3 - "$OUT" "$ROUNDS" "$WARM" <<'PY'

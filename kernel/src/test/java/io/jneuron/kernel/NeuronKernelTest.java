@@ -130,6 +130,9 @@ class NeuronKernelTest {
         assertTrue(settings.matches("(?s).*>repetition_penalty</td>[^<]*<td[^>]*>1\\.25</td>[^<]*<td[^>]*>generation_config"
                 + "\\.json</td>.*"), settings);
         assertTrue(settings.matches("(?s).*>min_new_tokens</td>[^<]*<td[^>]*>5</td>[^<]*<td[^>]*>user</td>.*"), settings);
+        // The kernel keeps the model loaded between cells: the same model again loads nothing.
+        String again = text(kernel.eval("%%neuron_generate " + out + " --max_new_tokens 2 --format json\nOnce"));
+        assertTrue(again.matches("(?s).*\"load_ms\"\\s*:\\s*0\\.0[,}\\s].*"), again);
 
         DisplayData backends = kernel.eval("%neuron_backend");
         assertTrue(text(backends).contains("selected backend: cpu"), text(backends));

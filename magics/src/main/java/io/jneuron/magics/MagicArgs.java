@@ -5,6 +5,7 @@ import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cli.ReportCommand;
 import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
+import io.jneuron.core.export.ModelKeeper;
 import io.jneuron.core.service.Context;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -83,6 +84,12 @@ final class MagicArgs {
      * was asked for.
      */
     static Object run(BaseKernel kernel, String magic, Object command, List<String> args, ProgressListener progress) {
+        return run(kernel, magic, command, args, progress, null);
+    }
+
+    /** As above, models opened through {@code models} when not null (see {@link Context#withModels}). */
+    static Object run(BaseKernel kernel, String magic, Object command, List<String> args, ProgressListener progress,
+                      ModelKeeper models) {
         Parsed p = parse(kernel, magic, command, args);
         if (p.help() != null) {
             return p.help();
@@ -92,7 +99,7 @@ final class MagicArgs {
                     p.result().commandSpec().subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
                     + " (add --help for each)");
         }
-        return p.shown(verb.report(context(kernel, progress)));
+        return p.shown(verb.report(context(kernel, progress).withModels(models)));
     }
 
     /** The process environment, with progress and warnings in the running cell. */

@@ -3,6 +3,7 @@ package io.jneuron.magics;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cli.BackendCommand;
 import io.jneuron.core.cli.CacheCommand;
+import io.jneuron.core.export.ModelKeeper;
 import io.jneuron.core.report.Render;
 import io.jneuron.core.report.Report;
 import io.jneuron.core.report.TableLayout;
@@ -20,6 +21,9 @@ import java.util.List;
  * cell's ({@code Jneuron.lookup(...)}), it renders as its headline and table, in HTML and text/plain.
  */
 public final class NeuronExtension implements Extension {
+    /** The model {@code %%neuron_generate} and {@code %%neuron_pipeline} keep loaded between cells ({@link ModelKeeper}). */
+    private final ModelKeeper models = new ModelKeeper();
+
     @Override
     public void install(BaseKernel kernel) {
         kernel.getMagicsRegistry()
@@ -30,9 +34,9 @@ public final class NeuronExtension implements Extension {
                 .registerLineMagic("neuron_backend", (BaseKernel k, List<String> a) -> MagicArgs.run(k,
                         "neuron_backend", new BackendCommand(), a, ProgressListener.NONE))
                 .registerCellMagic("neuron_generate",
-                        (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body))
+                        (BaseKernel k, List<String> a, String body) -> NeuronGenerateMagic.run(k, a, body, models))
                 .registerCellMagic("neuron_pipeline",
-                        (BaseKernel k, List<String> a, String body) -> NeuronPipelineMagic.run(k, a, body));
+                        (BaseKernel k, List<String> a, String body) -> NeuronPipelineMagic.run(k, a, body, models));
         registerRenderer(kernel.getRenderer());
     }
 

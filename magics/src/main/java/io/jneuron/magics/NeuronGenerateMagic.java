@@ -2,6 +2,7 @@ package io.jneuron.magics;
 
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.cli.GenerateCommand;
+import io.jneuron.core.export.ModelKeeper;
 import io.jneuron.core.service.Generation;
 import io.jneuron.magics.render.LiveOutput;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -12,13 +13,13 @@ import java.util.List;
 /**
  * {@code %%neuron_generate MODEL [options]} with the prompt as the cell body: the {@code jneuron generate}
  * command. Tokens stream into one output area (update_display_data); the {@link Generation} (its timings table)
- * is the cell's value.
+ * is the cell's value. The model stays loaded for the next cell on it ({@code models}; load_ms 0 there).
  */
 final class NeuronGenerateMagic {
     private NeuronGenerateMagic() {
     }
 
-    static Object run(BaseKernel kernel, List<String> args, String body) {
+    static Object run(BaseKernel kernel, List<String> args, String body, ModelKeeper models) {
         String prompt = body == null ? "" : body.strip();
         if (prompt.isEmpty()) {
             throw new NeuronKernelException("%%neuron_generate: the cell body is the prompt and it is empty; write the "
@@ -33,7 +34,7 @@ final class NeuronGenerateMagic {
         }
         LiveOutput live = new LiveOutput(kernel);
         StringBuilder text = new StringBuilder();
-        Generation g = live.guard(() -> ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live),
+        Generation g = live.guard(() -> ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live).withModels(models),
                 (row, id, delta) -> {
                     if (delta != null && !delta.isEmpty()) {
                         text.append(delta);

@@ -3,6 +3,7 @@ package io.jneuron.magics;
 import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.backend.ProgressListener;
 import io.jneuron.core.cli.PipelineCommand;
+import io.jneuron.core.export.ModelKeeper;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class NeuronPipelineMagic {
     private NeuronPipelineMagic() {
     }
 
-    static Object run(BaseKernel kernel, List<String> args, String body) {
+    static Object run(BaseKernel kernel, List<String> args, String body, ModelKeeper models) {
         List<String> lines = body == null ? List.of() : body.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         List<String> all = new ArrayList<>(args);
         boolean qa = args.contains("question-answering");
@@ -30,6 +31,6 @@ final class NeuronPipelineMagic {
         if (lines.isEmpty() && !args.contains("--help") && !args.contains("-h")) {
             throw new NeuronKernelException("%%neuron_pipeline: the cell body holds the inputs, one per line, and it is empty");
         }
-        return MagicArgs.run(kernel, "neuron_pipeline", new PipelineCommand(), all, ProgressListener.NONE);
+        return MagicArgs.run(kernel, "neuron_pipeline", new PipelineCommand(), all, ProgressListener.NONE, models);
     }
 }

@@ -7,6 +7,7 @@ import io.jneuron.core.backend.BackendProvider;
 import io.jneuron.core.backend.Backends;
 import io.jneuron.core.backend.LoadedModel;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.generate.GenerationInterruptedException;
 import io.jneuron.core.model.ByteLevelBpeTokenizer;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.HfTokenizer;
@@ -40,9 +41,43 @@ public final class ModelOpener {
      * @param compiled the compile of a checkpoint on the fly, or null when MODEL was an exported folder
      */
     public record Opened(Backend backend, LoadedModel model, TextTokenizer tokenizer, ExportedModel exported,
-                         double loadMs, double exportMs, CompiledModule compiled) implements AutoCloseable {
+                         double loadMs, double exportMs, CompiledModule compiled, ModelKeeper keeper)
+            implements AutoCloseable {
+        Opened(Backend backend, LoadedModel model, TextTokenizer tokenizer, ExportedModel exported, double loadMs,
+               double exportMs, CompiledModule compiled) {
+            this(backend, model, tokenizer, exported, loadMs, exportMs, compiled, null);
+        }
+
+        /**
+         * The same model as {@code keeper} holds it: closing it leaves the model open, and its times are this call's
+         * ({@code loadMs} 0 when nothing was loaded).
+         */
+        Opened keptBy(ModelKeeper keeper, double loadMs, double exportMs, CompiledModule compiled) {
+            return new Opened(backend, model, tokenizer, exported, loadMs, exportMs, compiled, keeper);
+        }
+
+        /** Whether a {@link ModelKeeper} holds this model beyond this call. */
+        public boolean kept() {
+            return keeper != null;
+        }
+
+        /**
+         * Tells a kept model's keeper that a call on it failed with {@code e}: it closes the model rather than trust it
+         * with the next call (a native runtime's error, an OutOfMemoryError); an interrupt stops a generation between
+         * steps and closes its session, so the model stays. Nothing for a model the caller owns.
+         */
+        public void failed(Throwable e) {
+            if (keeper != null && !(e instanceof GenerationInterruptedException)) {
+                keeper.discard();
+            }
+        }
+
+        /** Closes the model, its tokenizer and backend, unless a {@link ModelKeeper} holds them ({@link #kept}). */
         @Override
         public void close() {
+            if (keeper != null) {
+                return;
+            }
             try (Backend b = backend; LoadedModel m = model) {
                 if (tokenizer != null) {
                     tokenizer.close();
@@ -99,8 +134,13 @@ public final class ModelOpener {
                               ProgressListener progress, boolean tokenizer) {
         long t0 = System.nanoTime();
         Prepared prepared = prepare(resolver, model, request, settings, progress);
+        return load(prepared, model, settings, progress, tokenizer, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** Loads what {@link #prepare} resolved MODEL to; {@code exportMs} is the time that took. */
+    static Opened load(Prepared prepared, String model, Settings settings, ProgressListener progress,
+                       boolean tokenizer, double exportMs) {
         ExportedModel exported = prepared.exported();
-        double exportMs = (System.nanoTime() - t0) / 1e6;
         if (settings.backend() != null && !settings.backend().equals(exported.backend())) {
             throw new NeuronKernelException(model + " was compiled for backend '" + exported.backend()
                     + "', not '" + settings.backend() + "'; re-export with --backend " + settings.backend());

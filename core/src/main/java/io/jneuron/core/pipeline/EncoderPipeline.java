@@ -4,6 +4,7 @@ import io.jneuron.core.NeuronKernelException;
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.EncoderRunner;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.ModelKeeper;
 import io.jneuron.core.export.ModelOpener;
 import io.jneuron.core.model.Checkpoint;
 import io.jneuron.core.model.EncoderConfig;
@@ -36,6 +37,12 @@ public final class EncoderPipeline {
     /** Runs {@code req}, resolving MODEL with {@code resolver}; {@code PipelineService} is the front ends' entry. */
     public static PipelineResult run(PipelineRequest req, ModelResolver resolver, Settings settings,
                                      ProgressListener progress) {
+        return run(req, resolver, settings, progress, null);
+    }
+
+    /** As above, the model opened through {@code models} when not null (a kernel's, kept between cells). */
+    public static PipelineResult run(PipelineRequest req, ModelResolver resolver, Settings settings,
+                                     ProgressListener progress, ModelKeeper models) {
         if (!TASKS.contains(req.task())) {
             throw new NeuronKernelException("unknown pipeline task '" + req.task() + "'; use one of " + TASKS);
         }
@@ -46,55 +53,67 @@ public final class EncoderPipeline {
                     + " exported on the fly: give --batch_size and --sequence_length");
         }
         long t0 = System.nanoTime();
-        try (ModelOpener.Opened opened = ModelOpener.open(resolver, req.model(), req.shape(), settings, progress, true)) {
-            EncoderRunner enc = opened.model().encoder().orElseThrow(() -> new NeuronKernelException(req.model()
-                    + " is a " + opened.model().config().architecture().modelType() + " decoder; pipelines run"
-                    + " encoders (use generate for decoders)"));
-            if (!(opened.tokenizer() instanceof HfTokenizer tok)) {
-                throw new NeuronKernelException(req.model() + " has no tokenizer.json; pipelines need one");
+        try (ModelOpener.Opened opened = models == null
+                ? ModelOpener.open(resolver, req.model(), req.shape(), settings, progress, true)
+                : models.open(resolver, req.model(), req.shape(), settings, progress, true)) {
+            try {
+                return run(req, texts, opened, progress, t0);
+            } catch (RuntimeException | Error e) {
+                opened.failed(e);
+                throw e;
             }
-            EncoderConfig cfg = EncoderConfig.read(opened.exported().folder().resolve(Checkpoint.CONFIG));
-            EncoderHead needed = EncoderHead.forTask(req.task());
-            if (needed != null && enc.head() != needed) {
-                throw new NeuronKernelException("task " + req.task() + " needs a model with a " + needed.classSuffix()
-                        + " head, but " + req.model() + " is " + (cfg.headClass().isEmpty() ? "a bare encoder"
-                        : cfg.headClass()) + "; use feature-extraction or a model fine-tuned for " + req.task());
-            }
-            double loadMs = (System.nanoTime() - t0) / 1e6;
-            long t1 = System.nanoTime();
-            ShapeSpec shape = enc.shape();
-            List<TokenEncoding> encodings = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-                encodings.add(fit(tok.encodeWithOffsets(texts.get(i)[0], texts.get(i)[1]), i, shape, req.truncation()));
-            }
-            TaskOutputs post = new TaskOutputs(req, cfg, tok, opened.exported().folder(), enc.hiddenSize());
-            List<PipelineOutput> outputs = new ArrayList<>();
-            int seq = shape.sequenceLength();
-            int tokens = shape.batchSize() * seq;
-            for (ShapeSpec.BatchRun run : shape.planBatches(encodings.size(), true)) {
-                progress.progress("batch", (double) run.firstRow() / encodings.size());
-                int[] ids = new int[tokens];
-                int[] types = new int[tokens];
-                int[] mask = new int[tokens];
-                for (int r = 0; r < run.realRows(); r++) {
-                    TokenEncoding e = encodings.get(run.firstRow() + r);
-                    System.arraycopy(e.ids(), 0, ids, r * seq, e.length());
-                    System.arraycopy(e.typeIds(), 0, types, r * seq, e.length());
-                    Arrays.fill(mask, r * seq, r * seq + e.length(), 1);
-                }
-                float[] hidden = enc.encode(ids, types, mask);
-                List<TokenEncoding> rows = encodings.subList(run.firstRow(), run.firstRow() + run.realRows());
-                outputs.addAll(post.outputs(enc, hidden, rows, seq, texts.subList(run.firstRow(),
-                        run.firstRow() + run.realRows())));
-            }
-            double runMs = (System.nanoTime() - t1) / 1e6;
-            Map<String, Double> timings = new LinkedHashMap<>();
-            timings.put("load_ms", loadMs);
-            timings.put("run_ms", runMs);
-            timings.put("inputs_per_s", texts.size() / (runMs / 1000));
-            return new PipelineResult(req.task(), opened.exported().backend(), shape.batchSize(), seq,
-                    texts.stream().map(t -> t[0]).toList(), outputs, timings);
         }
+    }
+
+    private static PipelineResult run(PipelineRequest req, List<String[]> texts, ModelOpener.Opened opened,
+                                      ProgressListener progress, long t0) {
+        EncoderRunner enc = opened.model().encoder().orElseThrow(() -> new NeuronKernelException(req.model()
+                + " is a " + opened.model().config().architecture().modelType() + " decoder; pipelines run"
+                + " encoders (use generate for decoders)"));
+        if (!(opened.tokenizer() instanceof HfTokenizer tok)) {
+            throw new NeuronKernelException(req.model() + " has no tokenizer.json; pipelines need one");
+        }
+        EncoderConfig cfg = EncoderConfig.read(opened.exported().folder().resolve(Checkpoint.CONFIG));
+        EncoderHead needed = EncoderHead.forTask(req.task());
+        if (needed != null && enc.head() != needed) {
+            throw new NeuronKernelException("task " + req.task() + " needs a model with a " + needed.classSuffix()
+                    + " head, but " + req.model() + " is " + (cfg.headClass().isEmpty() ? "a bare encoder"
+                    : cfg.headClass()) + "; use feature-extraction or a model fine-tuned for " + req.task());
+        }
+        double loadMs = (System.nanoTime() - t0) / 1e6;
+        long t1 = System.nanoTime();
+        ShapeSpec shape = enc.shape();
+        List<TokenEncoding> encodings = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            encodings.add(fit(tok.encodeWithOffsets(texts.get(i)[0], texts.get(i)[1]), i, shape, req.truncation()));
+        }
+        TaskOutputs post = new TaskOutputs(req, cfg, tok, opened.exported().folder(), enc.hiddenSize());
+        List<PipelineOutput> outputs = new ArrayList<>();
+        int seq = shape.sequenceLength();
+        int tokens = shape.batchSize() * seq;
+        for (ShapeSpec.BatchRun run : shape.planBatches(encodings.size(), true)) {
+            progress.progress("batch", (double) run.firstRow() / encodings.size());
+            int[] ids = new int[tokens];
+            int[] types = new int[tokens];
+            int[] mask = new int[tokens];
+            for (int r = 0; r < run.realRows(); r++) {
+                TokenEncoding e = encodings.get(run.firstRow() + r);
+                System.arraycopy(e.ids(), 0, ids, r * seq, e.length());
+                System.arraycopy(e.typeIds(), 0, types, r * seq, e.length());
+                Arrays.fill(mask, r * seq, r * seq + e.length(), 1);
+            }
+            float[] hidden = enc.encode(ids, types, mask);
+            List<TokenEncoding> rows = encodings.subList(run.firstRow(), run.firstRow() + run.realRows());
+            outputs.addAll(post.outputs(enc, hidden, rows, seq, texts.subList(run.firstRow(),
+                    run.firstRow() + run.realRows())));
+        }
+        double runMs = (System.nanoTime() - t1) / 1e6;
+        Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("load_ms", loadMs);
+        timings.put("run_ms", runMs);
+        timings.put("inputs_per_s", texts.size() / (runMs / 1000));
+        return new PipelineResult(req.task(), opened.exported().backend(), shape.batchSize(), seq,
+                texts.stream().map(t -> t[0]).toList(), outputs, timings);
     }
 
     /** Each input as {text, pair}: the pair is the context of question answering. */

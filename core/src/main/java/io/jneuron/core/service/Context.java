@@ -2,6 +2,9 @@ package io.jneuron.core.service;
 
 import io.jneuron.core.Settings;
 import io.jneuron.core.backend.ProgressListener;
+import io.jneuron.core.export.ModelKeeper;
+import io.jneuron.core.export.ModelOpener;
+import io.jneuron.core.export.ShapeRequest;
 import io.jneuron.core.hub.HubClient;
 import io.jneuron.core.hub.HubConfig;
 import io.jneuron.core.model.ModelResolver;
@@ -18,7 +21,12 @@ import java.util.function.Function;
  * warnings at stderr, a magic at the cell.
  */
 public record Context(Map<String, String> env, Settings settings, ProgressListener progress,
-                      Consumer<String> warnings, Function<HubConfig, HubClient> hubClients) {
+                      Consumer<String> warnings, Function<HubConfig, HubClient> hubClients, ModelKeeper models) {
+    public Context(Map<String, String> env, Settings settings, ProgressListener progress, Consumer<String> warnings,
+                   Function<HubConfig, HubClient> hubClients) {
+        this(env, settings, progress, warnings, hubClients, null);
+    }
+
     public Context {
         env = Map.copyOf(env);
         Objects.requireNonNull(settings, "settings");
@@ -37,19 +45,33 @@ public record Context(Map<String, String> env, Settings settings, ProgressListen
     }
 
     public Context withSettings(Settings s) {
-        return new Context(env, s, progress, warnings, hubClients);
+        return new Context(env, s, progress, warnings, hubClients, models);
     }
 
     public Context withProgress(ProgressListener p) {
-        return new Context(env, settings, p, warnings, hubClients);
+        return new Context(env, settings, p, warnings, hubClients, models);
     }
 
     public Context withWarnings(Consumer<String> w) {
-        return new Context(env, settings, progress, w, hubClients);
+        return new Context(env, settings, progress, w, hubClients, models);
     }
 
     public Context withHubClients(Function<HubConfig, HubClient> clients) {
-        return new Context(env, settings, progress, warnings, clients);
+        return new Context(env, settings, progress, warnings, clients, models);
+    }
+
+    /**
+     * The same context with models opened through {@code keeper} (a notebook kernel's, kept between cells; see
+     * {@link ModelKeeper}); null opens and closes a model per call, as the command line does.
+     */
+    public Context withModels(ModelKeeper keeper) {
+        return new Context(env, settings, progress, warnings, hubClients, keeper);
+    }
+
+    /** MODEL opened in this context: through {@link #models} when set, else loaded for this call alone. */
+    public ModelOpener.Opened open(String model, ShapeRequest shape, boolean tokenizer) {
+        return models == null ? ModelOpener.open(resolver(), model, shape, settings, progress, tokenizer)
+                : models.open(resolver(), model, shape, settings, progress, tokenizer);
     }
 
     public HubConfig hubConfig() {

@@ -103,45 +103,53 @@ public final class GenerateService {
      * tokenizer, so its deltas are text ({@link Generation#streamed()}).
      */
     public static Generation generate(Request req, TokenListener listener, Context ctx) {
-        try (ModelOpener.Opened opened = ModelOpener.open(ctx.resolver(), req.model(), req.shape(), ctx.settings(),
-                ctx.progress(), true)) {
-            List<int[]> rows = new ArrayList<>();
-            List<String> chatPrompts = null;
-            if (req.promptIds() != null) {
-                rows.addAll(req.promptIds());
-            } else {
-                if (opened.tokenizer() == null) {
-                    throw new NeuronKernelException(req.model() + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
-                }
-                if (req.chat()) {
-                    chatPrompts = renderChat(req, opened);
-                    // The template wrote the special tokens itself, as transformers' apply_chat_template(tokenize=True).
-                    chatPrompts.forEach(t -> rows.add(opened.tokenizer().encode(t, false)));
-                } else {
-                    for (String t : req.prompts()) {
-                        rows.add(opened.tokenizer().encode(t, true));
-                    }
-                }
+        try (ModelOpener.Opened opened = ctx.open(req.model(), req.shape(), true)) {
+            try {
+                return generate(req, listener, opened);
+            } catch (RuntimeException | Error e) {
+                opened.failed(e);
+                throw e;
             }
-            SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
-                    : SpecialTokensReader.read(opened.exported().folder());
-            int longest = rows.stream().mapToInt(r -> r.length).max().orElse(0);
-            // The export carries the checkpoint's generation_config.json, so an export behaves as its checkpoint.
-            GenerationSettings settings = GenerationSettings.resolve(req.options(),
-                    GenerationConfig.read(opened.exported().folder()), special, longest,
-                    opened.model().shape().sequenceLength());
-            GenerationRequest.Builder b = GenerationRequest.builder(rows).settings(settings)
-                    .splitBatches(req.splitBatches()).topLogits(req.topLogits());
-            // A shown chat prompt comes first in the output, so the text is not streamed ahead of it.
-            boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null && !req.showPrompt();
-            if (stream) {
-                b.listener(listener);
-            }
-            GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
-                    .withLoadMs(opened.loadMs());
-            return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(),
-                    chatPrompts, req.showPrompt(), settings);
         }
+    }
+
+    private static Generation generate(Request req, TokenListener listener, ModelOpener.Opened opened) {
+        List<int[]> rows = new ArrayList<>();
+        List<String> chatPrompts = null;
+        if (req.promptIds() != null) {
+            rows.addAll(req.promptIds());
+        } else {
+            if (opened.tokenizer() == null) {
+                throw new NeuronKernelException(req.model() + " has no tokenizer.json; pass --prompt-ids instead of --prompt");
+            }
+            if (req.chat()) {
+                chatPrompts = renderChat(req, opened);
+                // The template wrote the special tokens itself, as transformers' apply_chat_template(tokenize=True).
+                chatPrompts.forEach(t -> rows.add(opened.tokenizer().encode(t, false)));
+            } else {
+                for (String t : req.prompts()) {
+                    rows.add(opened.tokenizer().encode(t, true));
+                }
+            }
+        }
+        SpecialTokens special = opened.tokenizer() != null ? opened.tokenizer().specialTokens()
+                : SpecialTokensReader.read(opened.exported().folder());
+        int longest = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+        // The export carries the checkpoint's generation_config.json, so an export behaves as its checkpoint.
+        GenerationSettings settings = GenerationSettings.resolve(req.options(),
+                GenerationConfig.read(opened.exported().folder()), special, longest,
+                opened.model().shape().sequenceLength());
+        GenerationRequest.Builder b = GenerationRequest.builder(rows).settings(settings)
+                .splitBatches(req.splitBatches()).topLogits(req.topLogits());
+        // A shown chat prompt comes first in the output, so the text is not streamed ahead of it.
+        boolean stream = listener != null && rows.size() == 1 && opened.tokenizer() != null && !req.showPrompt();
+        if (stream) {
+            b.listener(listener);
+        }
+        GenerationResult result = new Generator(opened.model(), opened.tokenizer()).generate(b.build())
+                .withLoadMs(opened.loadMs());
+        return new Generation(opened.backend().name(), result, stream, opened.compiled(), opened.exportMs(),
+                chatPrompts, req.showPrompt(), settings);
     }
 
     private static List<String> renderChat(Request req, ModelOpener.Opened opened) {

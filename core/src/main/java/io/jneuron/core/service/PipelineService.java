@@ -13,6 +13,6 @@ public final class PipelineService {
     }
 
     public static PipelineResult run(PipelineRequest req, Context ctx) {
-        return EncoderPipeline.run(req, ctx.resolver(), ctx.settings(), ctx.progress());
+        return EncoderPipeline.run(req, ctx.resolver(), ctx.settings(), ctx.progress(), ctx.models());
     }
 }
