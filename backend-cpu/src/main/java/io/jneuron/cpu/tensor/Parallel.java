@@ -20,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking; short, so an idle notebook burns no CPU. */
     private static final long SPIN_NANOS = 100_000;
+    /** How long an idle worker wakes every 10 ms (in case an unpark was missed) before it parks until woken. */
+    private static final long IDLE_NANOS = 1_000_000_000L;
     /** How long the caller spins at a region's end before yielding while a worker finishes. */
     private static final long BARRIER_SPIN_NANOS = Long.getLong("jneuron.cpu.barrierSpinNanos", 20_000);
     /** Work (roughly multiply-adds) of the smallest chunk: about a microsecond, so claims stay cheap. */
@@ -163,12 +165,17 @@ public final class Parallel implements AutoCloseable {
         while (!closed) {
             long spinStart = System.nanoTime();
             while (generation == seen && !closed) {
-                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                long idle = System.nanoTime() - spinStart;
+                if (idle < SPIN_NANOS) {
                     Thread.onSpinWait();
-                } else {
+                } else if (idle < IDLE_NANOS) {
                     // A missed unpark only costs this timeout: the generation check above runs again.
                     LockSupport.parkNanos(this, 10_000_000L);
-                    spinStart = System.nanoTime() - SPIN_NANOS;
+                } else {
+                    // Idle for a while (a notebook keeps a model loaded between cells): no more timed wake-ups.
+                    // Every region and close() unpark after their write, and an unpark before the park leaves
+                    // its permit, so none is missed.
+                    LockSupport.park(this);
                 }
             }
             seen = generation;

@@ -132,4 +132,41 @@ class ParallelTest {
             }
         }
     }
+
+    /** The pool's worker thread, as seen running a chunk of a slow region (null if none took part in 20 regions). */
+    private static Thread worker(Parallel par) {
+        Thread caller = Thread.currentThread();
+        for (int round = 0; round < 20; round++) {
+            List<Thread> seen = Collections.synchronizedList(new ArrayList<>());
+            par.forRange(64, 1, 1 << 14, false, (from, to) -> {
+                seen.add(Thread.currentThread());
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (Thread t : seen) {
+                if (t != caller) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anIdleWorkerParksUntilWokenAndStillTakesPartInTheNextRegion() throws Exception {
+        try (Parallel par = new Parallel(2)) {
+            Thread w = worker(par);
+            assertTrue(w != null, "the worker takes part in a region");
+            // Idle past IDLE_NANOS: parked with no timeout (WAITING), not waking every 10 ms (TIMED_WAITING).
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (w.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(Thread.State.WAITING, w.getState());
+            assertSame(w, worker(par), "a region wakes it");
+        }
+    }
 }
