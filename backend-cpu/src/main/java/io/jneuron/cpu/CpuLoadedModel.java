@@ -43,6 +43,11 @@ final class CpuLoadedModel implements LoadedModel {
     }
 
     @Override
+    public long settle() {
+        return DecoderWarmup.settle();
+    }
+
+    @Override
     public DecodeSession newSession() {
         if (closed) {
             throw new IllegalStateException("CpuLoadedModel is closed");

@@ -18,6 +18,9 @@ public final class MagicDriver {
         Path out = Path.of(args[0]);
         NeuronKernel kernel = NeuronKernel.create();
         kernel.onStartup();
+        // As a kernel a user has opened: its start-up JShell warm-up over before the first cell (idempotent; this waits
+        // for the background one). Raced against the cells, it ran between two of them and its compiles slowed the next.
+        kernel.warm();
         try {
             for (int i = 1; i < args.length; i++) {
                 Object v = kernel.evalRaw(args[i]);

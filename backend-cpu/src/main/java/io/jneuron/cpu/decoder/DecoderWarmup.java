@@ -58,6 +58,8 @@ public final class DecoderWarmup {
     private static final long POLL_MS = 5;
     /** C2's CPU time within one poll that counts as compiling (a fifth of a core). */
     private static final long BUSY_NANOS = 1_000_000;
+    /** The longest {@link #settle} waits. */
+    private static final long SETTLE_MAX_NANOS = 1_000_000_000L;
 
     private DecoderWarmup() {
     }
@@ -201,6 +203,38 @@ public final class DecoderWarmup {
         }
     }
 
+    /**
+     * Before a generation on a model loaded earlier (see {@code LoadedModel.settle}): when the compiler is busy, waits
+     * until it has been idle for {@link #QUIET_MS}, at most {@link #SETTLE_MAX_NANOS}; returns the nanoseconds waited,
+     * the first look (one poll) included, 0 when the warm-up is off. A Java cell between two generations sets off
+     * hundreds of C2 compiles of javac (a notebook kernel compiles cells with JShell), which took a core from the next
+     * generation (prefill 0.35-0.6 of the cell before it, bench/README.md).
+     */
+    public static long settle() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (!enabled() || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        if (compiling(jit)) {
+            awaitQuiet(jit, start, SETTLE_MAX_NANOS);
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** Whether the compiler works now: C2 threads' CPU time moving over one poll, or a compilation finishing. */
+    private static boolean compiling(CompilationMXBean jit) {
+        long cpu = CompilerCpu.nanos();
+        long total = jit.getTotalCompilationTime();
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return cpu >= 0 ? CompilerCpu.nanos() - cpu > BUSY_NANOS : jit.getTotalCompilationTime() != total;
+    }
+
     private static boolean timeLeft(long start, long cpuStart) {
         return System.nanoTime() - start < MAX_WALL_NANOS && cpuNanos() - cpuStart < MAX_NANOS;
     }
@@ -219,11 +253,16 @@ public final class DecoderWarmup {
      * prefill. Without that (not Linux), until no compilation has finished for {@link #QUIET_MS}.
      */
     private static void awaitQuiet(CompilationMXBean jit, long start) {
+        awaitQuiet(jit, start, MAX_WALL_NANOS);
+    }
+
+    /** {@link #awaitQuiet(CompilationMXBean, long)} with its own bound: until {@code maxNanos} after {@code start}. */
+    private static void awaitQuiet(CompilationMXBean jit, long start, long maxNanos) {
         long cpu = CompilerCpu.nanos();
         long last = cpu >= 0 ? cpu : jit.getTotalCompilationTime();
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < QUIET_MS * 1_000_000L
-                && System.nanoTime() - start < MAX_WALL_NANOS) {
+                && System.nanoTime() - start < maxNanos) {
             try {
                 Thread.sleep(POLL_MS);
             } catch (InterruptedException e) {

@@ -28,6 +28,11 @@ import java.nio.IntBuffer;
  * int, so a matrix over 2 GiB is split into chunks of whole rows ({@link #chunkRows()}, a multiple of 4).
  */
 public final class PackedMatrix {
+    static {
+        // Before any kernel over a matrix is compiled (see BufferClasses).
+        BufferClasses.load();
+    }
+
     /** Elements per packed block; every vector width up to 512 bits divides it. */
     public static final int BLOCK = 32;
     /** int8 only: the largest quantized magnitude. */

@@ -15,7 +15,9 @@ import java.nio.file.attribute.FileTime;
 /**
  * The one model a notebook kernel keeps loaded between cells, as a Python user keeps a pipeline object: the next
  * {@code %%neuron_generate} on the same model, shapes and settings runs on it, without loading the weights and
- * running the load's warm-up again (0.3-0.8 s a cell for a ~110M Llama on 2 threads; the first load's 3 s).
+ * running the load's warm-up again (0.3-0.8 s a cell for a ~110M Llama on 2 threads; the first load's 3 s). Its
+ * load time there is what {@link io.jneuron.core.backend.LoadedModel#settle} waited (a poll of ~5 ms when the CPU
+ * runtime's compiler is idle).
  *
  * <p>MODEL is resolved on every call ({@link ModelOpener#prepare}: a re-export or a new compile cache entry is seen),
  * and the kept model is used only when the artifact file is the very one it was loaded from (path, size,
@@ -25,6 +27,7 @@ import java.nio.file.attribute.FileTime;
 public final class ModelKeeper implements AutoCloseable {
     private Key key;
     private ModelOpener.Opened kept;
+    private int loads;
 
     /**
      * MODEL opened as {@link ModelOpener#open(ModelResolver, String, ShapeRequest, Settings, ProgressListener, boolean)}
@@ -37,11 +40,13 @@ public final class ModelKeeper implements AutoCloseable {
         double exportMs = (System.nanoTime() - t0) / 1e6;
         Key k = Key.of(prepared.exported(), settings, tokenizer);
         if (kept != null && k.equals(key)) {
-            return kept.keptBy(this, 0, exportMs, prepared.compiled());
+            // Its load time is the wait for what the runtime needs settled first (see LoadedModel.settle).
+            return kept.keptBy(this, kept.model().settle() / 1e6, exportMs, prepared.compiled());
         }
         // The old model goes before the new one loads: two sets of weights at once could be more than the machine has.
         discard();
         ModelOpener.Opened opened = ModelOpener.load(prepared, model, settings, progress, tokenizer, exportMs);
+        loads++;
         kept = opened;
         key = k;
         return opened.keptBy(this, opened.loadMs(), exportMs, prepared.compiled());
@@ -55,6 +60,11 @@ public final class ModelKeeper implements AutoCloseable {
         if (o != null) {
             o.close();
         }
+    }
+
+    /** How many models this keeper has loaded. */
+    public synchronized int loads() {
+        return loads;
     }
 
     /** Whether a model is kept (for tests and status lines). */
