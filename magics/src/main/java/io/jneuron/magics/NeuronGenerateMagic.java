@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * {@code %%neuron_generate MODEL [options]} with the prompt as the cell body: the {@code jneuron generate}
  * command. Tokens stream into one output area (update_display_data); the {@link Generation} (its timings table)
- * is the cell's value. The model stays loaded for the next cell on it ({@code models}; load_ms 0 there).
+ * is the cell's value. The model stays loaded for the next cell on it ({@code models}).
  */
 final class NeuronGenerateMagic {
     private NeuronGenerateMagic() {
@@ -34,7 +34,8 @@ final class NeuronGenerateMagic {
         }
         LiveOutput live = new LiveOutput(kernel);
         StringBuilder text = new StringBuilder();
-        Generation g = live.guard(() -> ((GenerateCommand) p.command()).generate(MagicArgs.context(kernel, live).withModels(models),
+        Generation g = live.guard(() -> ((GenerateCommand) p.command()).generate(
+                MagicArgs.context(kernel, live).withModels(models),
                 (row, id, delta) -> {
                     if (delta != null && !delta.isEmpty()) {
                         text.append(delta);

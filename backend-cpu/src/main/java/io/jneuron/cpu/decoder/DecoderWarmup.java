@@ -56,7 +56,7 @@ public final class DecoderWarmup {
     /** The compiler counts as idle after this long without compiling (see {@link #awaitQuiet}). */
     private static final long QUIET_MS = 30;
     private static final long POLL_MS = 5;
-    /** C2's CPU time within one poll that counts as compiling (a fifth of a core). */
+    /** C2's CPU time within one poll that counts as compiling (a fifth of a core; see {@link #busy}). */
     private static final long BUSY_NANOS = 1_000_000;
     /** The longest {@link #settle} waits. */
     private static final long SETTLE_MAX_NANOS = 1_000_000_000L;
@@ -222,17 +222,33 @@ public final class DecoderWarmup {
         return System.nanoTime() - start;
     }
 
-    /** Whether the compiler works now: C2 threads' CPU time moving over one poll, or a compilation finishing. */
+    /** Whether the compiler works now: its activity ({@link #reading}) moving over one poll. */
     private static boolean compiling(CompilationMXBean jit) {
-        long cpu = CompilerCpu.nanos();
-        long total = jit.getTotalCompilationTime();
+        long first = CompilerCpu.nanos();
+        boolean cpu = first >= 0;
+        long before = cpu ? first : jit.getTotalCompilationTime();
+        return pause() && busy(before, reading(jit, cpu), cpu);
+    }
+
+    /** The compiler's activity so far: the C2 threads' CPU time ({@code cpu}, Linux), else the JVM's compile time. */
+    private static long reading(CompilationMXBean jit, boolean cpu) {
+        return cpu ? CompilerCpu.nanos() : jit.getTotalCompilationTime();
+    }
+
+    /** Whether the compiler worked between two readings: a fifth of a core, or any compilation finished. */
+    private static boolean busy(long before, long after, boolean cpu) {
+        return cpu ? after - before > BUSY_NANOS : after != before;
+    }
+
+    /** Sleeps one poll; false when interrupted (the flag is set again). */
+    private static boolean pause() {
         try {
             Thread.sleep(POLL_MS);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        return cpu >= 0 ? CompilerCpu.nanos() - cpu > BUSY_NANOS : jit.getTotalCompilationTime() != total;
     }
 
     private static boolean timeLeft(long start, long cpuStart) {
@@ -258,23 +274,20 @@ public final class DecoderWarmup {
 
     /** {@link #awaitQuiet(CompilationMXBean, long)} with its own bound: until {@code maxNanos} after {@code start}. */
     private static void awaitQuiet(CompilationMXBean jit, long start, long maxNanos) {
-        long cpu = CompilerCpu.nanos();
-        long last = cpu >= 0 ? cpu : jit.getTotalCompilationTime();
+        long first = CompilerCpu.nanos();
+        boolean cpu = first >= 0;
+        long last = cpu ? first : jit.getTotalCompilationTime();
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < QUIET_MS * 1_000_000L
                 && System.nanoTime() - start < maxNanos) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return;
             }
-            long now = cpu >= 0 ? CompilerCpu.nanos() : jit.getTotalCompilationTime();
-            boolean busy = cpu >= 0 ? now - last > BUSY_NANOS : now != last;
-            last = now;
-            if (busy) {
+            long now = reading(jit, cpu);
+            if (busy(last, now, cpu)) {
                 quietSince = System.nanoTime();
             }
+            last = now;
         }
     }
 }

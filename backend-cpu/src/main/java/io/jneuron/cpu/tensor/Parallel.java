@@ -20,7 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking; short, so an idle notebook burns no CPU. */
     private static final long SPIN_NANOS = 100_000;
-    /** How long an idle worker wakes every 10 ms (in case an unpark was missed) before it parks until woken. */
+    /**
+     * How long an idle worker parks 10 ms at a time (as it always did within a generation) before it parks until
+     * woken.
+     */
     private static final long IDLE_NANOS = 1_000_000_000L;
     /** How long the caller spins at a region's end before yielding while a worker finishes. */
     private static final long BARRIER_SPIN_NANOS = Long.getLong("jneuron.cpu.barrierSpinNanos", 20_000);
@@ -169,7 +172,7 @@ public final class Parallel implements AutoCloseable {
                 if (idle < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else if (idle < IDLE_NANOS) {
-                    // A missed unpark only costs this timeout: the generation check above runs again.
+                    // Timed as a backstop: the generation check above runs again within 10 ms, unparked or not.
                     LockSupport.parkNanos(this, 10_000_000L);
                 } else {
                     // Idle for a while (a notebook keeps a model loaded between cells): no more timed wake-ups.

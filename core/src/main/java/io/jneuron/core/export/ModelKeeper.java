@@ -52,7 +52,7 @@ public final class ModelKeeper implements AutoCloseable {
         return opened.keptBy(this, opened.loadMs(), exportMs, prepared.compiled());
     }
 
-    /** Closes the kept model, if any; the next {@link #open} loads (see {@link ModelOpener.Opened#failed}). */
+    /** Closes the kept model, if any; the next {@link #open} loads (see {@link ModelOpener.Opened#use}). */
     public synchronized void discard() {
         ModelOpener.Opened o = kept;
         kept = null;

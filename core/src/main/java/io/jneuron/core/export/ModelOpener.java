@@ -17,6 +17,7 @@ import io.jneuron.core.model.TextTokenizer;
 import io.jneuron.core.shape.ShapeSpec;
 
 import java.nio.file.Files;
+import java.util.function.Function;
 
 /**
  * Turns what a user typed as MODEL into a loaded model. MODEL is resolved once ({@link ModelResolver}): an
@@ -62,13 +63,18 @@ public final class ModelOpener {
         }
 
         /**
-         * Tells a kept model's keeper that a call on it failed with {@code e}: it closes the model rather than trust it
-         * with the next call (a native runtime's error, an OutOfMemoryError); an interrupt stops a generation between
-         * steps and closes its session, so the model stays. Nothing for a model the caller owns.
+         * {@code body} on this model. When it fails, a kept model's keeper closes the model rather than trust it with
+         * the next call (a native runtime's error, an OutOfMemoryError); an interrupt stops a generation between steps
+         * and closes its session, so the model stays.
          */
-        public void failed(Throwable e) {
-            if (keeper != null && !(e instanceof GenerationInterruptedException)) {
-                keeper.discard();
+        public <T> T use(Function<Opened, T> body) {
+            try {
+                return body.apply(this);
+            } catch (RuntimeException | Error e) {
+                if (keeper != null && !(e instanceof GenerationInterruptedException)) {
+                    keeper.discard();
+                }
+                throw e;
             }
         }
 
@@ -127,6 +133,13 @@ public final class ModelOpener {
     public static Opened open(String model, ShapeRequest request, Settings settings, ProgressListener progress,
                               boolean tokenizer) {
         return open(ModelResolver.fromEnvironment(), model, request, settings, progress, tokenizer);
+    }
+
+    /** As below, through {@code models} when it is not null (a kernel's keeper: the model outlives the call). */
+    public static Opened open(ModelKeeper models, ModelResolver resolver, String model, ShapeRequest request,
+                              Settings settings, ProgressListener progress, boolean tokenizer) {
+        return models == null ? open(resolver, model, request, settings, progress, tokenizer)
+                : models.open(resolver, model, request, settings, progress, tokenizer);
     }
 
     /** As above, with MODEL resolved by {@code resolver}. */

@@ -53,15 +53,9 @@ public final class EncoderPipeline {
                     + " exported on the fly: give --batch_size and --sequence_length");
         }
         long t0 = System.nanoTime();
-        try (ModelOpener.Opened opened = models == null
-                ? ModelOpener.open(resolver, req.model(), req.shape(), settings, progress, true)
-                : models.open(resolver, req.model(), req.shape(), settings, progress, true)) {
-            try {
-                return run(req, texts, opened, progress, t0);
-            } catch (RuntimeException | Error e) {
-                opened.failed(e);
-                throw e;
-            }
+        try (ModelOpener.Opened opened = ModelOpener.open(models, resolver, req.model(), req.shape(), settings, progress,
+                true)) {
+            return opened.use(o -> run(req, texts, o, progress, t0));
         }
     }
 

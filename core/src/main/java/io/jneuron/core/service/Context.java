@@ -70,8 +70,7 @@ public record Context(Map<String, String> env, Settings settings, ProgressListen
 
     /** MODEL opened in this context: through {@link #models} when set, else loaded for this call alone. */
     public ModelOpener.Opened open(String model, ShapeRequest shape, boolean tokenizer) {
-        return models == null ? ModelOpener.open(resolver(), model, shape, settings, progress, tokenizer)
-                : models.open(resolver(), model, shape, settings, progress, tokenizer);
+        return ModelOpener.open(models, resolver(), model, shape, settings, progress, tokenizer);
     }
 
     public HubConfig hubConfig() {

@@ -104,12 +104,7 @@ public final class GenerateService {
      */
     public static Generation generate(Request req, TokenListener listener, Context ctx) {
         try (ModelOpener.Opened opened = ctx.open(req.model(), req.shape(), true)) {
-            try {
-                return generate(req, listener, opened);
-            } catch (RuntimeException | Error e) {
-                opened.failed(e);
-                throw e;
-            }
+            return opened.use(o -> generate(req, listener, o));
         }
     }
 
