@@ -22,7 +22,7 @@ if [ -f "$ARCHIVE.aot" ]; then CDS=("-XX:AOTCache=$ARCHIVE.aot" -Xlog:aot=off -X
 elif [ -f "$ARCHIVE.jsa" ]; then CDS=("-XX:SharedArchiveFile=$ARCHIVE.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off); fi
 OUT="$(mktemp)"; trap 'rm -f "$OUT"' EXIT
 echo "$(basename "$(dirname "$(dirname "$JAVA")")") $P, load $(cut -d' ' -f1 /proc/loadavg)"
-"$JAVA" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${JNEURON_JAVA_OPTS:--XX:+UseParallelGC -Xmn8m} \
+"$JAVA" --add-modules=jdk.incubator.vector --add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED --enable-native-access=ALL-UNNAMED ${JNEURON_JAVA_OPTS:--XX:+UseParallelGC -Xmn8m} \
   "${JIT[@]}" ${CDS[@]+"${CDS[@]}"} -cp "$LIB/*:$ROOT/core/target/test-classes" io.jneuron.core.cli.ColdProbe \
   "$MODEL" "$P" "$THREADS" "$GENS" 2>&1 | grep -v '^WARNING: Using incubator' | tee "$OUT"
 python3 - "$OUT" <<'PY'

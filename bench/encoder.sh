@@ -18,6 +18,6 @@ CP_FILE="$ROOT/backend-cpu/$BUILD_DIR/bench.classpath"
 # backend-cpu, built last, writes the class path file last.
 mvn -B -q -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$CP_FILE" >&2
-exec "${JAVA:-java}" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx3g \
+exec "${JAVA:-java}" --add-modules=jdk.incubator.vector --add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx3g \
   -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.cpu.encoder.EncoderBench "$WORK_DIR" "${1:-9}" "${2:-2}" "${3:-fp32}" 2> >(grep -v '^WARNING: Using incubator' >&2)

@@ -22,6 +22,6 @@ trap 'rm -rf "$OUT"' EXIT
 "${JAVA:-java}" -version >/dev/null 2>&1
 JAVAC="$(dirname "$(readlink -f "$(command -v "${JAVA:-java}")")")/javac"
 "$JAVAC" -d "$OUT" "$ROOT/bench/kernels-ab/KernelsAB.java"
-"${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=8g ${BENCH_OPTS:-} \
+"${JAVA:-java}" --add-modules=jdk.incubator.vector --add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED -XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=8g ${BENCH_OPTS:-} \
   -Dbuild="$BUILD_DIR" -cp "$OUT" KernelsAB "$ROUNDS" "$THREADS" "$DTYPE" "${TREES[@]}" \
   2> >(grep -v '^WARNING: Using incubator' >&2)

@@ -17,6 +17,6 @@ mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl backend-cpu -am test-compile d
   -DskipTests -Dmdep.outputFile="$CP_FILE" >&2
 ROUNDS="${1:-15}"; THREADS="${2:-2}"; shift $(( $# < 2 ? $# : 2 ))
 [ $# -gt 0 ] || set -- bf16 fp16 fp32
-exec "${JAVA:-java}" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx3g ${BENCH_OPTS:-} \
+exec "${JAVA:-java}" --add-modules=jdk.incubator.vector --add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED -XX:+UseParallelGC -Xmx3g ${BENCH_OPTS:-} \
   -cp "backend-cpu/$BUILD_DIR/test-classes:backend-cpu/$BUILD_DIR/classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.cpu.tensor.KernelBench "$ROUNDS" "$THREADS" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2)

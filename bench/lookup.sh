@@ -12,6 +12,6 @@ cd "$ROOT"
 mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl core -am test-compile -DskipTests >&2
 CP_FILE="$ROOT/core/$BUILD_DIR/bench.classpath"
 mvn -B -q -o -Djneuron.build.dir="$BUILD_DIR" -pl core dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
-exec java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+exec java --add-modules=jdk.incubator.vector --add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
   -cp "core/$BUILD_DIR/test-classes:core/$BUILD_DIR/classes:$(cat "$CP_FILE")" \
   io.jneuron.core.cache.LookupBench "${1:-300}" "${2:-200}"

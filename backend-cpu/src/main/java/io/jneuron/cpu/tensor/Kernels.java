@@ -18,9 +18,18 @@ public final class Kernels {
         return VECTOR;
     }
 
-    /** A one-line description for diagnostics, e.g. "Vector API, 16 fp32 lanes". */
+    /** A one-line description for diagnostics, e.g. "Vector API, 16 fp32 lanes, segment loads". */
     public static String describe() {
-        return VECTOR ? "Vector API, " + VectorKernels.L + " fp32 lanes" : "scalar (start the JVM with --add-modules jdk.incubator.vector for speed)";
+        return VECTOR ? "Vector API, " + VectorKernels.L + " fp32 lanes, " + loads()
+                : "scalar (start the JVM with --add-modules jdk.incubator.vector for speed)";
+    }
+
+    private static String loads() {
+        return switch (VectorLoads.mode()) {
+            case SEGMENTS -> "segment loads";
+            case ADDRESSES -> "address loads";
+            case BUFFERS -> "buffer loads (start JDK 17 with " + VectorLoads.EXPORT + " for speed)";
+        };
     }
 
     /**

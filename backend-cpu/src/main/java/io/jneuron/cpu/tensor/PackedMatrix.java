@@ -120,11 +120,16 @@ public final class PackedMatrix {
     }
 
     /**
-     * Wraps stored rows in place, no copy: {@code chunks} as split by {@link #chunkRows} (for example mapped
-     * from an artifact); {@code scales} for int8 only.
+     * Wraps stored rows in place, no copy: {@code chunks} as split by {@link #chunkRows}, direct buffers (for example
+     * mapped from an artifact; JDK 17's vector loads read them by address); {@code scales} for int8 only.
      */
     public static PackedMatrix wrap(DType dtype, int rows, int cols, ByteBuffer[] chunks, float[] scales) {
         check(chunks.length, chunkCount(dtype, rows, cols));
+        for (ByteBuffer chunk : chunks) {
+            if (!chunk.isDirect()) {
+                throw new IllegalArgumentException("weights must be in direct buffers (mapped or allocateDirect)");
+            }
+        }
         if ((dtype == DType.INT8) != (scales != null) || scales != null && scales.length != rows) {
             throw new IllegalArgumentException("int8 needs one scale per row, other types none");
         }

@@ -54,6 +54,7 @@ final class VectorKernels {
      */
     static void rowsF32(Object w, int first, int stride, float[] x, int xs, int done, int tokens, float[] out,
                         int os, int r0, int r1) {
+        VectorLoads.check(w, (r0 - first) * 4L * stride, (r1 - first) * 4L * stride);
         float[] scratch = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int covered = PrefillKernels.covered(r0, r1);
         int r = done == tokens ? covered : r0;
@@ -101,6 +102,7 @@ final class VectorKernels {
      */
     static int prefillF32(Object w, int first, int stride, float[] xT, int tokens, float[] out, int os, int r0,
                           int r1) {
+        VectorLoads.check(w, (r0 - first) * 4L * stride, (r1 - first) * 4L * stride);
         return PrefillKernels.rows((r, n, dst) -> {
             for (int k = 0; k < n; k++) {
                 int wo = (r - first + k) * stride * 4;
@@ -262,6 +264,7 @@ final class VectorKernels {
                            int tokens, float[] out, int os, int r0, int r1) {
         int half = stride / 2;
         if (DIRECT_LONG_ROWS && view != null && tokens == 1 && !fp16 && 2 * stride > Scratch.COPY_PIECE) {
+            VectorLoads.check(view, (r0 - first) * 2L * stride, (r1 - first) * 2L * stride);
             int r = r0;
             for (; r + 4 <= r1; r += 4) {
                 bf16Direct4x1(view, (r - first) * 2L * stride, stride, x, out, r);
@@ -359,7 +362,8 @@ final class VectorKernels {
      * bf16 decode over rows longer than a copy piece (a Llama's down projection: 2048 columns, 4 KB) reads them straight
      * from the segment on JDK 20+: the rows' bulk copy read 26-34 GB/s there against 39-45 for 768-column rows, loads
      * from the segment 32-48 (Temurin 25, 3 runs of a per-shape bench, 768x2048: 1.16-1.22x, 384x4096: 1.31-1.41x;
-     * 2 KB rows and shorter ran slower that way). JDK 17's buffer loads gained nothing (0.97-1.06x): it keeps the copy.
+     * 2 KB rows and shorter ran slower that way). JDK 17 keeps the copy: its buffer loads gained nothing (0.97-1.06x),
+     * nor did its address loads (whole generations 0.999x, 4 ABBA pairs of bench/ab-pairs.sh).
      */
     private static final boolean DIRECT_LONG_ROWS = VectorLoads.segments();
 

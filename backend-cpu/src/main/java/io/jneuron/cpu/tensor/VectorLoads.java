@@ -5,26 +5,44 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * Vector loads from weight storage outside the Java heap (a mapped artifact or a direct buffer), for the
- * same bytecode on JDK 17 and JDK 20+. JDK 17's incubator only reads a {@code ByteBuffer}
- * ({@code fromByteBuffer}), called directly; JDK 20+ removed that for {@code fromMemorySegment}, which
- * JDK 17's javac cannot see, so there the load is bound once into a {@code static final} method handle
- * that C2 treats as a constant and inlines through. A call site is linked when first run, so each JDK
- * only ever links its own branch.
- * {@link #view} turns a buffer into what these loads read (the buffer itself, or a segment over it).
- * fp32 decode loads this way, and bf16 and int8 decode over long rows on JDK 20+; other 16-bit and int8 rows measured
- * faster bulk-copied into an array first (see {@link Scratch}).
+ * same bytecode on JDK 17 and JDK 20+, in one of three {@link Mode}s:
+ * <ul>
+ * <li>{@link Mode#SEGMENTS} (JDK 20+): {@code fromMemorySegment}, which JDK 17's javac cannot see, bound once into a
+ * {@code static final} method handle that C2 treats as a constant and inlines through.</li>
+ * <li>{@link Mode#ADDRESSES} (JDK 17 started with {@link #EXPORT}): the incubator's own load intrinsic
+ * ({@code jdk.internal.vm.vector.VectorSupport.load}) given the mapping's address and a null base. JDK 17's
+ * {@code fromByteBuffer} cannot tell a direct buffer from a heap one at compile time, so C2 fences each load and
+ * reloads the buffer's fields and limit around it: fp32 rows read 1.4-1.5x faster on one thread without that (a
+ * 340 MB mapped matrix, 8-row blocks). No bounds are checked per load: callers {@link #check} a whole block's range
+ * first.</li>
+ * <li>{@link Mode#BUFFERS} (JDK 17 otherwise): {@code fromByteBuffer}, checked per load.</li>
+ * </ul>
+ * A call site is linked when first run, so each JDK only ever links its own branch. {@link #view} turns a buffer
+ * into what these loads read. fp32 decode loads this way, and bf16 and int8 decode over long rows on JDK 20+; other
+ * 16-bit and int8 rows measured faster bulk-copied into an array first (see {@link Scratch}).
  */
 final class VectorLoads {
+    /** How the loads reach the weights' memory (see the class comment). */
+    enum Mode { SEGMENTS, ADDRESSES, BUFFERS }
+
+    /** The JVM option that lets JDK 17 use {@link Mode#ADDRESSES} ({@code bin/jneuron}, the kernel and the tests pass it). */
+    static final String EXPORT = "--add-exports=java.base/jdk.internal.vm.vector=ALL-UNNAMED";
+
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final boolean SEGMENTS;
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final Mode MODE;
+    private static final boolean DIRECT;
     private static final MethodHandle FLOATS;
     private static final MethodHandle INTS;
     private static final MethodHandle BYTES;
@@ -32,24 +50,26 @@ final class VectorLoads {
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> storage;
-            String name;
-            MethodHandle view;
-            if (hasByteBufferLoads()) {
-                storage = ByteBuffer.class;
-                name = "fromByteBuffer";
-                view = MethodHandles.identity(ByteBuffer.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            if (!hasByteBufferLoads()) {
+                Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+                MODE = Mode.SEGMENTS;
+                FLOATS = segmentLoad(lookup, FloatVector.class, segment);
+                INTS = segmentLoad(lookup, IntVector.class, segment);
+                BYTES = segmentLoad(lookup, ByteVector.class, segment);
+                VIEW = lookup.findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class))
+                        .asType(MethodType.methodType(Object.class, ByteBuffer.class));
             } else {
-                storage = Class.forName("java.lang.foreign.MemorySegment");
-                name = "fromMemorySegment";
-                view = lookup.findStatic(storage, "ofBuffer", MethodType.methodType(storage, java.nio.Buffer.class));
+                MethodHandle floats = addressFloats(lookup);
+                MODE = floats != null ? Mode.ADDRESSES : Mode.BUFFERS;
+                FLOATS = floats;
+                INTS = null;
+                BYTES = null;
+                VIEW = floats != null
+                        ? lookup.findStatic(Mapped.class, "of", MethodType.methodType(Object.class, ByteBuffer.class))
+                        : MethodHandles.identity(ByteBuffer.class).asType(MethodType.methodType(Object.class, ByteBuffer.class));
             }
-            SEGMENTS = storage != ByteBuffer.class;
-            FLOATS = SEGMENTS ? load(lookup, FloatVector.class, name, storage) : null;
-            INTS = SEGMENTS ? load(lookup, IntVector.class, name, storage) : null;
-            BYTES = SEGMENTS ? load(lookup, ByteVector.class, name, storage) : null;
-            VIEW = view.asType(MethodType.methodType(Object.class, ByteBuffer.class));
+            DIRECT = MODE != Mode.BUFFERS;
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,19 +89,90 @@ final class VectorLoads {
     }
 
     /** {@code Vector fromMemorySegment(species, segment, long offset, order)} adapted to {@code (species, Object, long, order)}. */
-    private static MethodHandle load(MethodHandles.Lookup lookup, Class<?> vector, String name, Class<?> storage)
+    private static MethodHandle segmentLoad(MethodHandles.Lookup lookup, Class<?> vector, Class<?> segment)
             throws ReflectiveOperationException {
-        MethodHandle mh = lookup.findStatic(vector, name,
-                MethodType.methodType(vector, VectorSpecies.class, storage, long.class, ByteOrder.class));
+        MethodHandle mh = lookup.findStatic(vector, "fromMemorySegment",
+                MethodType.methodType(vector, VectorSpecies.class, segment, long.class, ByteOrder.class));
         return mh.asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, long.class, ByteOrder.class));
+    }
+
+    /**
+     * JDK 17 with {@link #EXPORT}: the float load as {@code (long address, Object buffer, int offset) -> vector},
+     * {@code VectorSupport.load(vectorClass, float.class, lanes, null, address, buffer, offset, species, fallback)}; C2
+     * replaces that call by the load itself, the interpreter runs the fallback, {@code fromByteBuffer} at the offset.
+     * Null when the package is not exported to us or its signature is not JDK 17's. (Only fp32 loads this way: bf16
+     * and int8 rows read whole generations no faster, 0.999x and 0.964x, than through their bulk copies.)
+     */
+    private static MethodHandle addressFloats(MethodHandles.Lookup lookup) {
+        try {
+            Class<?> support = Class.forName("jdk.internal.vm.vector.VectorSupport");
+            if (!VectorLoads.class.getModule().canRead(support.getModule())
+                    || !support.getModule().isExported(support.getPackageName(), VectorLoads.class.getModule())) {
+                return null;
+            }
+            Class<?> speciesType = Class.forName("jdk.internal.vm.vector.VectorSupport$VectorSpecies");
+            Class<?> operation = Class.forName("jdk.internal.vm.vector.VectorSupport$LoadOperation");
+            MethodHandle load = lookup.findStatic(support, "load", MethodType.methodType(Object.class, Class.class,
+                    Class.class, int.class, Object.class, long.class, Object.class, int.class, speciesType, operation));
+            MethodType fallbackType = MethodType.methodType(Object.class, Object.class, int.class, speciesType);
+            MethodHandle fallback = lookup.findStatic(VectorLoads.class, "bufferFloats",
+                    MethodType.methodType(Object.class, Object.class, int.class, Object.class));
+            Object impl = LambdaMetafactory.metafactory(lookup, "load", MethodType.methodType(operation),
+                    fallbackType, fallback, fallbackType).getTarget().invoke();
+            MethodHandle mh = MethodHandles.insertArguments(load, 0, FS.zero().getClass(), float.class, FS.length(),
+                    null);
+            mh = MethodHandles.insertArguments(mh, 3, FS, impl)
+                    .asType(MethodType.methodType(FloatVector.class, long.class, Object.class, int.class));
+            return selfTest(mh) ? mh : null;
+        } catch (Throwable e) {
+            // Not JDK 17's internals (or not exported): the checked buffer loads.
+            return null;
+        }
+    }
+
+    /** The interpreter's {@code VectorSupport.load}: {@code fromByteBuffer} at {@code offset}. */
+    private static Object bufferFloats(Object buffer, int offset, Object species) {
+        return FloatVector.fromByteBuffer(FS, (ByteBuffer) buffer, offset, LE);
+    }
+
+    /** The address load reads the bits {@code fromByteBuffer} reads, at an unaligned offset past the first vector. */
+    private static boolean selfTest(MethodHandle floats) throws Throwable {
+        int n = 4 * FS.vectorByteSize();
+        ByteBuffer b = ByteBuffer.allocateDirect(n).order(LE);
+        for (int i = 0; i < n; i++) {
+            b.put(i, (byte) (i * 37 + 11));
+        }
+        int off = FS.vectorByteSize() + 4;
+        FloatVector v = (FloatVector) floats.invoke(Mapped.address(b) + off, (Object) b, off);
+        return v.reinterpretAsInts().eq(FloatVector.fromByteBuffer(FS, b, off, LE).reinterpretAsInts()).allTrue();
+    }
+
+    /** How this JVM's loads reach the weights (see {@link Mode}). */
+    static Mode mode() {
+        return MODE;
     }
 
     /** True on JDKs that read memory segments (20+). */
     static boolean segments() {
-        return SEGMENTS;
+        return MODE == Mode.SEGMENTS;
     }
 
-    /** What the loads below read for {@code buf}: the buffer itself, or a segment over its bytes. */
+    /** True when loads carry no per-load checks or fences: segments, or JDK 17's address loads. */
+    static boolean direct() {
+        return DIRECT;
+    }
+
+    /**
+     * Throws unless bytes {@code from..to} lie inside the {@link #view} {@code w}: the address loads check nothing, so
+     * each kernel checks the whole range a call will read before it starts. Segments and buffers check every load.
+     */
+    static void check(Object w, long from, long to) {
+        if (MODE == Mode.ADDRESSES && (from < 0 || from > to || to > ((Mapped) w).size)) {
+            throw new IndexOutOfBoundsException("bytes " + from + ".." + to + " of " + ((Mapped) w).size);
+        }
+    }
+
+    /** What the loads below read for {@code buf}: the buffer itself, a segment over its bytes, or its {@link Mapped} address. */
     static Object view(ByteBuffer buf) {
         try {
             return (Object) VIEW.invokeExact(buf);
@@ -95,16 +186,29 @@ final class VectorLoads {
      * take it: computed in long by the caller, C2 need not prove an int-to-long conversion overflow-free.
      */
     static FloatVector floats(VectorSpecies<Float> s, Object w, long at) {
-        // JDK 17: a plain call (the branch folds; the other JDK never links that call site). Kept under C2's
-        // MaxInlineSize (35 bytes), as is segmentFloats: at 41 bytes, a kernel compiled while this call site was
-        // still cold (the CPU backend reaches C2 early) left it a call and boxed every vector it returned
+        // A plain call on JDK 17 (the branches fold; the other JDK never links those call sites). Kept under C2's
+        // MaxInlineSize (35 bytes), as are segmentFloats and addressFloats: at 41 bytes, a kernel compiled while this
+        // call site was still cold (the CPU backend reaches C2 early) left it a call and boxed every vector it returned
         // (PrintInlining: "callee is too large"; Temurin 25 fp32 decode 94 -> 112 tok/s with it inlined, 8 pairs).
-        return SEGMENTS ? segmentFloats(s, w, at) : FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+        return DIRECT ? directFloats(s, w, at) : FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+    }
+
+    private static FloatVector directFloats(VectorSpecies<Float> s, Object w, long at) {
+        return MODE == Mode.SEGMENTS ? segmentFloats(s, w, at) : addressFloats(w, at);
     }
 
     private static FloatVector segmentFloats(VectorSpecies<Float> s, Object w, long at) {
         try {
             return (FloatVector) FLOATS.invokeExact(s, w, at, LE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static FloatVector addressFloats(Object w, long at) {
+        try {
+            Mapped m = (Mapped) w;
+            return (FloatVector) FLOATS.invokeExact(m.address + at, (Object) m.buffer, (int) at);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -128,6 +232,61 @@ final class VectorLoads {
             return (ByteVector) BYTES.invokeExact(s, w, at, LE);
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * A direct buffer as {@link Mode#ADDRESSES} reads it: its address and size, and the buffer itself, which keeps the
+     * memory mapped while a view is reachable and serves the interpreter's loads.
+     */
+    static final class Mapped {
+        private static final long ADDRESS_FIELD;
+
+        static {
+            long offset = -1;
+            try {
+                offset = UnsafeHolder.U.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // Left -1: address() refuses, and the loads stay on buffers.
+            }
+            ADDRESS_FIELD = offset;
+        }
+
+        final ByteBuffer buffer;
+        final long address;
+        final long size;
+
+        private Mapped(ByteBuffer buffer) {
+            this.buffer = buffer;
+            this.address = address(buffer);
+            this.size = buffer.capacity();
+        }
+
+        static Object of(ByteBuffer buffer) {
+            return new Mapped(buffer);
+        }
+
+        /** The address of a direct buffer's first byte (its position is ignored, as the loads' offsets do). */
+        static long address(ByteBuffer buffer) {
+            if (!buffer.isDirect() || ADDRESS_FIELD < 0) {
+                throw new IllegalArgumentException("not a direct buffer with a known address");
+            }
+            return UnsafeHolder.U.getLong(buffer, ADDRESS_FIELD);
+        }
+    }
+
+    /** sun.misc.Unsafe (module jdk.unsupported), for one field: a direct buffer's address, JDK 17 only. */
+    private static final class UnsafeHolder {
+        static final sun.misc.Unsafe U;
+
+        static {
+            try {
+                Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                U = (sun.misc.Unsafe) f.get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
