@@ -38,8 +38,9 @@ final class VectorKernels {
         return L >= 4 && HALF % L == 0 && I.length() == L;
     }
 
-    private static FloatVector f(Object w, long at) {
-        return VectorLoads.floats(F, w, at);
+    /** Floats at byte offset {@code at} of the storage view {@code w}; {@code base} is {@code VectorLoads.base(w)}. */
+    private static FloatVector f(Object w, long base, long at) {
+        return VectorLoads.floats(F, w, base, at);
     }
 
     // ---- fp32 weights ----
@@ -55,6 +56,7 @@ final class VectorKernels {
     static void rowsF32(Object w, int first, int stride, float[] x, int xs, int done, int tokens, float[] out,
                         int os, int r0, int r1) {
         VectorLoads.check(w, (r0 - first) * 4L * stride, (r1 - first) * 4L * stride);
+        long base = VectorLoads.base(w);
         float[] scratch = tokens >= 4 ? Scratch.wide(4 * stride) : null;
         int covered = PrefillKernels.covered(r0, r1);
         int r = done == tokens ? covered : r0;
@@ -71,7 +73,7 @@ final class VectorKernels {
                 for (int k = 0; k < 4; k++) {
                     int wo = (r - first + k) * stride * 4;
                     for (int i = 0; i < stride; i += L) {
-                        f(w, wo + 4 * i).intoArray(scratch, k * stride + i);
+                        f(w, base, wo + 4 * i).intoArray(scratch, k * stride + i);
                     }
                 }
                 for (; t + 4 <= tokens; t += 4) {
@@ -88,7 +90,7 @@ final class VectorKernels {
                 int wo = (r - first) * stride * 4;
                 int xo = t * xs;
                 for (int i = 0; i < stride; i += L) {
-                    acc = f(w, wo + 4 * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+                    acc = f(w, base, wo + 4 * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
                 }
                 out[t * os + r] = acc.reduceLanes(VectorOperators.ADD);
             }
@@ -104,10 +106,11 @@ final class VectorKernels {
                           int r1) {
         VectorLoads.check(w, (r0 - first) * 4L * stride, (r1 - first) * 4L * stride);
         return PrefillKernels.rows((r, n, dst) -> {
+            long base = VectorLoads.base(w);
             for (int k = 0; k < n; k++) {
                 int wo = (r - first + k) * stride * 4;
                 for (int i = 0; i < stride; i += L) {
-                    f(w, wo + 4 * i).intoArray(dst, k * stride + i);
+                    f(w, base, wo + 4 * i).intoArray(dst, k * stride + i);
                 }
             }
         }, stride, xT, tokens, out, os, r0, r1);
@@ -122,6 +125,7 @@ final class VectorKernels {
 
     /** {@link #f32Block4x1} over 8 rows, written out as it is: C2 keeps 16 named accumulators in registers. */
     private static void f32Block8x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
+        long base = VectorLoads.base(w);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         long rb = 4L * stride;
@@ -131,22 +135,22 @@ final class VectorKernels {
             FloatVector xw = FloatVector.fromArray(F, x, xo + i + L);
             long o = 4L * i;
             long p = o + 4 * L;
-            a0 = f(w, w0 + o).fma(xv, a0);
-            a1 = f(w, w1 + o).fma(xv, a1);
-            a2 = f(w, w2 + o).fma(xv, a2);
-            a3 = f(w, w3 + o).fma(xv, a3);
-            a4 = f(w, w4 + o).fma(xv, a4);
-            a5 = f(w, w5 + o).fma(xv, a5);
-            a6 = f(w, w6 + o).fma(xv, a6);
-            a7 = f(w, w7 + o).fma(xv, a7);
-            b0 = f(w, w0 + p).fma(xw, b0);
-            b1 = f(w, w1 + p).fma(xw, b1);
-            b2 = f(w, w2 + p).fma(xw, b2);
-            b3 = f(w, w3 + p).fma(xw, b3);
-            b4 = f(w, w4 + p).fma(xw, b4);
-            b5 = f(w, w5 + p).fma(xw, b5);
-            b6 = f(w, w6 + p).fma(xw, b6);
-            b7 = f(w, w7 + p).fma(xw, b7);
+            a0 = f(w, base, w0 + o).fma(xv, a0);
+            a1 = f(w, base, w1 + o).fma(xv, a1);
+            a2 = f(w, base, w2 + o).fma(xv, a2);
+            a3 = f(w, base, w3 + o).fma(xv, a3);
+            a4 = f(w, base, w4 + o).fma(xv, a4);
+            a5 = f(w, base, w5 + o).fma(xv, a5);
+            a6 = f(w, base, w6 + o).fma(xv, a6);
+            a7 = f(w, base, w7 + o).fma(xv, a7);
+            b0 = f(w, base, w0 + p).fma(xw, b0);
+            b1 = f(w, base, w1 + p).fma(xw, b1);
+            b2 = f(w, base, w2 + p).fma(xw, b2);
+            b3 = f(w, base, w3 + p).fma(xw, b3);
+            b4 = f(w, base, w4 + p).fma(xw, b4);
+            b5 = f(w, base, w5 + p).fma(xw, b5);
+            b6 = f(w, base, w6 + p).fma(xw, b6);
+            b7 = f(w, base, w7 + p).fma(xw, b7);
         }
         out[oo] = a0.add(b0).reduceLanes(VectorOperators.ADD);
         out[oo + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
@@ -160,6 +164,7 @@ final class VectorKernels {
 
     /** Four rows from byte offset {@code wo} (rows {@code 4 * stride} bytes apart) against one token, into out[oo..+3]. */
     private static void f32Block4x1(Object w, int stride, int wo, float[] x, int xo, float[] out, int oo) {
+        long base = VectorLoads.base(w);
         // Two accumulators per row (8 independent FMA chains, as int8 does): storage loads cost more
         // than array loads, and the extra chains hide them.
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -170,14 +175,14 @@ final class VectorKernels {
             FloatVector xw = FloatVector.fromArray(F, x, xo + i + L);
             long o = 4L * i;
             long p = o + 4 * L;
-            a0 = f(w, w0 + o).fma(xv, a0);
-            a1 = f(w, w1 + o).fma(xv, a1);
-            a2 = f(w, w2 + o).fma(xv, a2);
-            a3 = f(w, w3 + o).fma(xv, a3);
-            b0 = f(w, w0 + p).fma(xw, b0);
-            b1 = f(w, w1 + p).fma(xw, b1);
-            b2 = f(w, w2 + p).fma(xw, b2);
-            b3 = f(w, w3 + p).fma(xw, b3);
+            a0 = f(w, base, w0 + o).fma(xv, a0);
+            a1 = f(w, base, w1 + o).fma(xv, a1);
+            a2 = f(w, base, w2 + o).fma(xv, a2);
+            a3 = f(w, base, w3 + o).fma(xv, a3);
+            b0 = f(w, base, w0 + p).fma(xw, b0);
+            b1 = f(w, base, w1 + p).fma(xw, b1);
+            b2 = f(w, base, w2 + p).fma(xw, b2);
+            b3 = f(w, base, w3 + p).fma(xw, b3);
         }
         out[oo] = a0.add(b0).reduceLanes(VectorOperators.ADD);
         out[oo + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD);

@@ -66,7 +66,7 @@ class VectorLoadsTest {
         for (int pass = 0; pass < 3000; pass++) {
             for (int at : offsets) {
                 float[] f = new float[fl];
-                VectorLoads.floats(VectorKernels.F, view, at).intoArray(f, 0);
+                VectorLoads.floats(VectorKernels.F, view, VectorLoads.base(view), at).intoArray(f, 0);
                 for (int i = 0; i < fl; i++) {
                     assertEquals(Float.floatToRawIntBits(heap.getFloat(at + 4 * i)), Float.floatToRawIntBits(f[i]),
                             "float " + i + " at " + at);
