@@ -368,7 +368,7 @@ final class VectorKernels {
      * from the segment on JDK 20+: the rows' bulk copy read 26-34 GB/s there against 39-45 for 768-column rows, loads
      * from the segment 32-48 (Temurin 25, 3 runs of a per-shape bench, 768x2048: 1.16-1.22x, 384x4096: 1.31-1.41x;
      * 2 KB rows and shorter ran slower that way). JDK 17 keeps the copy: its buffer loads gained nothing (0.97-1.06x),
-     * nor did its address loads (whole generations 0.999x, 4 ABBA pairs of bench/ab-pairs.sh).
+     * nor did its address loads (whole generations 1.01-1.03x, 16 ABBA pairs of bench/ab-pairs.sh).
      */
     private static final boolean DIRECT_LONG_ROWS = VectorLoads.segments();
 
