@@ -42,7 +42,8 @@ final class VectorLoads {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final Mode MODE;
-    private static final boolean DIRECT;
+    private static final boolean SEGMENTS;
+    private static final boolean ADDRESSED;
     private static final MethodHandle FLOATS;
     private static final MethodHandle INTS;
     private static final MethodHandle BYTES;
@@ -69,7 +70,8 @@ final class VectorLoads {
                         ? lookup.findStatic(Mapped.class, "of", MethodType.methodType(Object.class, ByteBuffer.class))
                         : MethodHandles.identity(ByteBuffer.class).asType(MethodType.methodType(Object.class, ByteBuffer.class));
             }
-            DIRECT = MODE != Mode.BUFFERS;
+            SEGMENTS = MODE == Mode.SEGMENTS;
+            ADDRESSED = MODE == Mode.ADDRESSES;
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -155,12 +157,12 @@ final class VectorLoads {
 
     /** True on JDKs that read memory segments (20+). */
     static boolean segments() {
-        return MODE == Mode.SEGMENTS;
+        return SEGMENTS;
     }
 
     /** True when loads carry no per-load checks or fences: segments, or JDK 17's address loads. */
     static boolean direct() {
-        return DIRECT;
+        return SEGMENTS || ADDRESSED;
     }
 
     /**
@@ -168,7 +170,7 @@ final class VectorLoads {
      * each kernel checks the whole range a call will read before it starts. Segments and buffers check every load.
      */
     static void check(Object w, long from, long to) {
-        if (MODE == Mode.ADDRESSES && (from < 0 || from > to || to > ((Mapped) w).size)) {
+        if (ADDRESSED && (from < 0 || from > to || to > ((Mapped) w).size)) {
             throw new IndexOutOfBoundsException("bytes " + from + ".." + to + " of " + ((Mapped) w).size);
         }
     }
@@ -189,7 +191,7 @@ final class VectorLoads {
      * 30-40 against 42-47).
      */
     static long base(Object w) {
-        return MODE == Mode.ADDRESSES ? ((Mapped) w).address : 0;
+        return ADDRESSED ? ((Mapped) w).address : 0;
     }
 
     /**
@@ -198,15 +200,16 @@ final class VectorLoads {
      * conversion overflow-free.
      */
     static FloatVector floats(VectorSpecies<Float> s, Object w, long base, long at) {
-        // A plain call on JDK 17 (the branches fold; the other JDK never links those call sites). Kept under C2's
-        // MaxInlineSize (35 bytes), as are segmentFloats and addressFloats: at 41 bytes, a kernel compiled while this
-        // call site was still cold (the CPU backend reaches C2 early) left it a call and boxed every vector it returned
+        // A plain call on each JDK (the branches fold; the other JDK never links those call sites). Kept under C2's
+        // MaxInlineSize (35 bytes), as are the methods it calls: at 41 bytes, a kernel compiled while this call site
+        // was still cold (the CPU backend reaches C2 early) left it a call and boxed every vector it returned
         // (PrintInlining: "callee is too large"; Temurin 25 fp32 decode 94 -> 112 tok/s with it inlined, 8 pairs).
-        return DIRECT ? directFloats(s, w, base, at) : FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
+        // Segments are one call deep, as before JDK 17's address loads: the prefill tiles already inline deeply.
+        return SEGMENTS ? segmentFloats(s, w, at) : jdk17Floats(s, w, base, at);
     }
 
-    private static FloatVector directFloats(VectorSpecies<Float> s, Object w, long base, long at) {
-        return MODE == Mode.SEGMENTS ? segmentFloats(s, w, at) : addressFloats(w, base, at);
+    private static FloatVector jdk17Floats(VectorSpecies<Float> s, Object w, long base, long at) {
+        return ADDRESSED ? addressFloats(w, base, at) : FloatVector.fromByteBuffer(s, (ByteBuffer) w, (int) at, LE);
     }
 
     private static FloatVector segmentFloats(VectorSpecies<Float> s, Object w, long at) {
