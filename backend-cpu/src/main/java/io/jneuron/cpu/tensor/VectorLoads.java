@@ -99,9 +99,10 @@ final class VectorLoads {
     }
 
     /**
-     * JDK 17 with {@link #EXPORT}: the float load as {@code (long address, Object buffer, int offset) -> vector},
-     * {@code VectorSupport.load(vectorClass, float.class, lanes, null, address, buffer, offset, species, fallback)}; C2
-     * replaces that call by the load itself, the interpreter runs the fallback, {@code fromByteBuffer} at the offset.
+     * JDK 17 with {@link #EXPORT}: the float load, of the preferred species, as {@code (long address, Object view, int
+     * offset) -> vector}, {@code VectorSupport.load(vectorClass, float.class, lanes, null, address, view, offset,
+     * species, fallback)}; C2 replaces that call by the load itself, the interpreter runs the fallback,
+     * {@code fromByteBuffer} on the {@link Mapped} view's buffer at the offset.
      * Null when the package is not exported to us or its signature is not JDK 17's. (Only fp32 loads this way: bf16
      * and int8 long rows read whole generations no faster by address, 1.01-1.03x and 0.93x, than through their bulk
      * copies.)
@@ -160,11 +161,6 @@ final class VectorLoads {
         return SEGMENTS;
     }
 
-    /** True when loads carry no per-load checks or fences: segments, or JDK 17's address loads. */
-    static boolean direct() {
-        return SEGMENTS || ADDRESSED;
-    }
-
     /**
      * Throws unless bytes {@code from..to} lie inside the {@link #view} {@code w}: the address loads check nothing, so
      * each kernel checks the whole range a call will read before it starts. Segments and buffers check every load.
@@ -195,7 +191,8 @@ final class VectorLoads {
     }
 
     /**
-     * Floats at byte offset {@code at} of a {@link #view} whose {@link #base} is {@code base}, little-endian. The
+     * Floats of the preferred species (the kernels' {@code F}; address loads are bound to it) at byte offset
+     * {@code at} of a {@link #view} whose {@link #base} is {@code base}, little-endian. The
      * offset is a long, as segments take it: computed in long by the caller, C2 need not prove an int-to-long
      * conversion overflow-free.
      */
