@@ -44,7 +44,6 @@ final class Int8Kernels {
     static void rows(ByteBuffer w, Object view, int first, float[] scales, int stride, float[] x, int xs, int done,
                      int tokens, float[] out, int os, int r0, int r1) {
         if (DIRECT_LONG_ROWS && view != null && tokens == 1 && stride >= DIRECT_MIN_BYTES) {
-            VectorLoads.check(view, (long) (r0 - first) * stride, (long) (r1 - first) * stride);
             int r = r0;
             for (; r + 4 <= r1; r += 4) {
                 block4x1Direct(view, (long) (r - first) * stride, scales, stride, r, x, out);
@@ -118,7 +117,8 @@ final class Int8Kernels {
      * with the 4-row block's 8 KB copy that shape read 31-38 GB/s against 37-45 for 768-byte rows, loaded directly
      * 34-43 (Temurin 25, a per-shape bench, 3 runs); shorter rows ran slower that way, and JDK 17's buffer loads
      * carry per-load checks (see {@link Scratch}); its address loads (see {@link VectorLoads}) ran whole generations
-     * at 0.93x (6 ABBA pairs of bench/ab-pairs.sh, every pair slower). Decode-shaped products 1.03x / 1.05x (kernels-ab.sh, 11 rounds).
+     * at 0.93x (6 ABBA pairs of bench/ab-pairs.sh, every pair slower). Decode-shaped products 1.03x / 1.05x
+     * (kernels-ab.sh, 11 rounds).
      */
     private static final boolean DIRECT_LONG_ROWS = VectorLoads.segments();
     private static final int DIRECT_MIN_BYTES = 2048;

@@ -269,7 +269,6 @@ final class VectorKernels {
                            int tokens, float[] out, int os, int r0, int r1) {
         int half = stride / 2;
         if (DIRECT_LONG_ROWS && view != null && tokens == 1 && !fp16 && 2 * stride > Scratch.COPY_PIECE) {
-            VectorLoads.check(view, (r0 - first) * 2L * stride, (r1 - first) * 2L * stride);
             int r = r0;
             for (; r + 4 <= r1; r += 4) {
                 bf16Direct4x1(view, (r - first) * 2L * stride, stride, x, out, r);
